@@ -1,0 +1,35 @@
+package io.pgmesh.protocol;
+
+import com.googlecode.jsonrpc4j.JsonRpcParam;
+
+/**
+ * The JSON-RPC 2.0 interface a node daemon serves on {@link #PORT}, one JSON object per request.
+ *
+ * <p>Every method is idempotent: calling it again with the same arguments is not an error and
+ * changes nothing; the returned {@link StepResult#actions()} is then empty. Failures come back
+ * as JSON-RPC errors whose code is one of {@link RpcErrorCode} and whose data is an
+ * {@link RpcErrorData} naming the node and, for database errors, the SQLSTATE.
+ */
+public interface NodeRpc {
+
+    /** TCP port of the daemon inside the container. */
+    int PORT = 64000;
+
+    /** Tells the node who it is and where every member of the mesh lives. */
+    StepResult updateNetworkTopology(@JsonRpcParam("topology") NetworkTopology topology);
+
+    /** Creates the database and the owner, replication, writer and reader roles. */
+    StepResult initDatabase(@JsonRpcParam("database") DatabaseSpec database);
+
+    /**
+     * Creates the replicated table with this node's key range, timestamp columns and triggers,
+     * grants, this node's publication, and subscriptions to every node of lower index.
+     */
+    StepResult createReplicaTable(@JsonRpcParam("request") ReplicaTableRequest request);
+
+    /** Subscribes this node to a (newly added) peer's publications. */
+    StepResult subscribeToNode(@JsonRpcParam("request") SubscribeRequest request);
+
+    /** What the node is and how its replication stands. */
+    NodeStatus status();
+}

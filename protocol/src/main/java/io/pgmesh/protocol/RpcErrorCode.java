@@ -1,0 +1,32 @@
+package io.pgmesh.protocol;
+
+import java.util.Arrays;
+
+/** Application error codes of the node daemon (the JSON-RPC server-error range -32000..-32099). */
+public enum RpcErrorCode {
+    /** PostgreSQL refused or failed a statement; the data carries the SQLSTATE. */
+    PG_ERROR(-32010),
+    /** PostgreSQL does not accept connections. */
+    PG_UNAVAILABLE(-32011),
+    /** A request field is invalid (identifier, type, missing value); nothing was executed. */
+    INVALID_REQUEST(-32012),
+    /** The node has not been told what it needs first (e.g. its topology). */
+    NOT_CONFIGURED(-32013),
+    /** Anything else: a bug in the daemon. */
+    INTERNAL(-32099);
+
+    private final int code;
+
+    RpcErrorCode(int code) {
+        this.code = code;
+    }
+
+    public int code() {
+        return code;
+    }
+
+    /** The enum for a wire code, or {@code null} when the code is not one of ours (e.g. -32601). */
+    public static RpcErrorCode fromCode(int code) {
+        return Arrays.stream(values()).filter(c -> c.code == code).findFirst().orElse(null);
+    }
+}
