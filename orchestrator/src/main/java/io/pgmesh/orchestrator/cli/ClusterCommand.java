@@ -1,0 +1,43 @@
+package io.pgmesh.orchestrator.cli;
+
+import io.pgmesh.orchestrator.cluster.ClusterContext;
+import io.pgmesh.orchestrator.cluster.ClusterSecrets;
+import io.pgmesh.orchestrator.config.SysConfig;
+import io.pgmesh.orchestrator.config.SysConfigLoader;
+import io.pgmesh.orchestrator.docker.ClusterNetwork;
+import io.pgmesh.orchestrator.docker.DockerEngine;
+import io.pgmesh.orchestrator.docker.NodeContainers;
+import com.github.dockerjava.api.DockerClient;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+
+/** Base of the commands that act on a cluster: loads the config, connects to Docker. */
+abstract class ClusterCommand implements Callable<Integer> {
+
+    @Mixin
+    GlobalOptions global;
+
+    @Spec
+    CommandSpec spec;
+
+    PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    /** Config first (nothing is touched when it is invalid), then the engine. */
+    ClusterContext context() throws io.pgmesh.orchestrator.config.ConfigException {
+        SysConfig config = SysConfigLoader.load(global.config);
+        DockerClient docker = DockerEngine.connect();
+        PrintWriter out = out();
+        java.util.function.Consumer<String> log = line -> {
+            out.println(line);
+            out.flush();
+        };
+        return new ClusterContext(global.cluster, config, new NodeContainers(docker, log),
+                new ClusterNetwork(docker, log), ClusterSecrets.home(), log);
+    }
+}

@@ -1,0 +1,69 @@
+package io.pgmesh.orchestrator.cli;
+
+import io.pgmesh.orchestrator.config.ConfigException;
+import io.pgmesh.orchestrator.docker.DockerOperationException;
+import io.pgmesh.orchestrator.rpc.NodeRpcException;
+import com.github.dockerjava.api.exception.DockerException;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.ParseResult;
+
+import java.io.PrintWriter;
+
+/** Prints a failure as a message with its evidence, not a stack trace (unless --verbose). */
+final class ErrorHandler implements IExecutionExceptionHandler {
+
+    @Override
+    public int handleExecutionException(Exception e, CommandLine cmd, ParseResult parseResult) {
+        PrintWriter err = cmd.getErr();
+        err.println("pgmesh: error: " + message(e));
+        if (e instanceof DockerOperationException d && !d.lastLogLines().isEmpty()) {
+            err.println("last log lines of the container:");
+            d.lastLogLines().forEach(l -> err.println("  | " + l));
+        }
+        if (verbose(parseResult)) {
+            e.printStackTrace(err);
+        } else {
+            err.println("(run again with --verbose for the stack trace)");
+        }
+        err.flush();
+        return exitCode(e);
+    }
+
+    static int exitCode(Throwable e) {
+        if (e instanceof ConfigException) {
+            return ExitCodes.INVALID_CONFIG;
+        }
+        if (e instanceof DockerOperationException d) {
+            return switch (d.kind()) {
+                case ENGINE_UNREACHABLE -> ExitCodes.ENGINE_UNREACHABLE;
+                case IMAGE_MISSING, IMAGE_BUILD_FAILED -> ExitCodes.IMAGE;
+                case CONFLICT -> ExitCodes.CONFLICT;
+                default -> ExitCodes.FAILURE;
+            };
+        }
+        if (e instanceof IllegalArgumentException) {
+            return ExitCodes.USAGE;
+        }
+        return ExitCodes.FAILURE;
+    }
+
+    static String message(Throwable e) {
+        if (e instanceof NodeRpcException || e instanceof DockerOperationException || e instanceof ConfigException
+                || e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
+            return e.getMessage();
+        }
+        if (e instanceof DockerException) {
+            return "Docker engine: " + e.getMessage();
+        }
+        return e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+
+    private static boolean verbose(ParseResult parseResult) {
+        ParseResult leaf = parseResult;
+        while (leaf.hasSubcommand()) {
+            leaf = leaf.subcommand();
+        }
+        return leaf.hasMatchedOption("--verbose");
+    }
+}

@@ -1,0 +1,21 @@
+package io.pgmesh.orchestrator.cli;
+
+/** pgmesh's exit codes; the README lists them. */
+public final class ExitCodes {
+    public static final int OK = 0;
+    /** The operation failed (a node error, an unhealthy cluster, ...). */
+    public static final int FAILURE = 1;
+    /** Bad command line. */
+    public static final int USAGE = 2;
+    /** The Docker engine does not answer. */
+    public static final int ENGINE_UNREACHABLE = 3;
+    /** sysconfig.json is invalid. */
+    public static final int INVALID_CONFIG = 4;
+    /** The node image or its base image is missing or cannot be built. */
+    public static final int IMAGE = 5;
+    /** A name, subnet or port conflicts with something that is not this cluster's. */
+    public static final int CONFLICT = 6;
+
+    private ExitCodes() {
+    }
+}

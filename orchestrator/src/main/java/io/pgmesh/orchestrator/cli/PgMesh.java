@@ -1,0 +1,28 @@
+package io.pgmesh.orchestrator.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+
+/** Entry point of the {@code pgmesh} command. */
+@Command(name = "pgmesh", mixinStandardHelpOptions = true, version = "pgmesh 0.1.0",
+        description = "Run a multi-master PostgreSQL logical-replication mesh in Docker containers.",
+        subcommands = {UpCommand.class, StatusCommand.class, DownCommand.class, HelpCommand.class},
+        footer = {"", "Exit codes: 0 ok, 1 failure, 2 usage, 3 Docker engine unreachable, 4 invalid config,",
+                "            5 node image missing or not buildable, 6 name/subnet conflict"})
+public final class PgMesh {
+
+    public static void main(String[] args) {
+        System.exit(newCommandLine().execute(args));
+    }
+
+    /** The configured command line, for main and for tests. */
+    public static CommandLine newCommandLine() {
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
+        return new CommandLine(new PgMesh())
+                .setExecutionExceptionHandler(new ErrorHandler())
+                .setExitCodeExceptionMapper(ErrorHandler::exitCode);
+    }
+}

@@ -1,0 +1,27 @@
+package io.pgmesh.orchestrator.cli;
+
+import io.pgmesh.orchestrator.cluster.ClusterContext;
+import io.pgmesh.orchestrator.cluster.ClusterUp;
+import io.pgmesh.orchestrator.docker.NodeImage;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "up", mixinStandardHelpOptions = true,
+        description = "Create the cluster (or complete an interrupted 'up'): start the nodes one at a time and"
+                + " wire each into the replication mesh.",
+        footer = {"", "Example:", "  pgmesh up --nodes 3"})
+final class UpCommand extends ClusterCommand {
+
+    @Option(names = "--nodes", paramLabel = "N",
+            description = "Number of nodes (default: scale.min_nodes of the config; at most scale.max_nodes).")
+    Integer nodes;
+
+    @Override
+    public Integer call() throws Exception {
+        ClusterContext ctx = context();
+        int count = nodes != null ? nodes : ctx.config().minNodes();
+        NodeImage image = new NodeImage(ctx.containers().docker(), ctx.log());
+        new ClusterUp(ctx, image::ensureBuilt).run(count);
+        return ExitCodes.OK;
+    }
+}

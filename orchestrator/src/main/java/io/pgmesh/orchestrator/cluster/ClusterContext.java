@@ -1,0 +1,49 @@
+package io.pgmesh.orchestrator.cluster;
+
+import io.pgmesh.orchestrator.config.SysConfig;
+import io.pgmesh.orchestrator.docker.ClusterNetwork;
+import io.pgmesh.orchestrator.docker.NodeContainer;
+import io.pgmesh.orchestrator.docker.NodeContainers;
+import io.pgmesh.orchestrator.rpc.NodeRpcClient;
+import io.pgmesh.protocol.SqlNames;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.Consumer;
+
+/**
+ * What every cluster operation works with: the cluster's name and configuration, the Docker
+ * side, where secrets live, and where steps are logged.
+ */
+public record ClusterContext(String cluster, SysConfig config, NodeContainers containers, ClusterNetwork network,
+                             Path home, Consumer<String> log) {
+
+    /** How long one RPC call may take (createReplicaTable waits on every earlier peer). */
+    public static final Duration CALL_TIMEOUT = Duration.ofSeconds(120);
+
+    public ClusterContext {
+        SqlNames.problem(cluster).ifPresent(p -> {
+            throw new IllegalArgumentException("--cluster: " + p);
+        });
+    }
+
+    public String networkName() {
+        return cluster + "_" + config.networkId();
+    }
+
+    public String containerName(String node) {
+        return cluster + "-" + node;
+    }
+
+    public NodeRpcClient rpc(NodeContainer node) {
+        if (!node.running() || node.rpcPort() == 0) {
+            throw new IllegalStateException("[" + node.node() + "] container " + node.containerName()
+                    + " is not running (" + node.state() + ")");
+        }
+        return NodeRpcClient.forLocalPort(node.node(), node.rpcPort(), CALL_TIMEOUT);
+    }
+
+    public void log(String node, String message) {
+        log.accept("[" + node + "] " + message);
+    }
+}

@@ -1,0 +1,162 @@
+package io.pgmesh.orchestrator.cluster;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Per-cluster role passwords. A password set in sysconfig.json wins; otherwise the one stored for
+ * the cluster is used; otherwise one is generated at {@code up} and stored in
+ * {@code $PGMESH_HOME/clusters/<cluster>/secrets.json} (default PGMESH_HOME: ~/.pgmesh), readable
+ * by its owner only. Passwords are never printed.
+ */
+public final class ClusterSecrets {
+
+    public static final String OWNER = "owner";
+    public static final String REPLICATOR = "replicator";
+    public static final String WRITER = "writer";
+    public static final String READER = "reader";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Path file;
+    private final Map<String, String> passwords;
+
+    private ClusterSecrets(Path file, Map<String, String> passwords) {
+        this.file = file;
+        this.passwords = passwords;
+    }
+
+    /** Where pgmesh keeps per-cluster state: $PGMESH_HOME or ~/.pgmesh. */
+    public static Path home() {
+        String env = System.getenv("PGMESH_HOME");
+        return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".pgmesh");
+    }
+
+    public static Path fileFor(Path home, String cluster) {
+        return home.resolve("clusters").resolve(cluster).resolve("secrets.json");
+    }
+
+    /**
+     * The cluster's passwords: configured ones win, stored ones next, missing ones are generated
+     * and stored (when {@code createMissing}); without it a missing password is an error.
+     */
+    public static ClusterSecrets resolve(Path home, String cluster, Map<String, Optional<String>> configured,
+                                         boolean createMissing) {
+        Path file = fileFor(home, cluster);
+        Map<String, String> stored = read(file);
+        Map<String, String> result = new LinkedHashMap<>();
+        boolean changed = false;
+        for (String role : new String[]{OWNER, REPLICATOR, WRITER, READER}) {
+            Optional<String> fromConfig = configured.getOrDefault(role, Optional.empty());
+            if (fromConfig.isPresent()) {
+                result.put(role, fromConfig.get());
+            } else if (stored.containsKey(role)) {
+                result.put(role, stored.get(role));
+            } else if (createMissing) {
+                result.put(role, generatePassword());
+                changed = true;
+            } else {
+                throw new IllegalStateException("no password for role '" + role + "' of cluster " + cluster
+                        + ": it is neither in sysconfig.json nor in " + file + " (was the cluster created with 'pgmesh up'?)");
+            }
+        }
+        if (changed) {
+            Map<String, String> toStore = new LinkedHashMap<>(stored);
+            result.forEach((role, pw) -> {
+                if (configured.getOrDefault(role, Optional.empty()).isEmpty()) {
+                    toStore.put(role, pw);
+                }
+            });
+            write(file, toStore);
+        }
+        return new ClusterSecrets(file, result);
+    }
+
+    public String password(String role) {
+        String pw = passwords.get(role);
+        if (pw == null) {
+            throw new IllegalArgumentException("unknown role " + role);
+        }
+        return pw;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** Deletes the cluster's stored secrets (at {@code down}). */
+    public static void delete(Path home, String cluster) {
+        Path dir = fileFor(home, cluster).getParent();
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + dir, e);
+        }
+    }
+
+    static String generatePassword() {
+        byte[] bytes = new byte[24];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static Map<String, String> read(Path file) {
+        if (!Files.exists(file)) {
+            return Map.of();
+        }
+        try {
+            Map<String, String> values = new LinkedHashMap<>();
+            JSON.readTree(file.toFile()).fields().forEachRemaining(e -> values.put(e.getKey(), e.getValue().asText()));
+            return values;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void write(Path file, Map<String, String> values) {
+        try {
+            boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+            Path dir = file.getParent();
+            Files.createDirectories(dir);
+            if (posix) {
+                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+            }
+            Path tmp = Files.createTempFile(dir, "secrets", ".tmp");
+            if (posix) {
+                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+            }
+            ObjectNode node = JSON.createObjectNode();
+            values.forEach(node::put);
+            JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), node);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ClusterSecrets[" + file + ", passwords=***]";
+    }
+}

@@ -1,0 +1,61 @@
+package io.pgmesh.orchestrator.cluster;
+
+import io.pgmesh.orchestrator.docker.NodeContainer;
+import io.pgmesh.orchestrator.rpc.NodeRpcClient;
+import io.pgmesh.orchestrator.rpc.NodeRpcException;
+import io.pgmesh.protocol.NodeStatus;
+import io.pgmesh.protocol.SubscriptionInfo;
+
+import java.time.Duration;
+import java.util.List;
+
+/** Derives the cluster's state from Docker labels and the daemons; no local state file. */
+public final class ClusterStatus {
+
+    private static final Duration STATUS_TIMEOUT = Duration.ofSeconds(5);
+
+    private final ClusterContext ctx;
+
+    public ClusterStatus(ClusterContext ctx) {
+        this.ctx = ctx;
+    }
+
+    public List<NodeReport> collect() {
+        List<NodeContainer> nodes = ctx.containers().list(ctx.cluster());
+        int expectedSubscriptions = (nodes.size() - 1) * ctx.config().tables().size();
+        return nodes.stream().map(n -> report(n, expectedSubscriptions)).toList();
+    }
+
+    private NodeReport report(NodeContainer node, int expectedSubscriptions) {
+        if (!node.running()) {
+            return new NodeReport(node, null, NodeReport.DOWN, "container " + node.state());
+        }
+        NodeStatus status;
+        try (NodeRpcClient client = NodeRpcClient.forLocalPort(node.node(), node.rpcPort(), STATUS_TIMEOUT)) {
+            status = client.api().status();
+        } catch (NodeRpcException e) {
+            return new NodeReport(node, null, NodeReport.UNREACHABLE, e.getMessage());
+        }
+        return new NodeReport(node, status, judge(status, expectedSubscriptions), detail(status, expectedSubscriptions));
+    }
+
+    /** Deciding is split from collecting: a pure function of the daemon's answer. */
+    static String judge(NodeStatus status, int expectedSubscriptions) {
+        if (!status.postgresUp()) {
+            return NodeReport.POSTGRES_DOWN;
+        }
+        long streaming = status.subscriptions().stream().filter(s -> SubscriptionInfo.STREAMING.equals(s.state())).count();
+        return streaming >= expectedSubscriptions ? NodeReport.HEALTHY : NodeReport.DEGRADED;
+    }
+
+    static String detail(NodeStatus status, int expectedSubscriptions) {
+        if (!status.postgresUp()) {
+            return "PostgreSQL does not accept connections";
+        }
+        long streaming = status.subscriptions().stream().filter(s -> SubscriptionInfo.STREAMING.equals(s.state())).count();
+        if (streaming >= expectedSubscriptions) {
+            return "";
+        }
+        return streaming + " of " + expectedSubscriptions + " subscriptions streaming";
+    }
+}

@@ -1,0 +1,27 @@
+package io.pgmesh.orchestrator.cluster;
+
+import io.pgmesh.orchestrator.docker.NodeContainer;
+import io.pgmesh.protocol.NodeStatus;
+import io.pgmesh.protocol.SubscriptionInfo;
+
+/**
+ * One node's row in {@code pgmesh status}.
+ *
+ * @param container what Docker says
+ * @param status    what the daemon says, null when it could not be asked
+ * @param health    healthy, degraded, postgres-down, unreachable or down
+ * @param detail    why the node is not healthy, empty when it is
+ */
+public record NodeReport(NodeContainer container, NodeStatus status, String health, String detail) {
+
+    public static final String HEALTHY = "healthy";
+    public static final String DEGRADED = "degraded";
+    public static final String POSTGRES_DOWN = "postgres-down";
+    public static final String UNREACHABLE = "unreachable";
+    public static final String DOWN = "down";
+
+    public long streamingSubscriptions() {
+        return status == null ? 0 : status.subscriptions().stream()
+                .filter(s -> SubscriptionInfo.STREAMING.equals(s.state())).count();
+    }
+}

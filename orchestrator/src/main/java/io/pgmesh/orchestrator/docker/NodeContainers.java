@@ -1,0 +1,142 @@
+package io.pgmesh.orchestrator.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.ContainerNetwork;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Ports;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/** Creates, starts, inspects and removes the cluster's node containers. */
+public final class NodeContainers {
+
+    public static final int PG_PORT = 5432;
+    public static final int RPC_PORT = 64000;
+    private static final ExposedPort PG = ExposedPort.tcp(PG_PORT);
+    private static final ExposedPort RPC = ExposedPort.tcp(RPC_PORT);
+
+    private final DockerClient docker;
+    private final Consumer<String> log;
+
+    public NodeContainers(DockerClient docker, Consumer<String> log) {
+        this.docker = docker;
+        this.log = log;
+    }
+
+    public DockerClient docker() {
+        return docker;
+    }
+
+    /** The cluster's node containers, running or not, ordered by node index. */
+    public List<NodeContainer> list(String cluster) {
+        List<Container> containers = docker.listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of(Labels.CLUSTER, cluster)).exec();
+        return containers.stream()
+                .filter(c -> c.getLabels() != null && c.getLabels().containsKey(Labels.NODE))
+                .map(c -> inspect(c.getId()))
+                .sorted(Comparator.comparingInt(NodeContainer::index))
+                .toList();
+    }
+
+    public NodeContainer inspect(String containerId) {
+        InspectContainerResponse info = docker.inspectContainerCmd(containerId).exec();
+        Map<String, String> labels = info.getConfig().getLabels();
+        boolean running = Boolean.TRUE.equals(info.getState().getRunning());
+        String address = null;
+        if (info.getNetworkSettings() != null && info.getNetworkSettings().getNetworks() != null) {
+            address = info.getNetworkSettings().getNetworks().values().stream()
+                    .map(ContainerNetwork::getIpAddress).filter(a -> a != null && !a.isEmpty())
+                    .findFirst().orElse(null);
+        }
+        Map<ExposedPort, Ports.Binding[]> bindings = info.getNetworkSettings() == null
+                || info.getNetworkSettings().getPorts() == null
+                ? Map.of() : info.getNetworkSettings().getPorts().getBindings();
+        return new NodeContainer(info.getId(), info.getName().replaceFirst("^/", ""), labels.get(Labels.NODE),
+                Integer.parseInt(labels.getOrDefault(Labels.NODE_INDEX, "-1")), address, running,
+                info.getState().getStatus(), hostPort(bindings, PG), hostPort(bindings, RPC));
+    }
+
+    private static int hostPort(Map<ExposedPort, Ports.Binding[]> bindings, ExposedPort port) {
+        Ports.Binding[] b = bindings.get(port);
+        if (b == null || b.length == 0 || b[0].getHostPortSpec() == null) {
+            return 0;
+        }
+        return Integer.parseInt(b[0].getHostPortSpec());
+    }
+
+    /**
+     * Creates and starts a node's container with a static address on the cluster network, its
+     * PostgreSQL and RPC ports published on 127.0.0.1 only (ephemeral host ports).
+     */
+    public NodeContainer create(NodeContainerSpec spec) {
+        Ports ports = new Ports();
+        ports.bind(PG, Ports.Binding.bindIp("127.0.0.1"));
+        ports.bind(RPC, Ports.Binding.bindIp("127.0.0.1"));
+        HostConfig hostConfig = HostConfig.newHostConfig()
+                .withNetworkMode(spec.network())
+                .withPortBindings(ports)
+                .withShmSize(256L * 1024 * 1024);
+        String id;
+        try {
+            id = docker.createContainerCmd(spec.image())
+                    .withName(spec.containerName())
+                    .withHostName(spec.node())
+                    .withLabels(Labels.forNode(spec.cluster(), spec.node(), spec.index()))
+                    .withEnv(spec.env())
+                    .withExposedPorts(PG, RPC)
+                    .withHostConfig(hostConfig)
+                    .withIpv4Address(spec.address())
+                    .withAliases(spec.node())
+                    .exec().getId();
+        } catch (ConflictException e) {
+            throw new DockerOperationException(DockerOperationException.Kind.CONFLICT,
+                    "a container named " + spec.containerName() + " already exists and is not a node of cluster "
+                            + spec.cluster() + "; remove it (docker rm -f " + spec.containerName()
+                            + ") or use another --cluster", e);
+        }
+        return start(id);
+    }
+
+    /** Starts an existing container (no-op when it runs) and returns its fresh view. */
+    public NodeContainer start(String containerId) {
+        try {
+            if (!Boolean.TRUE.equals(docker.inspectContainerCmd(containerId).exec().getState().getRunning())) {
+                docker.startContainerCmd(containerId).exec();
+            }
+        } catch (DockerException e) {
+            throw new DockerOperationException(DockerOperationException.Kind.CONTAINER_FAILED,
+                    "starting container " + containerId + " failed: " + DockerEngine.rootMessage(e),
+                    ContainerLogs.tail(docker, containerId, 20), e);
+        }
+        return inspect(containerId);
+    }
+
+    /** Removes every container of the cluster; returns their names. */
+    public List<String> removeAll(String cluster) {
+        List<Container> containers = docker.listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of(Labels.CLUSTER, cluster)).exec();
+        for (Container c : containers) {
+            String name = c.getNames() != null && c.getNames().length > 0 ? c.getNames()[0].replaceFirst("^/", "") : c.getId();
+            log.accept("[" + c.getLabels().getOrDefault(Labels.NODE, name) + "] removing container " + name);
+            try {
+                docker.removeContainerCmd(c.getId()).withForce(true).withRemoveVolumes(true).exec();
+            } catch (NotFoundException alreadyGone) {
+                // removed meanwhile: that is the goal
+            }
+        }
+        return containers.stream().map(c -> c.getNames()[0].replaceFirst("^/", "")).toList();
+    }
+
+    public List<String> lastLogLines(String containerId, int lines) {
+        return ContainerLogs.tail(docker, containerId, lines);
+    }
+}

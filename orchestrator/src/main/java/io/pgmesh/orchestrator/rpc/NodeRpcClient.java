@@ -1,0 +1,157 @@
+package io.pgmesh.orchestrator.rpc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.googlecode.jsonrpc4j.JsonRpcClient;
+import com.googlecode.jsonrpc4j.JsonRpcClientException;
+import com.googlecode.jsonrpc4j.JsonRpcParam;
+import io.pgmesh.protocol.NodeRpc;
+
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Parameter;
+import java.lang.reflect.Proxy;
+import java.lang.reflect.Type;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * JSON-RPC client of one node daemon over a TCP socket (the daemon's port published on 127.0.0.1).
+ * Requests are framed by their JSON structure. Every daemon method is idempotent, so a call that
+ * fails because the connection broke (e.g. the daemon restarted) is retried once on a new connection.
+ */
+public final class NodeRpcClient implements AutoCloseable {
+
+    private final String node;
+    private final InetSocketAddress address;
+    private final Duration callTimeout;
+    private final JsonRpcClient rpc;
+    private Socket socket;
+
+    public NodeRpcClient(String node, InetSocketAddress address, Duration callTimeout) {
+        this.node = node;
+        this.address = address;
+        this.callTimeout = callTimeout;
+        this.rpc = new JsonRpcClient(new ObjectMapper().findAndRegisterModules());
+    }
+
+    public static NodeRpcClient forLocalPort(String node, int port, Duration callTimeout) {
+        return new NodeRpcClient(node, new InetSocketAddress("127.0.0.1", port), callTimeout);
+    }
+
+    public String node() {
+        return node;
+    }
+
+    /** A typed view of the daemon: each {@link NodeRpc} method becomes a call with named params. */
+    public NodeRpc api() {
+        return (NodeRpc) Proxy.newProxyInstance(NodeRpc.class.getClassLoader(), new Class<?>[]{NodeRpc.class},
+                (proxy, method, args) -> {
+                    if (method.getDeclaringClass() == Object.class) {
+                        return method.invoke(this, args);
+                    }
+                    return call(method.getName(), namedParams(method, args), method.getGenericReturnType());
+                });
+    }
+
+    private static Map<String, Object> namedParams(Method method, Object[] args) {
+        if (args == null || args.length == 0) {
+            return null;
+        }
+        Map<String, Object> params = new LinkedHashMap<>();
+        Parameter[] declared = method.getParameters();
+        for (int i = 0; i < declared.length; i++) {
+            JsonRpcParam name = declared[i].getAnnotation(JsonRpcParam.class);
+            params.put(name != null ? name.value() : declared[i].getName(), args[i]);
+        }
+        return params;
+    }
+
+    /** Calls {@code method}; retries once on a new connection when the connection broke. */
+    public synchronized Object call(String method, Map<String, Object> params, Type returnType) {
+        try {
+            return callOnce(method, params, returnType);
+        } catch (SocketTimeoutException e) {
+            closeSocket();
+            throw transportFailure(method, "no answer within " + callTimeout.toMillis() + " ms", e);
+        } catch (IOException firstFailure) {
+            closeSocket();
+            try {
+                return callOnce(method, params, returnType);
+            } catch (IOException e) {
+                closeSocket();
+                throw transportFailure(method, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), e);
+            }
+        }
+    }
+
+    private Object callOnce(String method, Map<String, Object> params, Type returnType) throws IOException {
+        Socket s = connectedSocket();
+        try {
+            return rpc.invokeAndReadResponse(method, params, returnType, s.getOutputStream(), s.getInputStream());
+        } catch (JsonRpcClientException e) {
+            throw fromRpcError(method, e);
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new NodeRpcException(node, NodeRpcException.TRANSPORT, "[" + node + "] " + method + " failed: " + t, null, null, t);
+        }
+    }
+
+    private NodeRpcException fromRpcError(String method, JsonRpcClientException e) {
+        JsonNode data = e.getData();
+        String sqlState = text(data, "sqlState");
+        String field = text(data, "field");
+        String message = e.getMessage();
+        if (message == null || !message.startsWith("[")) {
+            message = "[" + node + "] " + method + ": " + message;
+        }
+        return new NodeRpcException(node, e.getCode(), message, sqlState, field, e);
+    }
+
+    private static String text(JsonNode data, String field) {
+        return data == null || !data.hasNonNull(field) ? null : data.get(field).asText();
+    }
+
+    private NodeRpcException transportFailure(String method, String reason, Throwable cause) {
+        return new NodeRpcException(node, NodeRpcException.TRANSPORT, "[" + node + "] daemon at "
+                + address.getHostString() + ":" + address.getPort() + " did not answer " + method + ": " + reason,
+                null, null, cause);
+    }
+
+    private Socket connectedSocket() throws IOException {
+        if (socket == null || socket.isClosed()) {
+            Socket s = new Socket();
+            s.setTcpNoDelay(true);
+            s.setSoTimeout((int) callTimeout.toMillis());
+            s.connect(address, 5_000);
+            socket = s;
+        }
+        return socket;
+    }
+
+    private void closeSocket() {
+        if (socket != null) {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // closing a broken socket
+            }
+            socket = null;
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        closeSocket();
+    }
+
+    @Override
+    public String toString() {
+        return "NodeRpcClient[" + node + " @ " + address + "]";
+    }
+}
