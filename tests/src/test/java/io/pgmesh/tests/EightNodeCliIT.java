@@ -1,0 +1,121 @@
+package io.pgmesh.tests;
+
+import io.pgmesh.orchestrator.cli.PgMesh;
+import io.pgmesh.orchestrator.cluster.ClusterContext;
+import io.pgmesh.orchestrator.config.SysConfig;
+import io.pgmesh.orchestrator.docker.Labels;
+import io.pgmesh.orchestrator.docker.NodeContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The foundation's "done when", through the CLI as a user runs it: {@code pgmesh up --nodes 8}
+ * brings up 8 nodes, a row inserted on any node appears on all 8, {@code pgmesh status} reports
+ * every node healthy, and {@code pgmesh down} leaves no container or network of the cluster.
+ */
+class EightNodeCliIT {
+
+    private static final String CLUSTER = "pgmesh-it8";
+    private static Path configFile;
+    private static SysConfig config;
+
+    @BeforeAll
+    static void cleanSlate() {
+        configFile = TestClusters.configOnSubnet(92);
+        config = TestClusters.load(configFile);
+        TestClusters.removeLeftovers(CLUSTER, config);
+    }
+
+    @AfterAll
+    static void cleanUp() {
+        TestClusters.removeLeftovers(CLUSTER, config);
+    }
+
+    @Test
+    void eightNodesUpReplicateEverywhereAndGoDownWithoutTrace() throws Exception {
+        Run up = pgmesh("up", "--nodes", "8");
+        assertThat(up.exitCode).as(up.err).isZero();
+        assertThat(up.out).contains("[node7] daemon ready", "[node0] subscribing to node7",
+                "cluster " + CLUSTER + " is up: 8 nodes");
+
+        ClusterContext ctx = TestClusters.context(CLUSTER, config, TestClusters.newLog());
+        List<NodeContainer> nodes = ctx.containers().list(CLUSTER);
+        assertThat(nodes).hasSize(8);
+
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            Run status = pgmesh("status");
+            assertThat(status.exitCode).as(status.out + status.err).isZero();
+            assertThat(status.out.lines().filter(l -> l.contains(" healthy "))).hasSize(8);
+        });
+
+        NodeContainer writer = nodes.get(5);
+        long id;
+        try (Connection c = TestClusters.connectAsWriter(ctx, writer);
+             PreparedStatement insert = c.prepareStatement("INSERT INTO table1 (col2) VALUES (?) RETURNING id")) {
+            insert.setString(1, "from node5");
+            try (ResultSet rs = insert.executeQuery()) {
+                rs.next();
+                id = rs.getLong(1);
+            }
+        }
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+            for (NodeContainer node : nodes) {
+                try (Connection c = TestClusters.connectAsReader(ctx, node);
+                     PreparedStatement q = c.prepareStatement("SELECT col2 FROM table1 WHERE id = ?")) {
+                    q.setLong(1, id);
+                    try (ResultSet rs = q.executeQuery()) {
+                        assertThat(rs.next()).as("row " + id + " on " + node.node()).isTrue();
+                        assertThat(rs.getString(1)).isEqualTo("from node5");
+                    }
+                }
+            }
+        });
+
+        Run down = pgmesh("down");
+        assertThat(down.exitCode).as(down.err).isZero();
+        assertThat(TestClusters.docker().listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of(Labels.CLUSTER, CLUSTER)).exec()).isEmpty();
+        assertThat(TestClusters.docker().listNetworksCmd().withFilter("label", Labels.clusterFilter(CLUSTER)).exec())
+                .isEmpty();
+        Run statusAfter = pgmesh("status");
+        assertThat(statusAfter.exitCode).isEqualTo(1);
+        assertThat(statusAfter.out).contains("has no nodes");
+    }
+
+    private record Run(int exitCode, String out, String err) {
+    }
+
+    private static Run pgmesh(String command, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = PgMesh.newCommandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        String[] all = new String[args.length + 5];
+        all[0] = command;
+        System.arraycopy(args, 0, all, 1, args.length);
+        all[args.length + 1] = "--cluster";
+        all[args.length + 2] = CLUSTER;
+        all[args.length + 3] = "--config";
+        all[args.length + 4] = configFile.toString();
+        int code = cli.execute(all);
+        System.out.print(out);
+        System.err.print(err);
+        return new Run(code, out.toString(), err.toString());
+    }
+}

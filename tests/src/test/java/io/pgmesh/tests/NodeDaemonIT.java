@@ -1,0 +1,194 @@
+package io.pgmesh.tests;
+
+import io.pgmesh.orchestrator.docker.Labels;
+import io.pgmesh.orchestrator.rpc.NodeRpcClient;
+import io.pgmesh.orchestrator.rpc.NodeRpcException;
+import io.pgmesh.protocol.ColumnSpec;
+import io.pgmesh.protocol.Credentials;
+import io.pgmesh.protocol.DatabaseSpec;
+import io.pgmesh.protocol.MeshNames;
+import io.pgmesh.protocol.NetworkTopology;
+import io.pgmesh.protocol.NodeRpc;
+import io.pgmesh.protocol.NodeStatus;
+import io.pgmesh.protocol.ReplicaTableRequest;
+import io.pgmesh.protocol.RpcErrorCode;
+import io.pgmesh.protocol.StepResult;
+import io.pgmesh.protocol.TableSpec;
+import io.pgmesh.protocol.TopologyHost;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.Ports;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.wait.strategy.Wait;
+import org.testcontainers.utility.DockerImageName;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/**
+ * One node daemon in one container (Testcontainers), driven over JSON-RPC: errors carry codes and
+ * the culprit field, nothing runs on invalid input, and every method is idempotent.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class NodeDaemonIT {
+
+    private static final String DB = "lb-test";
+    private static final Credentials OWNER = new Credentials("admin", "owner-pw-1");
+    private static final Credentials REPL = new Credentials("replicator", "repl-pw-1");
+    private static final Credentials WRITER = new Credentials("testwriter", "writer-pw-1");
+    private static final Credentials READER = new Credentials("testreader", "reader-pw-1");
+    private static final TableSpec TABLE = new TableSpec("table1", List.of(
+            new ColumnSpec("id", "bigserial", true, true, null),
+            new ColumnSpec("col1", "varchar", false, false, "default-value"),
+            new ColumnSpec("col2", "varchar", false, false, null)));
+
+    private static GenericContainer<?> container;
+    private static NodeRpcClient client;
+    private static NodeRpc node;
+
+    @BeforeAll
+    static void startNode() {
+        container = new GenericContainer<>(DockerImageName.parse(TestClusters.ensureImage()))
+                .withLabel(Labels.CLUSTER, "pgmesh-it-daemon")
+                .withEnv("PGMESH_MAX_NODES", "4")
+                .withExposedPorts(5432, 64000)
+                .withCreateContainerCmdModifier(cmd -> {
+                    Ports ports = new Ports();
+                    ports.bind(ExposedPort.tcp(5432), Ports.Binding.bindIp("127.0.0.1"));
+                    ports.bind(ExposedPort.tcp(64000), Ports.Binding.bindIp("127.0.0.1"));
+                    cmd.getHostConfig().withPortBindings(ports);
+                })
+                .waitingFor(Wait.forListeningPorts(64000).withStartupTimeout(Duration.ofSeconds(90)));
+        container.start();
+        client = NodeRpcClient.forLocalPort("node2", container.getMappedPort(64000), Duration.ofSeconds(60));
+        node = client.api();
+    }
+
+    @AfterAll
+    static void stopNode() {
+        if (client != null) {
+            client.close();
+        }
+        if (container != null) {
+            container.stop();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void statusBeforeTopologyShowsPostgresUpAndNoIdentity() {
+        NodeStatus status = node.status();
+        assertThat(status.postgresUp()).isTrue();
+        assertThat(status.postgresVersion()).startsWith("17");
+        assertThat(status.node()).isNull();
+        assertThat(status.index()).isEqualTo(-1);
+    }
+
+    @Test
+    @Order(2)
+    void createTableBeforeTopologyIsNotConfigured() {
+        NodeRpcException e = assertThrows(NodeRpcException.class,
+                () -> node.createReplicaTable(new ReplicaTableRequest(DB, TABLE, REPL)));
+        assertThat(e.errorCode()).isEqualTo(RpcErrorCode.NOT_CONFIGURED);
+    }
+
+    @Test
+    @Order(3)
+    void badAddressInTopologyNamesTheField() {
+        NodeRpcException e = assertThrows(NodeRpcException.class, () -> node.updateNetworkTopology(
+                new NetworkTopology("it", "node2", 2, "net", List.of(new TopologyHost("node2", 2, "10.0.0.300")))));
+        assertThat(e.errorCode()).isEqualTo(RpcErrorCode.INVALID_REQUEST);
+        assertThat(e.field()).isEqualTo("topology.hosts[0].address");
+    }
+
+    @Test
+    @Order(4)
+    void topologyAndDatabaseAreIdempotent() {
+        NetworkTopology topology = new NetworkTopology("it", "node2", 2, "net",
+                List.of(new TopologyHost("node2", 2, "10.251.0.12")));
+        assertThat(node.updateNetworkTopology(topology).actions()).isNotEmpty();
+        assertThat(node.updateNetworkTopology(topology).actions()).isEmpty();
+
+        DatabaseSpec db = new DatabaseSpec(DB, OWNER, REPL, WRITER, READER);
+        StepResult first = node.initDatabase(db);
+        assertThat(first.actions()).anyMatch(a -> a.contains(DB)).anyMatch(a -> a.contains("replicator"));
+        assertThat(node.initDatabase(db).actions()).isEmpty();
+    }
+
+    @Test
+    @Order(5)
+    void injectionInAColumnNameIsRefusedAndNothingIsCreated() {
+        TableSpec evil = new TableSpec("table1", List.of(
+                new ColumnSpec("id", "bigserial", true, true, null),
+                new ColumnSpec("x\" text); DROP DATABASE postgres; --", "varchar", false, false, null)));
+        NodeRpcException e = assertThrows(NodeRpcException.class,
+                () -> node.createReplicaTable(new ReplicaTableRequest(DB, evil, REPL)));
+        assertThat(e.errorCode()).isEqualTo(RpcErrorCode.INVALID_REQUEST);
+        assertThat(e.field()).isEqualTo("table.columns[1].name");
+        assertThat(node.status().publications()).isEmpty();
+    }
+
+    @Test
+    @Order(6)
+    void replicaTableIsIdempotentAndUsesTheNodesKeyRange() throws Exception {
+        StepResult first = node.createReplicaTable(new ReplicaTableRequest(DB, TABLE, REPL));
+        assertThat(first.actions()).anyMatch(a -> a.contains(MeshNames.publication("node2", "table1")));
+        assertThat(node.createReplicaTable(new ReplicaTableRequest(DB, TABLE, REPL)).actions()).isEmpty();
+
+        assertThat(node.status().publications()).singleElement()
+                .satisfies(p -> assertThat(p.tables()).contains("table1"));
+
+        Properties props = new Properties();
+        props.setProperty("user", WRITER.user());
+        props.setProperty("password", WRITER.password());
+        try (Connection c = java.sql.DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:" + container.getMappedPort(5432) + "/" + DB, props);
+             ResultSet rs = c.createStatement().executeQuery("INSERT INTO table1 (col2) VALUES ('x') RETURNING id, col1")) {
+            rs.next();
+            assertThat(rs.getLong(1)).isEqualTo(MeshNames.firstKey(2));
+            assertThat(rs.getString(2)).isEqualTo("default-value");
+        }
+    }
+
+    @Test
+    @Order(7)
+    void wrongPasswordIsRejected() {
+        Properties props = new Properties();
+        props.setProperty("user", WRITER.user());
+        props.setProperty("password", "not-the-password");
+        var e = assertThrows(java.sql.SQLException.class, () -> java.sql.DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:" + container.getMappedPort(5432) + "/" + DB, props).close());
+        assertThat(e.getSQLState()).isEqualTo("28P01");
+    }
+
+    @Test
+    @Order(8)
+    void unknownMethodGetsMethodNotFound() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", container.getMappedPort(64000))) {
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            out.write("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"dropEverything\",\"params\":{}}"
+                    .getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            String response = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8))
+                    .readLine();
+            assertThat(response).contains("\"code\":-32601").contains("\"id\":7");
+        }
+    }
+}
