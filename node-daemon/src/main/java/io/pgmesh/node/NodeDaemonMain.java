@@ -1,8 +1,78 @@
 package io.pgmesh.node;
 
-/** Placeholder entry point; replaced by the daemon implementation. */
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pgmesh.node.pg.NodeConnections;
+import io.pgmesh.node.pg.PostgresServer;
+import io.pgmesh.node.rpc.CallGuard;
+import io.pgmesh.node.rpc.NodeErrorResolver;
+import io.pgmesh.node.rpc.RpcDispatcher;
+import io.pgmesh.node.rpc.RpcServer;
+import io.pgmesh.node.service.NodeRpcService;
+import io.pgmesh.node.service.StateStore;
+import io.pgmesh.protocol.NodeRpc;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The node daemon: writes the PostgreSQL settings, starts PostgreSQL unless it already runs,
+ * waits until it accepts connections, then serves JSON-RPC.
+ */
 public final class NodeDaemonMain {
-    public static void main(String[] args) {
-        throw new UnsupportedOperationException("not built yet");
+
+    private static final Logger log = LoggerFactory.getLogger(NodeDaemonMain.class);
+    private static final Duration STARTUP_DEADLINE = Duration.ofSeconds(30);
+    private static final int RPC_WORKERS = 4;
+
+    private NodeDaemonMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        DaemonSettings settings;
+        try {
+            settings = DaemonSettings.fromEnv(System.getenv());
+        } catch (IllegalArgumentException e) {
+            log.error("invalid configuration: {}", e.getMessage());
+            System.exit(2);
+            return;
+        }
+        log.info("pgmesh node daemon starting: {}", settings);
+
+        NodeConnections connections = new NodeConnections(settings.socketFile());
+        PostgresServer postgres = new PostgresServer(settings, connections);
+        postgres.writeConfiguration();
+        if (postgres.isRunning()) {
+            log.info("PostgreSQL already runs on {}; not starting it", settings.pgData());
+        } else {
+            postgres.start();
+        }
+        if (!postgres.awaitAcceptingConnections(STARTUP_DEADLINE)) {
+            log.error("PostgreSQL is not accepting connections after {} s; exiting", STARTUP_DEADLINE.toSeconds());
+            System.exit(1);
+        }
+
+        NodeRpcService service = new NodeRpcService(connections, new StateStore(settings.stateDir()));
+        ObjectMapper mapper = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        RpcDispatcher dispatcher = new RpcDispatcher(mapper, service, NodeRpc.class,
+                new NodeErrorResolver(service::nodeName), CallGuard.ADMIT_ALL);
+        RpcServer server = new RpcServer(dispatcher, rpcWorkers());
+        server.start(new InetSocketAddress(settings.rpcPort()));
+        log.info("[{}] ready", service.nodeName());
+        server.awaitClose();
+    }
+
+    private static ExecutorService rpcWorkers() {
+        AtomicInteger count = new AtomicInteger();
+        return Executors.newFixedThreadPool(RPC_WORKERS, r -> {
+            Thread t = new Thread(r, "rpc-worker-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 }

@@ -1,0 +1,220 @@
+package io.pgmesh.node.pg;
+
+import io.pgmesh.protocol.PublicationInfo;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Read-only questions to the catalog of the database a connection is on. Values go through '?'. */
+public final class Catalog {
+
+    /** A role's attributes and SCRAM verifier (pg_authid.rolpassword; null when it has none). */
+    public record Role(String name, boolean canLogin, boolean replication, String passwordVerifier) {
+    }
+
+    /** A row of pg_subscription joined with its apply worker's pg_stat_subscription row. */
+    public record SubscriptionRow(String name, boolean enabled, List<String> publications, Integer workerPid,
+                                  String receivedLsn, java.time.OffsetDateTime lastMessageAt) {
+    }
+
+    private final Connection connection;
+
+    public Catalog(Connection connection) {
+        this.connection = connection;
+    }
+
+    public String serverVersion() throws SQLException {
+        return single("SELECT current_setting('server_version')");
+    }
+
+    public Optional<Role> role(String name) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT rolcanlogin, rolreplication, rolpassword FROM pg_authid WHERE rolname = ?")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new Role(name, rs.getBoolean(1), rs.getBoolean(2), rs.getString(3)))
+                        : Optional.empty();
+            }
+        }
+    }
+
+    /** The owner of {@code database}, empty when the database does not exist. */
+    public Optional<String> databaseOwner(String database) throws SQLException {
+        return optional("SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = ?", database);
+    }
+
+    public boolean hasDatabasePrivilege(String role, String database, String privilege) throws SQLException {
+        return bool("SELECT has_database_privilege(?, ?, ?)", role, database, privilege);
+    }
+
+    public boolean tableExists(String table) throws SQLException {
+        return bool("SELECT EXISTS (SELECT 1 FROM pg_tables WHERE schemaname = ? AND tablename = ?)",
+                Sql.SCHEMA, table);
+    }
+
+    public Optional<String> tableOwner(String table) throws SQLException {
+        return optional("SELECT tableowner FROM pg_tables WHERE schemaname = ? AND tablename = ?", Sql.SCHEMA, table);
+    }
+
+    /** The columns of a table other than pgmesh's system columns, in order. */
+    public List<ExistingColumn> userColumns(String table, java.util.Set<String> systemColumns) throws SQLException {
+        List<ExistingColumn> columns = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement("""
+                SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull
+                FROM pg_attribute a
+                WHERE a.attrelid = (quote_ident(?) || '.' || quote_ident(?))::regclass
+                  AND a.attnum > 0 AND NOT a.attisdropped
+                ORDER BY a.attnum""")) {
+            ps.setString(1, Sql.SCHEMA);
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (!systemColumns.contains(rs.getString(1))) {
+                        columns.add(new ExistingColumn(rs.getString(1), rs.getString(2), rs.getBoolean(3)));
+                    }
+                }
+            }
+        }
+        return columns;
+    }
+
+    /** Name (in the table's schema) of the sequence behind a serial column. */
+    public Optional<String> serialSequence(String table, String column) throws SQLException {
+        return optional("""
+                SELECT c.relname FROM pg_class c
+                WHERE c.oid = pg_get_serial_sequence(quote_ident(?) || '.' || quote_ident(?), ?)::regclass""",
+                Sql.SCHEMA, table, column);
+    }
+
+    /** min_value and max_value of a sequence, empty when it does not exist. */
+    public Optional<long[]> sequenceRange(String sequence) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT min_value, max_value FROM pg_sequences WHERE schemaname = ? AND sequencename = ?")) {
+            ps.setString(1, Sql.SCHEMA);
+            ps.setString(2, sequence);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new long[]{rs.getLong(1), rs.getLong(2)}) : Optional.empty();
+            }
+        }
+    }
+
+    /** Source (prosrc) of a function without arguments in the replicated schema. */
+    public Optional<String> functionSource(String function) throws SQLException {
+        return optional("""
+                SELECT p.prosrc FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+                WHERE n.nspname = ? AND p.proname = ? AND p.pronargs = 0""", Sql.SCHEMA, function);
+    }
+
+    public boolean triggerExists(String table, String trigger) throws SQLException {
+        return bool("""
+                SELECT EXISTS (SELECT 1 FROM pg_trigger
+                WHERE tgrelid = (quote_ident(?) || '.' || quote_ident(?))::regclass AND tgname = ?)""",
+                Sql.SCHEMA, table, trigger);
+    }
+
+    public boolean hasTablePrivilege(String role, String table, String privilege) throws SQLException {
+        return bool("SELECT has_table_privilege(?, quote_ident(?) || '.' || quote_ident(?), ?)",
+                role, Sql.SCHEMA, table, privilege);
+    }
+
+    public boolean hasSequencePrivilege(String role, String sequence, String privilege) throws SQLException {
+        return bool("SELECT has_sequence_privilege(?, quote_ident(?) || '.' || quote_ident(?), ?)",
+                role, Sql.SCHEMA, sequence, privilege);
+    }
+
+    /** Tables of a publication, empty when the publication does not exist. */
+    public Optional<List<String>> publicationTables(String publication) throws SQLException {
+        if (!bool("SELECT EXISTS (SELECT 1 FROM pg_publication WHERE pubname = ?)", publication)) {
+            return Optional.empty();
+        }
+        List<String> tables = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT tablename FROM pg_publication_tables WHERE pubname = ? AND schemaname = ? ORDER BY 1")) {
+            ps.setString(1, publication);
+            ps.setString(2, Sql.SCHEMA);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    tables.add(rs.getString(1));
+                }
+            }
+        }
+        return Optional.of(tables);
+    }
+
+    /** Whether a subscription of this connection's database has this name. */
+    public boolean subscriptionExists(String subscription) throws SQLException {
+        return bool("""
+                SELECT EXISTS (SELECT 1 FROM pg_subscription s JOIN pg_database d ON d.oid = s.subdbid
+                WHERE d.datname = current_database() AND s.subname = ?)""", subscription);
+    }
+
+    public List<PublicationInfo> publications() throws SQLException {
+        Map<String, List<String>> byName = new LinkedHashMap<>();
+        try (PreparedStatement ps = connection.prepareStatement("""
+                SELECT p.pubname, t.tablename FROM pg_publication p
+                LEFT JOIN pg_publication_tables t ON t.pubname = p.pubname
+                ORDER BY 1, 2""");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                List<String> tables = byName.computeIfAbsent(rs.getString(1), k -> new ArrayList<>());
+                if (rs.getString(2) != null) {
+                    tables.add(rs.getString(2));
+                }
+            }
+        }
+        return byName.entrySet().stream().map(e -> new PublicationInfo(e.getKey(), e.getValue())).toList();
+    }
+
+    /** Subscriptions of this database with their leader apply worker, if one runs. */
+    public List<SubscriptionRow> subscriptions() throws SQLException {
+        List<SubscriptionRow> rows = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement("""
+                SELECT s.subname, s.subenabled, s.subpublications, w.pid, w.received_lsn::text,
+                       w.last_msg_receipt_time
+                FROM pg_subscription s
+                JOIN pg_database d ON d.oid = s.subdbid AND d.datname = current_database()
+                LEFT JOIN pg_stat_subscription w
+                       ON w.subid = s.oid AND w.relid IS NULL AND w.worker_type = 'apply'
+                ORDER BY 1""");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                String[] publications = (String[]) rs.getArray(3).getArray();
+                Integer pid = (Integer) rs.getObject(4);
+                rows.add(new SubscriptionRow(rs.getString(1), rs.getBoolean(2), List.of(publications), pid,
+                        rs.getString(5), rs.getObject(6, java.time.OffsetDateTime.class)));
+            }
+        }
+        return rows;
+    }
+
+    private String single(String sql, String... params) throws SQLException {
+        return optional(sql, params).orElse(null);
+    }
+
+    private boolean bool(String sql, String... params) throws SQLException {
+        try (PreparedStatement ps = prepare(sql, params); ResultSet rs = ps.executeQuery()) {
+            return rs.next() && rs.getBoolean(1);
+        }
+    }
+
+    private Optional<String> optional(String sql, String... params) throws SQLException {
+        try (PreparedStatement ps = prepare(sql, params); ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+        }
+    }
+
+    private PreparedStatement prepare(String sql, String... params) throws SQLException {
+        PreparedStatement ps = connection.prepareStatement(sql);
+        for (int i = 0; i < params.length; i++) {
+            ps.setString(i + 1, params[i]);
+        }
+        return ps;
+    }
+}

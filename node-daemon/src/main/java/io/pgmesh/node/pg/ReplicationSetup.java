@@ -1,0 +1,58 @@
+package io.pgmesh.node.pg;
+
+import io.pgmesh.protocol.Credentials;
+import io.pgmesh.protocol.TopologyHost;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/** Publications and subscriptions, on a connection (autocommit) to the replicated database. */
+public final class ReplicationSetup {
+
+    public static final int PEER_PORT = 5432;
+
+    private final Connection connection;
+    private final Catalog catalog;
+    private final StepLog steps;
+
+    public ReplicationSetup(Connection connection, StepLog steps) {
+        this.connection = connection;
+        this.catalog = new Catalog(connection);
+        this.steps = steps;
+    }
+
+    public void ensurePublication(String publication, String table) throws SQLException {
+        var tables = catalog.publicationTables(publication);
+        if (tables.isEmpty()) {
+            steps.execute(connection, StepLog.Verb.CREATE, "publication " + publication,
+                    "CREATE PUBLICATION " + Sql.ident(publication) + " FOR TABLE " + Sql.table(table));
+        } else if (!tables.get().contains(table)) {
+            steps.execute(connection, StepLog.Verb.ALTER, "publication " + publication + " to add table " + table,
+                    "ALTER PUBLICATION " + Sql.ident(publication) + " ADD TABLE " + Sql.table(table));
+        }
+    }
+
+    /**
+     * Subscribes to a peer's publication: no initial copy (every node starts empty or already
+     * has the rows) and origin = none, so changes that came from elsewhere are not sent back.
+     */
+    public void ensureSubscription(String subscription, TopologyHost peer, String database, Credentials login,
+                                   String publication) throws SQLException {
+        if (catalog.subscriptionExists(subscription)) {
+            return;
+        }
+        steps.execute(connection, StepLog.Verb.CREATE, "subscription " + subscription + " to " + peer.name()
+                        + " (" + peer.address() + ") publication " + publication,
+                "CREATE SUBSCRIPTION " + Sql.ident(subscription)
+                        + " CONNECTION " + Sql.literal(conninfo(peer.address(), database, login))
+                        + " PUBLICATION " + Sql.ident(publication)
+                        + " WITH (copy_data = false, origin = none)");
+    }
+
+    /** libpq connection string to a peer; every value quoted for libpq. */
+    public static String conninfo(String address, String database, Credentials login) {
+        return "host=" + Sql.conninfoValue(address) + " port=" + PEER_PORT
+                + " dbname=" + Sql.conninfoValue(database) + " user=" + Sql.conninfoValue(login.user())
+                + " password=" + Sql.conninfoValue(login.password());
+    }
+}

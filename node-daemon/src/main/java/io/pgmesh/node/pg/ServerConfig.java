@@ -1,0 +1,60 @@
+package io.pgmesh.node.pg;
+
+import java.nio.file.Path;
+
+/** Renders the PostgreSQL settings the daemon owns: pure functions, no I/O. */
+public final class ServerConfig {
+
+    /** Spare workers/senders beyond one per peer (maintenance connections, a joining node). */
+    static final int SPARE = 4;
+    /** Background workers beyond the logical-replication ones (autovacuum launcher, parallel query...). */
+    static final int EXTRA_WORKER_PROCESSES = 8;
+
+    private ServerConfig() {
+    }
+
+    /** Replication capacity for a mesh of up to {@code maxNodes} nodes. */
+    public record Sizing(int maxWalSenders, int maxReplicationSlots, int maxLogicalReplicationWorkers,
+                         int maxWorkerProcesses) {
+
+        public static Sizing forMesh(int maxNodes) {
+            if (maxNodes < 1) {
+                throw new IllegalArgumentException("maxNodes must be >= 1, got " + maxNodes);
+            }
+            int perPeer = maxNodes + SPARE;
+            return new Sizing(perPeer, perPeer, perPeer, perPeer + EXTRA_WORKER_PROCESSES);
+        }
+    }
+
+    /** conf.d/pgmesh.conf. */
+    public static String renderSettings(Sizing sizing, Path hbaFile) {
+        return """
+                # Written by the pgmesh node daemon at every start; edits are overwritten.
+                listen_addresses = '*'
+                port = 5432
+                wal_level = logical
+                track_commit_timestamp = on
+                max_connections = 200
+                password_encryption = 'scram-sha-256'
+                standard_conforming_strings = on
+                max_wal_senders = %d
+                max_replication_slots = %d
+                max_logical_replication_workers = %d
+                max_worker_processes = %d
+                hba_file = %s
+                """.formatted(sizing.maxWalSenders(), sizing.maxReplicationSlots(),
+                sizing.maxLogicalReplicationWorkers(), sizing.maxWorkerProcesses(),
+                Sql.literal(hbaFile.toString()));
+    }
+
+    /** The pg_hba file: peer for the local postgres user, SCRAM for everything over TCP. */
+    public static String renderHba() {
+        return """
+                # Written by the pgmesh node daemon at every start; edits are overwritten.
+                # TYPE  DATABASE  USER      ADDRESS     METHOD
+                local   all       postgres              peer
+                host    all       all       0.0.0.0/0   scram-sha-256
+                host    all       all       ::/0        scram-sha-256
+                """;
+    }
+}

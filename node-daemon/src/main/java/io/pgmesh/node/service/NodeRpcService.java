@@ -1,0 +1,228 @@
+package io.pgmesh.node.service;
+
+import io.pgmesh.node.NodeOperationException;
+import io.pgmesh.node.pg.Catalog;
+import io.pgmesh.node.pg.DatabaseSetup;
+import io.pgmesh.node.pg.NodeConnections;
+import io.pgmesh.node.pg.PgErrors;
+import io.pgmesh.node.pg.ReplicationSetup;
+import io.pgmesh.node.pg.StepLog;
+import io.pgmesh.node.pg.TableSetup;
+import io.pgmesh.protocol.Credentials;
+import io.pgmesh.protocol.DatabaseSpec;
+import io.pgmesh.protocol.MeshNames;
+import io.pgmesh.protocol.NetworkTopology;
+import io.pgmesh.protocol.NodeRpc;
+import io.pgmesh.protocol.NodeStatus;
+import io.pgmesh.protocol.ReplicaTableRequest;
+import io.pgmesh.protocol.StepResult;
+import io.pgmesh.protocol.SubscribeRequest;
+import io.pgmesh.protocol.TableSpec;
+import io.pgmesh.protocol.TopologyHost;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The node's JSON-RPC methods, each a script of idempotent, catalog-checked steps. Changing
+ * methods run one at a time (one admin operation per node); status() runs alongside.
+ */
+public final class NodeRpcService implements NodeRpc {
+
+    /** Node name used in errors before updateNetworkTopology. */
+    public static final String UNCONFIGURED = "unconfigured-node";
+    private static final List<String> WRITER_TABLE_PRIVILEGES = List.of("SELECT", "INSERT", "UPDATE", "DELETE");
+
+    private final NodeConnections connections;
+    private final StateStore state;
+    private final Object adminLock = new Object();
+    private volatile NetworkTopology topology;
+
+    public NodeRpcService(NodeConnections connections, StateStore state) {
+        this.connections = connections;
+        this.state = state;
+        this.topology = state.topology().orElse(null);
+    }
+
+    /** This node's name, or {@link #UNCONFIGURED}. */
+    public String nodeName() {
+        NetworkTopology current = topology;
+        return current == null ? UNCONFIGURED : current.nodeName();
+    }
+
+    @Override
+    public StepResult updateNetworkTopology(NetworkTopology update) {
+        synchronized (adminLock) {
+            new RequestValidation(nodeName()).topology(update);
+            StepLog steps = new StepLog(update.nodeName());
+            if (!update.equals(topology)) {
+                steps.run(StepLog.Verb.STORE, "topology of cluster " + update.cluster() + ": " + update.nodeName()
+                        + " (index " + update.nodeIndex() + ") among " + update.hosts().size() + " hosts",
+                        () -> state.saveTopology(update));
+                topology = update;
+            }
+            return new StepResult(update.nodeName(), steps.actions());
+        }
+    }
+
+    @Override
+    public StepResult initDatabase(DatabaseSpec spec) {
+        synchronized (adminLock) {
+            String node = nodeName();
+            RequestValidation check = new RequestValidation(node);
+            check.required(spec, "database");
+            check.name(spec.name(), "database.name");
+            check.login(spec.owner(), "database.owner");
+            check.login(spec.replicator(), "database.replicator");
+            check.login(spec.writer(), "database.writer");
+            check.login(spec.reader(), "database.reader");
+
+            StepLog steps = new StepLog(node);
+            try (Connection c = open(node, NodeConnections.MAINTENANCE_DB)) {
+                DatabaseSetup setup = new DatabaseSetup(c, steps);
+                setup.ensureRole(spec.owner(), false);
+                setup.ensureRole(spec.replicator(), true);
+                setup.ensureRole(spec.writer(), false);
+                setup.ensureRole(spec.reader(), false);
+                setup.ensureDatabase(spec.name(), spec.owner().user());
+                for (Credentials login : List.of(spec.replicator(), spec.writer(), spec.reader())) {
+                    setup.ensureConnectGrant(spec.name(), login.user());
+                }
+            } catch (SQLException e) {
+                throw PgErrors.failed(node, "initialize database " + spec.name(), e);
+            }
+            StateStore.DatabaseRoles roles = new StateStore.DatabaseRoles(spec.name(), spec.owner().user(),
+                    spec.replicator().user(), spec.writer().user(), spec.reader().user());
+            if (!state.database().map(roles::equals).orElse(false)) {
+                state.saveDatabase(roles);
+            }
+            return new StepResult(node, steps.actions());
+        }
+    }
+
+    @Override
+    public StepResult createReplicaTable(ReplicaTableRequest request) {
+        synchronized (adminLock) {
+            NetworkTopology self = requireTopology();
+            String node = self.nodeName();
+            RequestValidation check = new RequestValidation(node);
+            check.required(request, "request");
+            check.name(request.database(), "database");
+            check.required(request.table(), "table");
+            List<String> problems = request.table().problems();
+            if (!problems.isEmpty()) {
+                String first = problems.get(0);
+                throw NodeOperationException.invalid(node, "table." + first.substring(0, first.indexOf(':')),
+                        String.join("; ", problems));
+            }
+            check.login(request.replication(), "replication");
+            TableSpec table = request.table();
+            String publication = MeshNames.publication(node, table.name());
+            check.name(publication, "table.name");
+            List<TopologyHost> lowerPeers = self.hosts().stream().filter(h -> h.index() < self.nodeIndex())
+                    .sorted(Comparator.comparingInt(TopologyHost::index)).toList();
+            for (TopologyHost peer : lowerPeers) {
+                check.name(MeshNames.subscription(node, peer.name(), table.name()), "table.name");
+            }
+            StateStore.DatabaseRoles roles = requireDatabase(node, request.database());
+
+            StepLog steps = new StepLog(node);
+            try (Connection c = open(node, request.database())) {
+                TableSetup tables = new TableSetup(c, steps);
+                tables.ensureTable(table);
+                tables.ensureOwner(table.name(), roles.owner());
+                String sequence = tables.ensureKeyRange(table, self.nodeIndex());
+                tables.ensureTimestampTrigger(table.name());
+                tables.ensureTableGrant(table.name(), roles.writer(), WRITER_TABLE_PRIVILEGES);
+                tables.ensureSequenceGrant(sequence, roles.writer(), List.of("USAGE", "SELECT"));
+                tables.ensureTableGrant(table.name(), roles.reader(), List.of("SELECT"));
+                tables.ensureTableGrant(table.name(), roles.replicator(), List.of("SELECT"));
+
+                ReplicationSetup replication = new ReplicationSetup(c, steps);
+                replication.ensurePublication(publication, table.name());
+                for (TopologyHost peer : lowerPeers) {
+                    replication.ensureSubscription(MeshNames.subscription(node, peer.name(), table.name()), peer,
+                            request.database(), request.replication(), MeshNames.publication(peer.name(), table.name()));
+                }
+            } catch (SQLException e) {
+                throw PgErrors.failed(node, "set up table " + table.name(), e);
+            }
+            return new StepResult(node, steps.actions());
+        }
+    }
+
+    @Override
+    public StepResult subscribeToNode(SubscribeRequest request) {
+        synchronized (adminLock) {
+            NetworkTopology self = requireTopology();
+            String node = self.nodeName();
+            RequestValidation check = new RequestValidation(node);
+            check.required(request, "request");
+            check.name(request.database(), "database");
+            check.host(request.peer(), "peer");
+            if (request.peer().name().equals(node)) {
+                throw NodeOperationException.invalid(node, "peer.name", "a node cannot subscribe to itself");
+            }
+            check.login(request.replication(), "replication");
+            if (request.tables().isEmpty()) {
+                throw NodeOperationException.invalid(node, "tables", "must list at least one table");
+            }
+            for (int i = 0; i < request.tables().size(); i++) {
+                String table = request.tables().get(i);
+                check.name(table, "tables[" + i + "]");
+                check.name(MeshNames.subscription(node, request.peer().name(), table), "tables[" + i + "]");
+            }
+            requireDatabase(node, request.database());
+
+            StepLog steps = new StepLog(node);
+            try (Connection c = open(node, request.database())) {
+                Catalog catalog = new Catalog(c);
+                for (String table : request.tables()) {
+                    if (!catalog.tableExists(table)) {
+                        throw NodeOperationException.notConfigured(node, "table " + table
+                                + " does not exist in database " + request.database() + "; call createReplicaTable first");
+                    }
+                }
+                ReplicationSetup replication = new ReplicationSetup(c, steps);
+                for (String table : request.tables()) {
+                    replication.ensureSubscription(MeshNames.subscription(node, request.peer().name(), table),
+                            request.peer(), request.database(), request.replication(),
+                            MeshNames.publication(request.peer().name(), table));
+                }
+            } catch (SQLException e) {
+                throw PgErrors.failed(node, "subscribe to " + request.peer().name(), e);
+            }
+            return new StepResult(node, steps.actions());
+        }
+    }
+
+    @Override
+    public NodeStatus status() {
+        return new StatusReport(connections, topology, state.database().orElse(null)).read();
+    }
+
+    private NetworkTopology requireTopology() {
+        NetworkTopology current = topology;
+        if (current == null) {
+            throw NodeOperationException.notConfigured(UNCONFIGURED,
+                    "this node has no topology yet; call updateNetworkTopology first");
+        }
+        return current;
+    }
+
+    private StateStore.DatabaseRoles requireDatabase(String node, String database) {
+        return state.database().filter(d -> d.name().equals(database)).orElseThrow(() ->
+                NodeOperationException.notConfigured(node, "database " + database
+                        + " was not initialized on this node; call initDatabase first"));
+    }
+
+    private Connection open(String node, String database) {
+        try {
+            return connections.open(database);
+        } catch (SQLException e) {
+            throw PgErrors.failed(node, "connect to database " + database, e);
+        }
+    }
+}

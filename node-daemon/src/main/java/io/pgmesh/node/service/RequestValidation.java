@@ -1,0 +1,106 @@
+package io.pgmesh.node.service;
+
+import io.pgmesh.node.NodeOperationException;
+import io.pgmesh.protocol.Credentials;
+import io.pgmesh.protocol.NetworkTopology;
+import io.pgmesh.protocol.SqlNames;
+import io.pgmesh.protocol.TopologyHost;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Checks of request fields before anything runs; each failure is INVALID_REQUEST naming the
+ * field by its path in the request, e.g. {@code topology.hosts[2].address}.
+ */
+final class RequestValidation {
+
+    private static final Pattern IPV4 = Pattern.compile(
+            "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+    private static final int MAX_PASSWORD_LENGTH = 1024;
+
+    private final String node;
+
+    RequestValidation(String node) {
+        this.node = node;
+    }
+
+    void required(Object value, String field) {
+        if (value == null) {
+            throw NodeOperationException.invalid(node, field, "is required");
+        }
+    }
+
+    void name(String value, String field) {
+        SqlNames.problem(value).ifPresent(p -> {
+            throw NodeOperationException.invalid(node, field, p);
+        });
+    }
+
+    void login(Credentials login, String field) {
+        required(login, field);
+        name(login.user(), field + ".user");
+        String password = login.password();
+        if (password == null || password.isEmpty()) {
+            throw NodeOperationException.invalid(node, field + ".password", "must not be empty");
+        }
+        if (password.indexOf('\0') >= 0) {
+            throw NodeOperationException.invalid(node, field + ".password", "must not contain a NUL character");
+        }
+        if (password.length() > MAX_PASSWORD_LENGTH) {
+            throw NodeOperationException.invalid(node, field + ".password",
+                    "must be at most " + MAX_PASSWORD_LENGTH + " characters");
+        }
+    }
+
+    void host(TopologyHost host, String field) {
+        required(host, field);
+        name(host.name(), field + ".name");
+        if (host.index() < 0) {
+            throw NodeOperationException.invalid(node, field + ".index", "must be >= 0, got " + host.index());
+        }
+        if (host.address() == null || !IPV4.matcher(host.address()).matches()) {
+            throw NodeOperationException.invalid(node, field + ".address",
+                    "'" + host.address() + "' is not an IPv4 address like 10.1.0.5");
+        }
+    }
+
+    void topology(NetworkTopology topology) {
+        required(topology, "topology");
+        name(topology.nodeName(), "topology.nodeName");
+        if (topology.nodeIndex() < 0) {
+            throw NodeOperationException.invalid(node, "topology.nodeIndex", "must be >= 0, got " + topology.nodeIndex());
+        }
+        if (topology.cluster() == null || topology.cluster().isBlank()) {
+            throw NodeOperationException.invalid(node, "topology.cluster", "must not be empty");
+        }
+        List<TopologyHost> hosts = topology.hosts();
+        Set<String> names = new HashSet<>();
+        Set<Integer> indices = new HashSet<>();
+        boolean self = false;
+        for (int i = 0; i < hosts.size(); i++) {
+            String field = "topology.hosts[" + i + "]";
+            TopologyHost host = hosts.get(i);
+            host(host, field);
+            if (!names.add(host.name())) {
+                throw NodeOperationException.invalid(node, field + ".name", "duplicate host name '" + host.name() + "'");
+            }
+            if (!indices.add(host.index())) {
+                throw NodeOperationException.invalid(node, field + ".index", "duplicate host index " + host.index());
+            }
+            if (host.name().equals(topology.nodeName())) {
+                if (host.index() != topology.nodeIndex()) {
+                    throw NodeOperationException.invalid(node, field + ".index", "this node " + host.name()
+                            + " has index " + topology.nodeIndex() + " but its host entry says " + host.index());
+                }
+                self = true;
+            }
+        }
+        if (!self) {
+            throw NodeOperationException.invalid(node, "topology.hosts",
+                    "must include this node " + topology.nodeName());
+        }
+    }
+}
