@@ -1,0 +1,47 @@
+package io.pgmesh.orchestrator.config;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One entry of {@code system.networks}: the Docker network a cluster runs on.
+ *
+ * @param id          Docker network name
+ * @param subnet      the network's subnet
+ * @param gateway     the subnet's gateway (the Docker host's address on the bridge)
+ * @param hostAddress {@code hostaddress}, when given
+ * @param domain      DNS domain for the nodes, when given
+ * @param parts       every address range ("part") of the network, in file order
+ * @param nodeRange   the part node addresses are taken from (one of {@code parts})
+ * @param scale       node count limits
+ */
+public record NetworkConfig(String id, Ipv4Net subnet, Ipv4Address gateway, Optional<Ipv4Address> hostAddress,
+                            Optional<String> domain, List<AddressRange> parts, AddressRange nodeRange,
+                            ScaleConfig scale) {
+
+    public NetworkConfig {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(subnet, "subnet");
+        Objects.requireNonNull(gateway, "gateway");
+        hostAddress = hostAddress == null ? Optional.empty() : hostAddress;
+        domain = domain == null ? Optional.empty() : domain;
+        parts = List.copyOf(parts);
+        Objects.requireNonNull(nodeRange, "nodeRange");
+        Objects.requireNonNull(scale, "scale");
+    }
+
+    /** Address of node {@code index} (0-based); {@link IllegalArgumentException} unless 0 <= index < max_nodes. */
+    public Ipv4Address nodeAddress(int index) {
+        if (index < 0 || index >= scale.maxNodes()) {
+            throw new IllegalArgumentException("node index " + index + " is out of range (0.."
+                    + (scale.maxNodes() - 1) + ") for network " + id);
+        }
+        return nodeRange.address(index);
+    }
+
+    /** e.g. "172.28.5.0/24". */
+    public String subnetCidr() {
+        return subnet.cidr();
+    }
+}

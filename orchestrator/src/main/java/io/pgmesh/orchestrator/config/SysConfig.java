@@ -1,0 +1,61 @@
+package io.pgmesh.orchestrator.config;
+
+import io.pgmesh.protocol.TableSpec;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A loaded, valid sysconfig. Obtain one from {@link SysConfigLoader}; the accessors below are shortcuts into
+ * the network selected by {@code system.config.network}.
+ *
+ * @param networkId      {@code system.config.network}
+ * @param roles          {@code system.config.roles}
+ * @param databaseConfig {@code system.config.database}
+ * @param networks       {@code system.networks}, in file order
+ */
+public record SysConfig(String networkId, Roles roles, DatabaseConfig databaseConfig, List<NetworkConfig> networks) {
+
+    public SysConfig {
+        Objects.requireNonNull(networkId, "networkId");
+        Objects.requireNonNull(roles, "roles");
+        Objects.requireNonNull(databaseConfig, "databaseConfig");
+        networks = List.copyOf(networks);
+    }
+
+    public NetworkConfig selectedNetwork() {
+        return networks.stream().filter(n -> n.id().equals(networkId)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no network with id " + networkId));
+    }
+
+    /** Address of node {@code index} (0-based); {@link IllegalArgumentException} unless 0 <= index < max_nodes. */
+    public Ipv4Address nodeAddress(int index) {
+        return selectedNetwork().nodeAddress(index);
+    }
+
+    public Ipv4Address gateway() {
+        return selectedNetwork().gateway();
+    }
+
+    /** The selected network's subnet, e.g. "172.28.5.0/24". */
+    public String subnetCidr() {
+        return selectedNetwork().subnetCidr();
+    }
+
+    public int minNodes() {
+        return selectedNetwork().scale().minNodes();
+    }
+
+    public int maxNodes() {
+        return selectedNetwork().scale().maxNodes();
+    }
+
+    /** The database name. */
+    public String database() {
+        return databaseConfig.name();
+    }
+
+    public List<TableSpec> tables() {
+        return databaseConfig.tables();
+    }
+}
