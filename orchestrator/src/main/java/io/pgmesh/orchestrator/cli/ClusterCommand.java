@@ -29,8 +29,15 @@ abstract class ClusterCommand implements Callable<Integer> {
     }
 
     /** Config first (nothing is touched when it is invalid), then the engine. */
-    ClusterContext context() throws io.pgmesh.orchestrator.config.ConfigException {
-        SysConfig config = SysConfigLoader.load(global.config);
+    ClusterContext context() {
+        return context(loadConfig());
+    }
+
+    SysConfig loadConfig() {
+        return SysConfigLoader.load(global.config);
+    }
+
+    ClusterContext context(SysConfig config) {
         DockerClient docker = DockerEngine.connect();
         PrintWriter out = out();
         java.util.function.Consumer<String> log = line -> {

@@ -31,6 +31,9 @@ final class ErrorHandler implements IExecutionExceptionHandler {
     }
 
     static int exitCode(Throwable e) {
+        if (e instanceof CommandLine.ParameterException) {
+            return ExitCodes.USAGE;
+        }
         if (e instanceof ConfigException) {
             return ExitCodes.INVALID_CONFIG;
         }

@@ -2,6 +2,7 @@ package io.pgmesh.orchestrator.cli;
 
 import io.pgmesh.orchestrator.cluster.ClusterContext;
 import io.pgmesh.orchestrator.cluster.ClusterUp;
+import io.pgmesh.orchestrator.config.SysConfig;
 import io.pgmesh.orchestrator.docker.NodeImage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,8 +19,13 @@ final class UpCommand extends ClusterCommand {
 
     @Override
     public Integer call() throws Exception {
-        ClusterContext ctx = context();
-        int count = nodes != null ? nodes : ctx.config().minNodes();
+        SysConfig config = loadConfig();
+        int count = nodes != null ? nodes : config.minNodes();
+        if (count < 1 || count > config.maxNodes()) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--nodes: " + count
+                    + " is out of range 1.." + config.maxNodes() + " (scale.max_nodes of " + global.config + ")");
+        }
+        ClusterContext ctx = context(config);
         NodeImage image = new NodeImage(ctx.containers().docker(), ctx.log());
         new ClusterUp(ctx, image::ensureBuilt).run(count);
         return ExitCodes.OK;

@@ -1,0 +1,47 @@
+package io.pgmesh.orchestrator.cluster;
+
+import io.pgmesh.protocol.NodeStatus;
+import io.pgmesh.protocol.SubscriptionInfo;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ClusterStatusTest {
+
+    private static SubscriptionInfo sub(String peer, String state) {
+        return new SubscriptionInfo("sub_node0_" + peer + "_table1", peer, "pub_" + peer + "_table1",
+                !SubscriptionInfo.DISABLED.equals(state), state, null, null);
+    }
+
+    private static NodeStatus status(boolean up, SubscriptionInfo... subs) {
+        return new NodeStatus("node0", 0, "c", up, up ? "17.6" : null, "lb-test", List.of(), List.of(subs));
+    }
+
+    @Test
+    void healthyWhenEveryExpectedSubscriptionStreams() {
+        NodeStatus s = status(true, sub("node1", SubscriptionInfo.STREAMING), sub("node2", SubscriptionInfo.STREAMING));
+        assertThat(ClusterStatus.judge(s, 2)).isEqualTo(NodeReport.HEALTHY);
+        assertThat(ClusterStatus.detail(s, 2)).isEmpty();
+    }
+
+    @Test
+    void degradedWhenASubscriptionIsStoppedOrMissing() {
+        NodeStatus stopped = status(true, sub("node1", SubscriptionInfo.STREAMING), sub("node2", SubscriptionInfo.STOPPED));
+        assertThat(ClusterStatus.judge(stopped, 2)).isEqualTo(NodeReport.DEGRADED);
+        assertThat(ClusterStatus.detail(stopped, 2)).isEqualTo("1 of 2 subscriptions streaming");
+        NodeStatus missing = status(true, sub("node1", SubscriptionInfo.STREAMING));
+        assertThat(ClusterStatus.judge(missing, 2)).isEqualTo(NodeReport.DEGRADED);
+    }
+
+    @Test
+    void postgresDownWinsOverSubscriptions() {
+        assertThat(ClusterStatus.judge(status(false), 0)).isEqualTo(NodeReport.POSTGRES_DOWN);
+    }
+
+    @Test
+    void singleNodeNeedsNoSubscriptions() {
+        assertThat(ClusterStatus.judge(status(true), 0)).isEqualTo(NodeReport.HEALTHY);
+    }
+}

@@ -1,0 +1,187 @@
+package io.pgmesh.orchestrator.rpc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pgmesh.protocol.NodeStatus;
+import io.pgmesh.protocol.RpcErrorCode;
+import io.pgmesh.protocol.StepResult;
+import io.pgmesh.protocol.DatabaseSpec;
+import io.pgmesh.protocol.Credentials;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** The client against a fake daemon on port 0: framing, named params, errors, reconnect. */
+class NodeRpcClientTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private FakeDaemon daemon;
+
+    @AfterEach
+    void stop() throws IOException {
+        if (daemon != null) {
+            daemon.close();
+        }
+    }
+
+    @Test
+    void sendsNamedParamsAndReadsTypedResults() throws Exception {
+        daemon = new FakeDaemon(req -> result(req, JSON.valueToTree(new StepResult("node1", List.of("created role x")))));
+        try (NodeRpcClient client = NodeRpcClient.forLocalPort("node1", daemon.port(), Duration.ofSeconds(5))) {
+            StepResult r = client.api().initDatabase(new DatabaseSpec("lb-test", new Credentials("a", "b"),
+                    new Credentials("r", "s"), new Credentials("w", "x"), new Credentials("t", "u")));
+            assertThat(r.actions()).containsExactly("created role x");
+        }
+        JsonNode request = daemon.requests.get(0);
+        assertThat(request.get("method").asText()).isEqualTo("initDatabase");
+        assertThat(request.get("params").get("database").get("name").asText()).isEqualTo("lb-test");
+    }
+
+    @Test
+    void manySequentialCallsShareOneConnection() throws Exception {
+        daemon = new FakeDaemon(req -> result(req, JSON.valueToTree(
+                new NodeStatus("node0", 0, "c", true, "17.6", "lb-test", List.of(), List.of()))));
+        try (NodeRpcClient client = NodeRpcClient.forLocalPort("node0", daemon.port(), Duration.ofSeconds(5))) {
+            for (int i = 0; i < 50; i++) {
+                assertThat(client.api().status().postgresUp()).isTrue();
+            }
+        }
+        assertThat(daemon.requests).hasSize(50);
+        assertThat(daemon.connections.get()).isEqualTo(1);
+    }
+
+    @Test
+    void applicationErrorsCarryCodeSqlStateAndField() throws Exception {
+        daemon = new FakeDaemon(req -> {
+            ObjectNode error = JSON.createObjectNode();
+            error.put("code", RpcErrorCode.PG_ERROR.code());
+            error.put("message", "[node1] could not create subscription: boom (SQLSTATE 08006)");
+            ObjectNode data = error.putObject("data");
+            data.put("node", "node1");
+            data.put("errorCode", "PG_ERROR");
+            data.put("sqlState", "08006");
+            ObjectNode response = JSON.createObjectNode();
+            response.put("jsonrpc", "2.0");
+            response.set("id", req.get("id"));
+            response.set("error", error);
+            return response;
+        });
+        try (NodeRpcClient client = NodeRpcClient.forLocalPort("node1", daemon.port(), Duration.ofSeconds(5))) {
+            NodeRpcException e = assertThrows(NodeRpcException.class, () -> client.api().status());
+            assertThat(e.errorCode()).isEqualTo(RpcErrorCode.PG_ERROR);
+            assertThat(e.sqlState()).isEqualTo("08006");
+            assertThat(e.node()).isEqualTo("node1");
+            assertThat(e.getMessage()).startsWith("[node1] could not create subscription");
+        }
+    }
+
+    @Test
+    void reconnectsOnceWhenTheDaemonDroppedTheConnection() throws Exception {
+        daemon = new FakeDaemon(req -> result(req, JSON.valueToTree(
+                new NodeStatus("node0", 0, "c", true, "17.6", null, List.of(), List.of()))));
+        try (NodeRpcClient client = NodeRpcClient.forLocalPort("node0", daemon.port(), Duration.ofSeconds(5))) {
+            client.api().status();
+            daemon.dropConnections();
+            assertThat(client.api().status().node()).isEqualTo("node0");
+        }
+        assertThat(daemon.connections.get()).isEqualTo(2);
+    }
+
+    @Test
+    void unreachableDaemonIsATransportFailureNamingNodeAndPort() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        try (NodeRpcClient client = NodeRpcClient.forLocalPort("node3", port, Duration.ofSeconds(2))) {
+            NodeRpcException e = assertThrows(NodeRpcException.class, () -> client.api().status());
+            assertThat(e.isTransportFailure()).isTrue();
+            assertThat(e.getMessage()).contains("[node3]").contains("127.0.0.1:" + port).contains("status");
+        }
+    }
+
+    private static JsonNode result(JsonNode request, JsonNode result) {
+        ObjectNode response = JSON.createObjectNode();
+        response.put("jsonrpc", "2.0");
+        response.set("id", request.get("id"));
+        response.set("result", result);
+        return response;
+    }
+
+    /** Answers each JSON object it reads with {@code answer(request)} followed by '\n', like the daemon. */
+    private static final class FakeDaemon implements AutoCloseable {
+        final List<JsonNode> requests = new CopyOnWriteArrayList<>();
+        final AtomicInteger connections = new AtomicInteger();
+        private final List<Socket> open = new CopyOnWriteArrayList<>();
+        private final ServerSocket server;
+
+        FakeDaemon(Function<JsonNode, JsonNode> answer) throws IOException {
+            server = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+            Thread acceptor = new Thread(() -> {
+                while (!server.isClosed()) {
+                    try {
+                        Socket s = server.accept();
+                        connections.incrementAndGet();
+                        open.add(s);
+                        Thread t = new Thread(() -> serve(s, answer));
+                        t.setDaemon(true);
+                        t.start();
+                    } catch (IOException closed) {
+                        return;
+                    }
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+        }
+
+        private void serve(Socket s, Function<JsonNode, JsonNode> answer) {
+            try (s; InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
+                var parser = JSON.getFactory().createParser(in);
+                while (true) {
+                    JsonNode request = JSON.readTree(parser);
+                    if (request == null) {
+                        return;
+                    }
+                    requests.add(request);
+                    out.write((JSON.writeValueAsString(answer.apply(request)) + "\n").getBytes(StandardCharsets.UTF_8));
+                    out.flush();
+                }
+            } catch (IOException ignored) {
+                // connection closed
+            }
+        }
+
+        int port() {
+            return server.getLocalPort();
+        }
+
+        void dropConnections() throws IOException {
+            for (Socket s : open) {
+                s.close();
+            }
+            open.clear();
+        }
+
+        @Override
+        public void close() throws IOException {
+            dropConnections();
+            server.close();
+        }
+    }
+}
