@@ -1,0 +1,54 @@
+package io.pgmesh.node.pg;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ServerConfigTest {
+
+    @Test
+    void sizingLeavesRoomForOneWorkerPerPeerPlusSpares() {
+        ServerConfig.Sizing eight = ServerConfig.Sizing.forMesh(8);
+        assertThat(eight).isEqualTo(new ServerConfig.Sizing(12, 12, 12, 20));
+        for (int n = 1; n <= 64; n++) {
+            ServerConfig.Sizing s = ServerConfig.Sizing.forMesh(n);
+            assertThat(s.maxWalSenders()).isGreaterThanOrEqualTo(n + 4);
+            assertThat(s.maxReplicationSlots()).isGreaterThanOrEqualTo(n + 4);
+            assertThat(s.maxLogicalReplicationWorkers()).isGreaterThanOrEqualTo(n + 4);
+            assertThat(s.maxWorkerProcesses()).isGreaterThanOrEqualTo(s.maxLogicalReplicationWorkers() + 8);
+        }
+        assertThatThrownBy(() -> ServerConfig.Sizing.forMesh(0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void settingsFileCarriesReplicationSettingsAndHbaPath() {
+        String conf = ServerConfig.renderSettings(ServerConfig.Sizing.forMesh(8),
+                Path.of("/etc/postgresql/17/main/pgmesh_hba.conf"));
+        assertThat(conf.lines()).contains(
+                "listen_addresses = '*'",
+                "port = 5432",
+                "wal_level = logical",
+                "track_commit_timestamp = on",
+                "max_connections = 200",
+                "password_encryption = 'scram-sha-256'",
+                "max_wal_senders = 12",
+                "max_replication_slots = 12",
+                "max_logical_replication_workers = 12",
+                "max_worker_processes = 20",
+                "hba_file = '/etc/postgresql/17/main/pgmesh_hba.conf'");
+    }
+
+    @Test
+    void hbaUsesPeerLocallyAndScramOverTcpAndNeverTrust() {
+        String hba = ServerConfig.renderHba();
+        assertThat(hba).doesNotContain("trust").doesNotContain("md5").doesNotContain("password ");
+        assertThat(hba.lines().map(l -> l.trim().replaceAll("\\s+", " ")))
+                .contains("local all postgres peer",
+                        "host all all 0.0.0.0/0 scram-sha-256",
+                        "host all all ::/0 scram-sha-256");
+        assertThat(hba.lines().filter(l -> !l.startsWith("#") && !l.isBlank())).hasSize(3);
+    }
+}

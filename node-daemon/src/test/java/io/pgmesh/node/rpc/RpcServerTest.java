@@ -1,0 +1,252 @@
+package io.pgmesh.node.rpc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pgmesh.node.NodeOperationException;
+import io.pgmesh.protocol.DatabaseSpec;
+import io.pgmesh.protocol.NetworkTopology;
+import io.pgmesh.protocol.NodeRpc;
+import io.pgmesh.protocol.NodeStatus;
+import io.pgmesh.protocol.ReplicaTableRequest;
+import io.pgmesh.protocol.RpcErrorCode;
+import io.pgmesh.protocol.StepResult;
+import io.pgmesh.protocol.SubscribeRequest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.Executors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The server over a real socket, with a fake NodeRpc behind it. */
+class RpcServerTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Answers status, echoes the topology's node name, fails initDatabase the way a node would. */
+    static final class FakeNode implements NodeRpc {
+        @Override
+        public StepResult updateNetworkTopology(NetworkTopology topology) {
+            return new StepResult(topology.nodeName(), List.of("stored topology"));
+        }
+
+        @Override
+        public StepResult initDatabase(DatabaseSpec database) {
+            throw new NodeOperationException(RpcErrorCode.PG_ERROR, "node7",
+                    "[node7] could not create database x: boom (SQLSTATE 42501)", "42501", null);
+        }
+
+        @Override
+        public StepResult createReplicaTable(ReplicaTableRequest request) {
+            throw new IllegalStateException("bug");
+        }
+
+        @Override
+        public StepResult subscribeToNode(SubscribeRequest request) {
+            return new StepResult("node7", List.of());
+        }
+
+        @Override
+        public NodeStatus status() {
+            return new NodeStatus("node7", 7, "c", true, "17", null, List.of(), List.of());
+        }
+    }
+
+    private RpcServer server;
+    private InetSocketAddress address;
+
+    @BeforeEach
+    void start() throws InterruptedException {
+        RpcDispatcher dispatcher = new RpcDispatcher(JSON, new FakeNode(), NodeRpc.class,
+                new NodeErrorResolver(() -> "node7"), CallGuard.ADMIT_ALL);
+        server = new RpcServer(dispatcher, Executors.newFixedThreadPool(2));
+        address = server.start(new InetSocketAddress("127.0.0.1", 0));
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    @Test
+    void answersACall() throws IOException {
+        try (Client c = new Client()) {
+            JsonNode response = c.call("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"status\"}");
+            assertThat(response.get("id").asInt()).isEqualTo(1);
+            assertThat(response.at("/result/node").asText()).isEqualTo("node7");
+            assertThat(response.at("/result/index").asInt()).isEqualTo(7);
+        }
+    }
+
+    @Test
+    void answersSequentialAndPipelinedCallsOnOneSocketInOrder() throws IOException {
+        try (Client c = new Client()) {
+            assertThat(c.call(request(1, "status")).get("id").asInt()).isEqualTo(1);
+            assertThat(c.call("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"updateNetworkTopology\",\"params\":"
+                    + "{\"topology\":{\"cluster\":\"c\",\"nodeName\":\"node3\",\"nodeIndex\":3,\"hosts\":[]}}}")
+                    .at("/result/node").asText()).isEqualTo("node3");
+            c.send(request(3, "status") + request(4, "subscribeToNode", "{\"request\":{}}") + request(5, "status"));
+            assertThat(c.read().get("id").asInt()).isEqualTo(3);
+            assertThat(c.read().get("id").asInt()).isEqualTo(4);
+            assertThat(c.read().get("id").asInt()).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void malformedJsonIsAParseErrorWithARealNullId() throws IOException {
+        try (Client c = new Client()) {
+            JsonNode response = c.call("{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":}");
+            assertThat(response.get("error").get("code").asInt()).isEqualTo(-32700);
+            assertThat(response.has("id")).isTrue();
+            assertThat(response.get("id").isNull()).as("id must be JSON null, not \"null\"").isTrue();
+            // the connection still works afterwards
+            assertThat(c.call(request(10, "status")).get("id").asInt()).isEqualTo(10);
+        }
+    }
+
+    @Test
+    void somethingThatIsNotARequestIsInvalidRequest() throws IOException {
+        try (Client c = new Client()) {
+            JsonNode noMethod = c.call("{\"jsonrpc\":\"2.0\",\"id\":5}");
+            assertThat(noMethod.at("/error/code").asInt()).isEqualTo(-32600);
+            assertThat(noMethod.get("id").asInt()).isEqualTo(5);
+            JsonNode array = c.call("[1,2,3]");
+            assertThat(array.at("/error/code").asInt()).isEqualTo(-32600);
+            assertThat(array.get("id").isNull()).isTrue();
+        }
+    }
+
+    @Test
+    void unknownMethodIsMethodNotFound() throws IOException {
+        try (Client c = new Client()) {
+            JsonNode response = c.call(request(6, "dropEverything"));
+            assertThat(response.at("/error/code").asInt()).isEqualTo(-32601);
+            assertThat(response.get("id").asInt()).isEqualTo(6);
+        }
+    }
+
+    @Test
+    void wrongParamsAreInvalidParams() throws IOException {
+        try (Client c = new Client()) {
+            assertThat(c.call(request(7, "updateNetworkTopology", "{\"topology\":42}")).at("/error/code").asInt())
+                    .isEqualTo(-32602);
+            assertThat(c.call(request(8, "updateNetworkTopology", "{\"nope\":{}}")).at("/error/code").asInt())
+                    .isEqualTo(-32602);
+        }
+    }
+
+    @Test
+    void applicationErrorsCarryTheirCodeAndData() throws IOException {
+        try (Client c = new Client()) {
+            JsonNode error = c.call(request(11, "initDatabase", "{\"database\":{\"name\":\"x\"}}")).get("error");
+            assertThat(error.get("code").asInt()).isEqualTo(RpcErrorCode.PG_ERROR.code());
+            assertThat(error.get("message").asText()).isEqualTo("[node7] could not create database x: boom (SQLSTATE 42501)");
+            assertThat(error.at("/data/node").asText()).isEqualTo("node7");
+            assertThat(error.at("/data/errorCode").asText()).isEqualTo("PG_ERROR");
+            assertThat(error.at("/data/sqlState").asText()).isEqualTo("42501");
+            assertThat(error.at("/data/field").isNull()).isTrue();
+        }
+    }
+
+    @Test
+    void unexpectedExceptionsAreInternal() throws IOException {
+        try (Client c = new Client()) {
+            JsonNode error = c.call(request(12, "createReplicaTable", "{\"request\":{}}")).get("error");
+            assertThat(error.get("code").asInt()).isEqualTo(RpcErrorCode.INTERNAL.code());
+            assertThat(error.get("message").asText()).contains("node7").contains("bug");
+            assertThat(error.at("/data/errorCode").asText()).isEqualTo("INTERNAL");
+        }
+    }
+
+    @Test
+    void aFrameOverOneMebibyteClosesOnlyThatConnection() throws IOException {
+        try (Client bystander = new Client(); Client offender = new Client()) {
+            assertThat(bystander.call(request(1, "status")).get("id").asInt()).isEqualTo(1);
+            String huge = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"status\",\"params\":{\"pad\":\""
+                    + "x".repeat(RpcServer.MAX_FRAME_BYTES + 10) + "\"}}";
+            try {
+                offender.send(huge);
+            } catch (SocketException closedWhileWriting) {
+                // the server may close before it read everything
+            }
+            assertThat(offender.readToEnd()).doesNotContain("\"result\"");
+            assertThat(bystander.call(request(3, "status")).get("id").asInt()).isEqualTo(3);
+        }
+        try (Client fresh = new Client()) {
+            assertThat(fresh.call(request(4, "status")).get("id").asInt()).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void justUnderTheLimitIsServed() throws IOException {
+        try (Client c = new Client()) {
+            String prefix = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"status\",\"pad\":\"";
+            String big = prefix + "x".repeat(RpcServer.MAX_FRAME_BYTES - prefix.length() - 2) + "\"}";
+            assertThat(c.call(big).get("id").asInt()).isEqualTo(2);
+        }
+    }
+
+    private static String request(int id, String method) {
+        return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"" + method + "\"}";
+    }
+
+    private static String request(int id, String method, String params) {
+        return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"" + method + "\",\"params\":" + params + "}";
+    }
+
+    private final class Client implements AutoCloseable {
+        private final Socket socket;
+        private final BufferedReader in;
+        private final OutputStream out;
+
+        Client() throws IOException {
+            socket = new Socket(address.getAddress(), address.getPort());
+            socket.setSoTimeout(10_000);
+            in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            out = socket.getOutputStream();
+        }
+
+        void send(String text) throws IOException {
+            out.write(text.getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        }
+
+        JsonNode read() throws IOException {
+            String line = in.readLine();
+            assertThat(line).as("a response line").isNotNull();
+            return JSON.readTree(line);
+        }
+
+        JsonNode call(String text) throws IOException {
+            send(text);
+            return read();
+        }
+
+        String readToEnd() throws IOException {
+            StringBuilder all = new StringBuilder();
+            try {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    all.append(line).append('\n');
+                }
+            } catch (SocketException reset) {
+                all.append("<reset>");
+            }
+            return all.toString();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+}

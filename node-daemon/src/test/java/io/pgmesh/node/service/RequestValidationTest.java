@@ -1,0 +1,74 @@
+package io.pgmesh.node.service;
+
+import io.pgmesh.node.NodeOperationException;
+import io.pgmesh.protocol.NetworkTopology;
+import io.pgmesh.protocol.RpcErrorCode;
+import io.pgmesh.protocol.TopologyHost;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class RequestValidationTest {
+
+    private final RequestValidation check = new RequestValidation("node1");
+
+    private static NetworkTopology topology(String node, int index, TopologyHost... hosts) {
+        return new NetworkTopology("c1", node, index, "net", List.of(hosts));
+    }
+
+    private static final TopologyHost NODE0 = new TopologyHost("node0", 0, "10.251.0.10");
+    private static final TopologyHost NODE1 = new TopologyHost("node1", 1, "10.251.0.11");
+
+    @Test
+    void acceptsAConsistentTopology() {
+        assertThatCode(() -> check.topology(topology("node1", 1, NODE0, NODE1))).doesNotThrowAnyException();
+    }
+
+    @Test
+    void namesTheFieldOfABadAddress() {
+        assertInvalid(topology("node1", 1, NODE0, NODE1, new TopologyHost("node2", 2, "10.0.0.256")),
+                "topology.hosts[2].address");
+        assertInvalid(topology("node1", 1, NODE0, NODE1, new TopologyHost("node2", 2, "db.example")),
+                "topology.hosts[2].address");
+        assertInvalid(topology("node1", 1, NODE0, NODE1, new TopologyHost("node2", 2, "::1")),
+                "topology.hosts[2].address");
+    }
+
+    @Test
+    void rejectsBadNamesIndicesAndDuplicates() {
+        assertInvalid(topology("Node1", 1, NODE0, NODE1), "topology.nodeName");
+        assertInvalid(topology("node1", -1, NODE0, NODE1), "topology.nodeIndex");
+        assertInvalid(topology("node1", 1, NODE0, NODE1, new TopologyHost("node1", 3, "10.251.0.13")),
+                "topology.hosts[2].name");
+        assertInvalid(topology("node1", 1, NODE0, NODE1, new TopologyHost("node3", 0, "10.251.0.13")),
+                "topology.hosts[2].index");
+        assertInvalid(topology("node1", 1, NODE0, new TopologyHost("x\"; drop", 2, "10.251.0.12")),
+                "topology.hosts[1].name");
+        assertInvalid(topology("node1", 1, NODE0, new TopologyHost("node2", -3, "10.251.0.12")),
+                "topology.hosts[1].index");
+    }
+
+    @Test
+    void requiresThisNodeAmongTheHostsWithTheSameIndex() {
+        assertInvalid(topology("node1", 1, NODE0), "topology.hosts");
+        assertInvalid(topology("node1", 2, NODE0, NODE1), "topology.hosts[1].index");
+    }
+
+    @Test
+    void rejectsAMissingTopology() {
+        assertThatThrownBy(() -> check.topology(null)).isInstanceOf(NodeOperationException.class)
+                .extracting("field").isEqualTo("topology");
+    }
+
+    private void assertInvalid(NetworkTopology topology, String field) {
+        assertThatThrownBy(() -> check.topology(topology))
+                .isInstanceOfSatisfying(NodeOperationException.class, e -> {
+                    org.assertj.core.api.Assertions.assertThat(e.field()).isEqualTo(field);
+                    org.assertj.core.api.Assertions.assertThat(e.code()).isEqualTo(RpcErrorCode.INVALID_REQUEST);
+                    org.assertj.core.api.Assertions.assertThat(e.getMessage()).startsWith("[node1] invalid " + field);
+                });
+    }
+}
