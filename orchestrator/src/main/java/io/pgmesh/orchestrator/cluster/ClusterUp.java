@@ -17,7 +17,8 @@ import com.github.dockerjava.api.model.Network;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -56,13 +57,14 @@ public final class ClusterUp {
         ctx.network().ensure(ctx.cluster(), ctx.networkName(), ctx.config().subnetCidr(),
                 ctx.config().gateway().toString(), nodeCount);
 
-        Map<Integer, NodeContainer> existing = new LinkedHashMap<>();
+        Map<Integer, NodeContainer> existing = new TreeMap<>();
         ctx.containers().list(ctx.cluster()).forEach(c -> existing.put(c.index(), c));
         List<NodeContainer> members = new ArrayList<>();
         for (int i = 0; i < nodeCount; i++) {
             NodeContainer node = ensureRunning(i, image, existing.get(i));
+            existing.put(i, node);
             members.add(node);
-            joinMesh(members, secrets);
+            joinMesh(node, members, topologyHosts(existing.keySet()), secrets);
         }
         ctx.log().accept("[up] cluster " + ctx.cluster() + " is up: " + nodeCount + " nodes on " + ctx.networkName());
         return List.copyOf(members);
@@ -127,14 +129,23 @@ public final class ClusterUp {
         }
     }
 
+    /**
+     * Every node that exists, at its configured address. Nodes that already exist from an
+     * interrupted run are included from the start, so a rerun tells each node exactly what it
+     * already knows and changes nothing.
+     */
+    private List<TopologyHost> topologyHosts(Set<Integer> indexes) {
+        return indexes.stream().sorted()
+                .map(i -> new TopologyHost(MeshNames.nodeName(i), i, ctx.config().nodeAddress(i).toString()))
+                .toList();
+    }
+
     /** Wires the newest member into the mesh: topology everywhere, then its schema, then peers subscribe. */
-    private void joinMesh(List<NodeContainer> members, ClusterSecrets secrets) {
-        NodeContainer newest = members.get(members.size() - 1);
-        List<TopologyHost> hosts = members.stream()
-                .map(m -> new TopologyHost(m.node(), m.index(), m.address())).toList();
+    private void joinMesh(NodeContainer newest, List<NodeContainer> members, List<TopologyHost> hosts,
+                          ClusterSecrets secrets) {
         for (NodeContainer m : members) {
+            TopologyHost self = hosts.stream().filter(h -> h.index() == m.index()).findFirst().orElseThrow();
             try (NodeRpcClient client = ctx.rpc(m)) {
-                TopologyHost self = hosts.get(members.indexOf(m));
                 report(m.node(), "updateNetworkTopology (" + hosts.size() + " hosts)", client.api()
                         .updateNetworkTopology(MeshSpecs.topology(ctx.cluster(), ctx.networkName(), self, hosts)));
             }
@@ -148,7 +159,7 @@ public final class ClusterUp {
                                 MeshSpecs.replication(ctx.config(), secrets))));
             }
         }
-        TopologyHost newHost = hosts.get(hosts.size() - 1);
+        TopologyHost newHost = hosts.stream().filter(h -> h.index() == newest.index()).findFirst().orElseThrow();
         for (int i = members.size() - 2; i >= 0; i--) {
             NodeContainer peer = members.get(i);
             try (NodeRpcClient client = ctx.rpc(peer)) {
