@@ -13,11 +13,13 @@ import java.util.Map;
  * @param stateDir   where the daemon keeps what it was told (topology.json, database.json)
  * @param rpcPort    TCP port of the JSON-RPC server
  * @param maxNodes   largest mesh this node must support; sizes the replication settings
+ * @param tables     number of replicated tables: one subscription per peer per table
  */
 public record DaemonSettings(Path pgBin, Path pgData, Path pgConfDir, Path socketDir, Path stateDir,
-                             int rpcPort, int maxNodes) {
+                             int rpcPort, int maxNodes, int tables) {
 
     public static final int MAX_MESH_NODES = 64;
+    public static final int MAX_TABLES = 64;
 
     /** Reads the settings; throws {@link IllegalArgumentException} naming the variable at fault. */
     public static DaemonSettings fromEnv(Map<String, String> env) {
@@ -28,7 +30,8 @@ public record DaemonSettings(Path pgBin, Path pgData, Path pgConfDir, Path socke
                 path(env, "PGMESH_PG_SOCKET_DIR", "/var/run/postgresql"),
                 path(env, "PGMESH_STATE_DIR", "/var/lib/postgresql/pgmesh"),
                 integer(env, "PGMESH_RPC_PORT", 64000, 0, 65535),
-                integer(env, "PGMESH_MAX_NODES", 8, 1, MAX_MESH_NODES));
+                integer(env, "PGMESH_MAX_NODES", 8, 1, MAX_MESH_NODES),
+                integer(env, "PGMESH_TABLES", 1, 1, MAX_TABLES));
     }
 
     /** Path of the unix socket of the local server (port 5432). */

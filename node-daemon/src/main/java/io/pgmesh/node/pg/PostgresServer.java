@@ -36,11 +36,11 @@ public final class PostgresServer {
     /** Writes conf.d/pgmesh.conf and the pg_hba file (only when their content differs). */
     public void writeConfiguration() throws IOException {
         Path hba = settings.pgConfDir().resolve("pgmesh_hba.conf");
-        ServerConfig.Sizing sizing = ServerConfig.Sizing.forMesh(settings.maxNodes());
+        ServerConfig.Sizing sizing = ServerConfig.Sizing.forMesh(settings.maxNodes(), settings.tables());
         writeIfChanged(hba, ServerConfig.renderHba());
         writeIfChanged(settings.pgConfDir().resolve("conf.d").resolve("pgmesh.conf"),
                 ServerConfig.renderSettings(sizing, hba));
-        log.info("PostgreSQL sized for {} nodes: {}", settings.maxNodes(), sizing);
+        log.info("PostgreSQL sized for {} nodes x {} tables: {}", settings.maxNodes(), settings.tables(), sizing);
     }
 
     /** Whether a postmaster already runs on the data directory (pg_ctl status). */

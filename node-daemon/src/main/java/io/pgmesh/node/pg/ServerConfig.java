@@ -13,15 +13,22 @@ public final class ServerConfig {
     private ServerConfig() {
     }
 
-    /** Replication capacity for a mesh of up to {@code maxNodes} nodes. */
+    /**
+     * Replication capacity for a mesh of up to {@code maxNodes} nodes replicating {@code tables}
+     * tables: every peer holds one subscription per table on this node (one walsender and slot
+     * here) and this node holds one per peer per table (one apply worker here).
+     */
     public record Sizing(int maxWalSenders, int maxReplicationSlots, int maxLogicalReplicationWorkers,
                          int maxWorkerProcesses) {
 
-        public static Sizing forMesh(int maxNodes) {
+        public static Sizing forMesh(int maxNodes, int tables) {
             if (maxNodes < 1) {
                 throw new IllegalArgumentException("maxNodes must be >= 1, got " + maxNodes);
             }
-            int perPeer = maxNodes + SPARE;
+            if (tables < 1) {
+                throw new IllegalArgumentException("tables must be >= 1, got " + tables);
+            }
+            int perPeer = maxNodes * tables + SPARE;
             return new Sizing(perPeer, perPeer, perPeer, perPeer + EXTRA_WORKER_PROCESSES);
         }
     }

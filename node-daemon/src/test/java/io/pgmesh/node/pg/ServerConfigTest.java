@@ -11,21 +11,32 @@ class ServerConfigTest {
 
     @Test
     void sizingLeavesRoomForOneWorkerPerPeerPlusSpares() {
-        ServerConfig.Sizing eight = ServerConfig.Sizing.forMesh(8);
+        ServerConfig.Sizing eight = ServerConfig.Sizing.forMesh(8, 1);
         assertThat(eight).isEqualTo(new ServerConfig.Sizing(12, 12, 12, 20));
         for (int n = 1; n <= 64; n++) {
-            ServerConfig.Sizing s = ServerConfig.Sizing.forMesh(n);
+            ServerConfig.Sizing s = ServerConfig.Sizing.forMesh(n, 1);
             assertThat(s.maxWalSenders()).isGreaterThanOrEqualTo(n + 4);
             assertThat(s.maxReplicationSlots()).isGreaterThanOrEqualTo(n + 4);
             assertThat(s.maxLogicalReplicationWorkers()).isGreaterThanOrEqualTo(n + 4);
             assertThat(s.maxWorkerProcesses()).isGreaterThanOrEqualTo(s.maxLogicalReplicationWorkers() + 8);
         }
-        assertThatThrownBy(() -> ServerConfig.Sizing.forMesh(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ServerConfig.Sizing.forMesh(0, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ServerConfig.Sizing.forMesh(8, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void sizingGrowsWithTheTableCountBecauseSubscriptionsArePerPeerPerTable() {
+        ServerConfig.Sizing threeTables = ServerConfig.Sizing.forMesh(8, 3);
+        // 7 peers x 3 tables = 21 subscriptions each way, plus spares
+        assertThat(threeTables.maxLogicalReplicationWorkers()).isGreaterThanOrEqualTo(7 * 3 + 1);
+        assertThat(threeTables.maxWalSenders()).isGreaterThanOrEqualTo(7 * 3 + 1);
+        assertThat(threeTables.maxReplicationSlots()).isGreaterThanOrEqualTo(7 * 3 + 1);
+        assertThat(threeTables).isEqualTo(new ServerConfig.Sizing(28, 28, 28, 36));
     }
 
     @Test
     void settingsFileCarriesReplicationSettingsAndHbaPath() {
-        String conf = ServerConfig.renderSettings(ServerConfig.Sizing.forMesh(8),
+        String conf = ServerConfig.renderSettings(ServerConfig.Sizing.forMesh(8, 1),
                 Path.of("/etc/postgresql/17/main/pgmesh_hba.conf"));
         assertThat(conf.lines()).contains(
                 "listen_addresses = '*'",

@@ -97,6 +97,7 @@ public final class ClusterUp {
             container = ctx.containers().create(new NodeContainerSpec(ctx.cluster(), node, index,
                     ctx.containerName(node), image, ctx.networkName(), address, List.of(
                     "PGMESH_MAX_NODES=" + ctx.config().maxNodes(),
+                    "PGMESH_TABLES=" + ctx.config().tables().size(),
                     "PGMESH_CLUSTER=" + ctx.cluster(),
                     "PGMESH_NODE=" + node)));
         } else if (!existing.running()) {
