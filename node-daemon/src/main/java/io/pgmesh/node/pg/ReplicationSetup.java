@@ -1,6 +1,7 @@
 package io.pgmesh.node.pg;
 
 import io.pgmesh.protocol.Credentials;
+import io.pgmesh.protocol.MeshNames;
 import io.pgmesh.protocol.TopologyHost;
 
 import java.sql.Connection;
@@ -30,6 +31,13 @@ public final class ReplicationSetup {
             steps.execute(connection, StepLog.Verb.ALTER, "publication " + publication + " to add table " + table,
                     "ALTER PUBLICATION " + Sql.ident(publication) + " ADD TABLE " + Sql.table(table));
         }
+    }
+
+    /** Subscribes {@code node} to {@code peer}'s publication of {@code table}, by the mesh's naming rule. */
+    public void ensureSubscriptionTo(String node, TopologyHost peer, String database, String table, Credentials login)
+            throws SQLException {
+        ensureSubscription(MeshNames.subscription(node, peer.name(), table), peer, database, login,
+                MeshNames.publication(peer.name(), table));
     }
 
     /**

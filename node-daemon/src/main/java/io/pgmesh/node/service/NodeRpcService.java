@@ -143,8 +143,7 @@ public final class NodeRpcService implements NodeRpc {
                 ReplicationSetup replication = new ReplicationSetup(c, steps);
                 replication.ensurePublication(publication, table.name());
                 for (TopologyHost peer : lowerPeers) {
-                    replication.ensureSubscription(MeshNames.subscription(node, peer.name(), table.name()), peer,
-                            request.database(), request.replication(), MeshNames.publication(peer.name(), table.name()));
+                    replication.ensureSubscriptionTo(node, peer, request.database(), table.name(), request.replication());
                 }
             } catch (SQLException e) {
                 throw PgErrors.failed(node, "set up table " + table.name(), e);
@@ -187,9 +186,8 @@ public final class NodeRpcService implements NodeRpc {
                 }
                 ReplicationSetup replication = new ReplicationSetup(c, steps);
                 for (String table : request.tables()) {
-                    replication.ensureSubscription(MeshNames.subscription(node, request.peer().name(), table),
-                            request.peer(), request.database(), request.replication(),
-                            MeshNames.publication(request.peer().name(), table));
+                    replication.ensureSubscriptionTo(node, request.peer(), request.database(), table,
+                            request.replication());
                 }
             } catch (SQLException e) {
                 throw PgErrors.failed(node, "subscribe to " + request.peer().name(), e);
