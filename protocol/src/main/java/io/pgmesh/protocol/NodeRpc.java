@@ -32,4 +32,13 @@ public interface NodeRpc {
 
     /** What the node is and how its replication stands. */
     NodeStatus status();
+
+    /** This node as publisher: its current WAL position and each subscriber's reported position. */
+    ReplicationProgress replicationProgress();
+
+    /** Row count and order-independent checksum of a table, overall and per bucket. */
+    TableDigest digestTable(@JsonRpcParam("request") DigestRequest request);
+
+    /** Per-row hashes of some buckets of a table, to locate divergent rows. */
+    RowHashes rowHashes(@JsonRpcParam("request") RowHashRequest request);
 }
