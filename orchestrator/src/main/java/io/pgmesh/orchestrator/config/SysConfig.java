@@ -14,13 +14,15 @@ import java.util.Objects;
  * @param databaseConfig {@code system.config.database}
  * @param networks       {@code system.networks}, in file order
  */
-public record SysConfig(String networkId, Roles roles, DatabaseConfig databaseConfig, List<NetworkConfig> networks) {
+public record SysConfig(String networkId, Roles roles, DatabaseConfig databaseConfig, List<NetworkConfig> networks,
+                        List<PoolGroupConfig> poolGroups) {
 
     public SysConfig {
         Objects.requireNonNull(networkId, "networkId");
         Objects.requireNonNull(roles, "roles");
         Objects.requireNonNull(databaseConfig, "databaseConfig");
         networks = List.copyOf(networks);
+        poolGroups = List.copyOf(poolGroups);
     }
 
     public NetworkConfig selectedNetwork() {
@@ -57,5 +59,10 @@ public record SysConfig(String networkId, Roles roles, DatabaseConfig databaseCo
 
     public List<TableSpec> tables() {
         return databaseConfig.tables();
+    }
+
+    /** The pool group named {@code id}, if configured. */
+    public java.util.Optional<PoolGroupConfig> poolGroup(String id) {
+        return poolGroups.stream().filter(g -> g.id().equals(id)).findFirst();
     }
 }

@@ -119,11 +119,14 @@ public final class SysConfigLoader {
         ObjectNode system = w.objectField(top, "", "system", top != null, List.of("config", "networks"));
         String configPath = "system.config";
         ObjectNode config = w.objectField(system, "system", "config", system != null,
-                List.of("network", "roles", "database"));
+                List.of("network", "roles", "database", "pool"));
         String networkId = w.string(config, configPath, "network", config != null);
         Roles roles = null;
         DatabaseConfig database = null;
+        List<PoolGroupConfig> poolGroups = null;
         if (config != null) {
+            poolGroups = new PoolReader(w).read(w.objectField(config, configPath, "pool", false, List.of("groups")),
+                    child(configPath, "pool"));
             roles = roles(w.objectField(config, configPath, "roles", false,
                     List.of("SYSOwner", "SYSPgDBReplication", "SYSTestWriter", "SYSTestReader")), child(configPath, "roles"));
             database = database(w.objectField(config, configPath, "database", false,
@@ -135,10 +138,10 @@ public final class SysConfigLoader {
             w.problem(child(configPath, "network"), "no network with id '" + JsonWalker.printable(networkId)
                     + "' in system.networks (ids: " + networks.ids() + ")");
         }
-        if (!w.problems().isEmpty() || networkId == null || roles == null || database == null) {
+        if (!w.problems().isEmpty() || networkId == null || roles == null || database == null || poolGroups == null) {
             return null;
         }
-        return new SysConfig(networkId, roles, database, networks.networks());
+        return new SysConfig(networkId, roles, database, networks.networks(), poolGroups);
     }
 
     // ---- roles ----
