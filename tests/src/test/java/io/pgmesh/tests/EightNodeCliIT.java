@@ -1,6 +1,5 @@
 package io.pgmesh.tests;
 
-import io.pgmesh.orchestrator.cli.PgMesh;
 import io.pgmesh.orchestrator.cluster.ClusterContext;
 import io.pgmesh.orchestrator.config.SysConfig;
 import io.pgmesh.orchestrator.docker.Labels;
@@ -8,10 +7,7 @@ import io.pgmesh.orchestrator.docker.NodeContainer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -48,9 +44,9 @@ class EightNodeCliIT {
 
     @Test
     void eightNodesUpReplicateEverywhereAndGoDownWithoutTrace() throws Exception {
-        Run up = pgmesh("up", "--nodes", "8");
-        assertThat(up.exitCode).as(up.err).isZero();
-        assertThat(up.out).contains("[node7] daemon ready", "[node0] subscribing to node7",
+        CliRun up = pgmesh("up", "--nodes", "8");
+        assertThat(up.exitCode()).as(up.err()).isZero();
+        assertThat(up.out()).contains("[node7] daemon ready", "[node0] subscribing to node7",
                 "cluster " + CLUSTER + " is up: 8 nodes");
 
         ClusterContext ctx = TestClusters.context(CLUSTER, config, TestClusters.newLog());
@@ -58,9 +54,9 @@ class EightNodeCliIT {
         assertThat(nodes).hasSize(8);
 
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-            Run status = pgmesh("status");
-            assertThat(status.exitCode).as(status.out + status.err).isZero();
-            assertThat(status.out.lines().filter(l -> l.contains(" healthy "))).hasSize(8);
+            CliRun status = pgmesh("status");
+            assertThat(status.exitCode()).as(status.out() + status.err()).isZero();
+            assertThat(status.out().lines().filter(l -> l.contains(" healthy "))).hasSize(8);
         });
 
         NodeContainer writer = nodes.get(5);
@@ -86,36 +82,21 @@ class EightNodeCliIT {
             }
         });
 
-        Run down = pgmesh("down");
-        assertThat(down.exitCode).as(down.err).isZero();
+        CliRun down = pgmesh("down");
+        assertThat(down.exitCode()).as(down.err()).isZero();
         assertThat(TestClusters.docker().listContainersCmd().withShowAll(true)
                 .withLabelFilter(Map.of(Labels.CLUSTER, CLUSTER)).exec()).isEmpty();
         assertThat(TestClusters.docker().listNetworksCmd().withFilter("label", Labels.clusterFilter(CLUSTER)).exec())
                 .isEmpty();
-        Run statusAfter = pgmesh("status");
-        assertThat(statusAfter.exitCode).isEqualTo(1);
-        assertThat(statusAfter.out).contains("has no nodes");
+        CliRun statusAfter = pgmesh("status");
+        assertThat(statusAfter.exitCode()).isEqualTo(1);
+        assertThat(statusAfter.out()).contains("has no nodes");
     }
 
-    private record Run(int exitCode, String out, String err) {
-    }
-
-    private static Run pgmesh(String command, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = PgMesh.newCommandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        String[] all = new String[args.length + 5];
+    private static CliRun pgmesh(String command, String... args) {
+        String[] all = new String[args.length + 1];
         all[0] = command;
         System.arraycopy(args, 0, all, 1, args.length);
-        all[args.length + 1] = "--cluster";
-        all[args.length + 2] = CLUSTER;
-        all[args.length + 3] = "--config";
-        all[args.length + 4] = configFile.toString();
-        int code = cli.execute(all);
-        System.out.print(out);
-        System.err.print(err);
-        return new Run(code, out.toString(), err.toString());
+        return CliRun.pgmesh(CLUSTER, configFile, all);
     }
 }

@@ -15,6 +15,8 @@ public final class ExitCodes {
     public static final int IMAGE = 5;
     /** A name, subnet or port conflicts with something that is not this cluster's. */
     public static final int CONFLICT = 6;
+    /** {@code check} found nodes whose data differ. */
+    public static final int DIVERGENCE = 7;
 
     private ExitCodes() {
     }

@@ -1,0 +1,48 @@
+package io.pgmesh.orchestrator.cli;
+
+import io.pgmesh.orchestrator.suite.InsertSuite;
+import io.pgmesh.orchestrator.suite.SelectSuite;
+import io.pgmesh.orchestrator.suite.Suite;
+import io.pgmesh.orchestrator.suite.SuiteOptions;
+import io.pgmesh.orchestrator.suite.SuiteRunner;
+import io.pgmesh.orchestrator.suite.UpdateSuite;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.util.List;
+
+@Command(name = "test", mixinStandardHelpOptions = true,
+        description = "Run the load-balancing suites of the original example through the pool groups, spread over"
+                + " all running nodes; each prints per node how many operations it served, errors and latency"
+                + " p50/p95/p99. Runs again without cleanup. Exits 1 when an operation failed.",
+        footer = {"", "Examples:", "  pgmesh test all", "  pgmesh test insert --scale 10 --no-sleep"})
+final class TestCommand extends ClusterCommand {
+
+    enum Which { insert, update, select, all }
+
+    @Parameters(index = "0", paramLabel = "SUITE", description = "insert, update, select, or all (in that order).")
+    Which which;
+
+    @Option(names = "--scale", paramLabel = "K", defaultValue = "1",
+            description = "Multiply every operation count by K (default: ${DEFAULT-VALUE}).")
+    int scale;
+
+    @Option(names = "--no-sleep", description = "Drop the pauses between operations (load mode).")
+    boolean noSleep;
+
+    @Override
+    public Integer call() throws Exception {
+        if (scale < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--scale: must be >= 1, got " + scale);
+        }
+        List<Suite> suites = switch (which) {
+            case insert -> List.of(new InsertSuite());
+            case update -> List.of(new UpdateSuite());
+            case select -> List.of(new SelectSuite());
+            case all -> List.of(new InsertSuite(), new UpdateSuite(), new SelectSuite());
+        };
+        List<SuiteRunner.SuiteResult> results = new SuiteRunner(context()).run(suites, new SuiteOptions(scale, !noSleep));
+        return results.stream().allMatch(r -> r.stats().errors() == 0) ? ExitCodes.OK : ExitCodes.FAILURE;
+    }
+}
