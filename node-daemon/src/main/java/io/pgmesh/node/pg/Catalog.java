@@ -1,6 +1,7 @@
 package io.pgmesh.node.pg;
 
 import io.pgmesh.protocol.PublicationInfo;
+import io.pgmesh.protocol.SubscriberProgress;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -79,6 +80,26 @@ public final class Catalog {
                     if (!systemColumns.contains(rs.getString(1))) {
                         columns.add(new ExistingColumn(rs.getString(1), rs.getString(2), rs.getBoolean(3)));
                     }
+                }
+            }
+        }
+        return columns;
+    }
+
+    /** The columns of the table's primary key, in key order; empty when it has none. */
+    public List<ExistingColumn> primaryKeyColumns(String table) throws SQLException {
+        List<ExistingColumn> columns = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement("""
+                SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull
+                FROM pg_index i
+                JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
+                WHERE i.indrelid = (quote_ident(?) || '.' || quote_ident(?))::regclass AND i.indisprimary
+                ORDER BY array_position(i.indkey::smallint[], a.attnum)""")) {
+            ps.setString(1, Sql.SCHEMA);
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    columns.add(new ExistingColumn(rs.getString(1), rs.getString(2), rs.getBoolean(3)));
                 }
             }
         }
@@ -192,6 +213,27 @@ public final class Catalog {
             }
         }
         return rows;
+    }
+
+    /** This server's current WAL write position, e.g. {@code 0/1A2B3C4}. */
+    public String currentWalLsn() throws SQLException {
+        return single("SELECT pg_current_wal_lsn()::text");
+    }
+
+    /** Every walsender (pg_stat_replication row), by application_name: for an apply walsender the subscription. */
+    public List<SubscriberProgress> walSenders() throws SQLException {
+        List<SubscriberProgress> senders = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement("""
+                SELECT application_name, state, sent_lsn::text, flush_lsn::text, replay_lsn::text
+                FROM pg_stat_replication
+                ORDER BY application_name, pid""");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                senders.add(new SubscriberProgress(rs.getString(1), rs.getString(2), rs.getString(3),
+                        rs.getString(4), rs.getString(5)));
+            }
+        }
+        return senders;
     }
 
     private String single(String sql, String... params) throws SQLException {

@@ -6,17 +6,25 @@ import io.pgmesh.node.pg.DatabaseSetup;
 import io.pgmesh.node.pg.NodeConnections;
 import io.pgmesh.node.pg.PgErrors;
 import io.pgmesh.node.pg.ReplicationSetup;
+import io.pgmesh.node.pg.ExistingColumn;
 import io.pgmesh.node.pg.StepLog;
+import io.pgmesh.node.pg.TableDigests;
 import io.pgmesh.node.pg.TableSetup;
 import io.pgmesh.protocol.Credentials;
 import io.pgmesh.protocol.DatabaseSpec;
+import io.pgmesh.protocol.DigestRequest;
 import io.pgmesh.protocol.MeshNames;
 import io.pgmesh.protocol.NetworkTopology;
 import io.pgmesh.protocol.NodeRpc;
 import io.pgmesh.protocol.NodeStatus;
 import io.pgmesh.protocol.ReplicaTableRequest;
+import io.pgmesh.protocol.ReplicationProgress;
+import io.pgmesh.protocol.RowHashRequest;
+import io.pgmesh.protocol.RowHashes;
+import io.pgmesh.protocol.SqlNames;
 import io.pgmesh.protocol.StepResult;
 import io.pgmesh.protocol.SubscribeRequest;
+import io.pgmesh.protocol.TableDigest;
 import io.pgmesh.protocol.TableSpec;
 import io.pgmesh.protocol.TopologyHost;
 
@@ -27,7 +35,8 @@ import java.util.List;
 
 /**
  * The node's JSON-RPC methods, each a script of idempotent, catalog-checked steps. Changing
- * methods run one at a time (one admin operation per node); status() runs alongside.
+ * methods run one at a time (one admin operation per node); the read-only ones (status,
+ * replicationProgress, digestTable, rowHashes) run alongside without the admin lock.
  */
 public final class NodeRpcService implements NodeRpc {
 
@@ -199,6 +208,59 @@ public final class NodeRpcService implements NodeRpc {
     @Override
     public NodeStatus status() {
         return new StatusReport(connections, topology, state.database().orElse(null)).read();
+    }
+
+    @Override
+    public ReplicationProgress replicationProgress() {
+        String node = nodeName();
+        try (Connection c = open(node, NodeConnections.MAINTENANCE_DB)) {
+            Catalog catalog = new Catalog(c);
+            return new ReplicationProgress(node, catalog.currentWalLsn(), catalog.walSenders());
+        } catch (SQLException e) {
+            throw PgErrors.failed(node, "read replication progress", e);
+        }
+    }
+
+    @Override
+    public TableDigest digestTable(DigestRequest request) {
+        String node = nodeName();
+        new RequestValidation(node).digestRequest(request);
+        requireDatabase(node, request.database());
+        try (Connection c = open(node, request.database())) {
+            String key = digestKey(node, new Catalog(c), request.database(), request.table());
+            return new TableDigests(c, node).digest(request.table(), key, request.buckets());
+        } catch (SQLException e) {
+            throw PgErrors.failed(node, "digest table " + request.table(), e);
+        }
+    }
+
+    @Override
+    public RowHashes rowHashes(RowHashRequest request) {
+        String node = nodeName();
+        new RequestValidation(node).rowHashRequest(request);
+        requireDatabase(node, request.database());
+        try (Connection c = open(node, request.database())) {
+            String key = digestKey(node, new Catalog(c), request.database(), request.table());
+            return new TableDigests(c, node).rowHashes(request.table(), key, request.buckets(),
+                    request.bucketIndexes());
+        } catch (SQLException e) {
+            throw PgErrors.failed(node, "list row hashes of table " + request.table(), e);
+        }
+    }
+
+    /** The table's key column, by which rows are bucketed: its one-column bigint primary key. */
+    private static String digestKey(String node, Catalog catalog, String database, String table) throws SQLException {
+        if (!catalog.tableExists(table)) {
+            throw NodeOperationException.notConfigured(node, "table " + table + " does not exist in database "
+                    + database + "; call createReplicaTable first");
+        }
+        List<ExistingColumn> key = catalog.primaryKeyColumns(table);
+        if (key.size() != 1 || !key.get(0).type().equals("bigint") || !SqlNames.isValid(key.get(0).name())) {
+            throw NodeOperationException.invalid(node, "request.table", "table " + table
+                    + " must have a primary key of one bigint column to be digested, it has "
+                    + (key.isEmpty() ? "none" : key.stream().map(k -> k.name() + " " + k.type()).toList()));
+        }
+        return key.get(0).name();
     }
 
     private NetworkTopology requireTopology() {

@@ -2,7 +2,9 @@ package io.pgmesh.node.service;
 
 import io.pgmesh.node.NodeOperationException;
 import io.pgmesh.protocol.Credentials;
+import io.pgmesh.protocol.DigestRequest;
 import io.pgmesh.protocol.NetworkTopology;
+import io.pgmesh.protocol.RowHashRequest;
 import io.pgmesh.protocol.SqlNames;
 import io.pgmesh.protocol.TopologyHost;
 
@@ -20,6 +22,10 @@ final class RequestValidation {
     private static final Pattern IPV4 = Pattern.compile(
             "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
     private static final int MAX_PASSWORD_LENGTH = 1024;
+    /** Most buckets a digest may use. */
+    static final int MAX_BUCKETS = 4096;
+    /** Most buckets one rowHashes call may list. */
+    static final int MAX_BUCKET_INDEXES = 256;
 
     private final String node;
 
@@ -101,6 +107,42 @@ final class RequestValidation {
         if (!self) {
             throw NodeOperationException.invalid(node, "topology.hosts",
                     "must include this node " + topology.nodeName());
+        }
+    }
+
+    void digestRequest(DigestRequest request) {
+        required(request, "request");
+        name(request.database(), "request.database");
+        name(request.table(), "request.table");
+        buckets(request.buckets());
+    }
+
+    void rowHashRequest(RowHashRequest request) {
+        required(request, "request");
+        name(request.database(), "request.database");
+        name(request.table(), "request.table");
+        buckets(request.buckets());
+        List<Integer> indexes = request.bucketIndexes();
+        if (indexes.isEmpty()) {
+            throw NodeOperationException.invalid(node, "request.bucketIndexes", "must list at least one bucket");
+        }
+        if (indexes.size() > MAX_BUCKET_INDEXES) {
+            throw NodeOperationException.invalid(node, "request.bucketIndexes",
+                    "must list at most " + MAX_BUCKET_INDEXES + " buckets, got " + indexes.size());
+        }
+        for (int i = 0; i < indexes.size(); i++) {
+            int index = indexes.get(i);
+            if (index < 0 || index >= request.buckets()) {
+                throw NodeOperationException.invalid(node, "request.bucketIndexes", "bucket index at position " + i
+                        + " must be in 0.." + (request.buckets() - 1) + ", got " + index);
+            }
+        }
+    }
+
+    private void buckets(int buckets) {
+        if (buckets < 1 || buckets > MAX_BUCKETS) {
+            throw NodeOperationException.invalid(node, "request.buckets",
+                    "must be in 1.." + MAX_BUCKETS + ", got " + buckets);
         }
     }
 }

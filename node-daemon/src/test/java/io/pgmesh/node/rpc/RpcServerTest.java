@@ -4,13 +4,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgmesh.node.NodeOperationException;
 import io.pgmesh.protocol.DatabaseSpec;
+import io.pgmesh.protocol.DigestRequest;
 import io.pgmesh.protocol.NetworkTopology;
 import io.pgmesh.protocol.NodeRpc;
 import io.pgmesh.protocol.NodeStatus;
 import io.pgmesh.protocol.ReplicaTableRequest;
+import io.pgmesh.protocol.ReplicationProgress;
+import io.pgmesh.protocol.RowHashRequest;
+import io.pgmesh.protocol.RowHashes;
 import io.pgmesh.protocol.RpcErrorCode;
 import io.pgmesh.protocol.StepResult;
 import io.pgmesh.protocol.SubscribeRequest;
+import io.pgmesh.protocol.TableDigest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,6 +64,21 @@ class RpcServerTest {
         @Override
         public NodeStatus status() {
             return new NodeStatus("node7", 7, "c", true, "17", null, List.of(), List.of());
+        }
+
+        @Override
+        public ReplicationProgress replicationProgress() {
+            return new ReplicationProgress("node7", "0/0", List.of());
+        }
+
+        @Override
+        public TableDigest digestTable(DigestRequest request) {
+            return new TableDigest("node7", request.table(), 0, "0", List.of());
+        }
+
+        @Override
+        public RowHashes rowHashes(RowHashRequest request) {
+            return new RowHashes("node7", request.table(), List.of());
         }
     }
 
