@@ -86,6 +86,14 @@ public final class Catalog {
         return columns;
     }
 
+    /** Whether the table has a (not dropped) column of this name. */
+    public boolean columnExists(String table, String column) throws SQLException {
+        return bool("""
+                SELECT EXISTS (SELECT 1 FROM pg_attribute
+                WHERE attrelid = (quote_ident(?) || '.' || quote_ident(?))::regclass
+                  AND attname = ? AND attnum > 0 AND NOT attisdropped)""", Sql.SCHEMA, table, column);
+    }
+
     /** The columns of the table's primary key, in key order; empty when it has none. */
     public List<ExistingColumn> primaryKeyColumns(String table) throws SQLException {
         List<ExistingColumn> columns = new ArrayList<>();
@@ -133,10 +141,14 @@ public final class Catalog {
                 WHERE n.nspname = ? AND p.proname = ? AND p.pronargs = 0""", Sql.SCHEMA, function);
     }
 
-    public boolean triggerExists(String table, String trigger) throws SQLException {
-        return bool("""
-                SELECT EXISTS (SELECT 1 FROM pg_trigger
-                WHERE tgrelid = (quote_ident(?) || '.' || quote_ident(?))::regclass AND tgname = ?)""",
+    /**
+     * pg_trigger.tgenabled of a trigger on the table ('O' origin/local, 'R' replica, 'A' always,
+     * 'D' disabled), empty when the trigger does not exist.
+     */
+    public Optional<String> triggerEnabled(String table, String trigger) throws SQLException {
+        return optional("""
+                SELECT tgenabled::text FROM pg_trigger
+                WHERE tgrelid = (quote_ident(?) || '.' || quote_ident(?))::regclass AND tgname = ?""",
                 Sql.SCHEMA, table, trigger);
     }
 

@@ -23,7 +23,8 @@ public final class TableSetup {
 
     /**
      * Creates the table when missing; when it exists its user columns must match the spec, else
-     * INVALID_REQUEST explains the difference and nothing changes.
+     * INVALID_REQUEST explains the difference and nothing changes. A table made before the
+     * modified_by system column existed gets it.
      */
     public void ensureTable(TableSpec table) throws SQLException {
         if (!catalog.tableExists(table.name())) {
@@ -35,6 +36,10 @@ public final class TableSetup {
         if (!differences.isEmpty()) {
             throw NodeOperationException.invalid(steps.node(), "table.columns",
                     "table " + table.name() + " already exists with other columns: " + String.join("; ", differences));
+        }
+        if (!catalog.columnExists(table.name(), TableDdl.MODIFIED_BY)) {
+            steps.execute(connection, StepLog.Verb.ALTER, "table " + table.name() + " to add column "
+                    + TableDdl.MODIFIED_BY, TableDdl.addModifiedByColumn(table.name()));
         }
     }
 
@@ -62,19 +67,28 @@ public final class TableSetup {
         return sequence;
     }
 
-    /** The shared trigger function (replaced only when its body differs) and the table's trigger. */
-    public void ensureTimestampTrigger(String table) throws SQLException {
+    /**
+     * The database's trigger function for node {@code nodeIndex} (replaced only when its body
+     * differs) and the table's trigger, enabled ALWAYS so it also judges replicated updates.
+     */
+    public void ensureTimestampTrigger(String table, int nodeIndex) throws SQLException {
+        String body = TableDdl.timestampFunctionBody(nodeIndex);
         var source = catalog.functionSource(TableDdl.TIMESTAMP_FUNCTION);
         if (source.isEmpty()) {
-            steps.execute(connection, StepLog.Verb.CREATE, "function " + TableDdl.TIMESTAMP_FUNCTION,
-                    TableDdl.createOrReplaceTimestampFunction());
-        } else if (!source.get().equals(TableDdl.TIMESTAMP_FUNCTION_BODY)) {
-            steps.execute(connection, StepLog.Verb.REPLACE, "function " + TableDdl.TIMESTAMP_FUNCTION,
-                    TableDdl.createOrReplaceTimestampFunction());
+            steps.execute(connection, StepLog.Verb.CREATE, "function " + TableDdl.TIMESTAMP_FUNCTION
+                    + " for node index " + nodeIndex, TableDdl.createOrReplaceTimestampFunction(nodeIndex));
+        } else if (!source.get().equals(body)) {
+            steps.execute(connection, StepLog.Verb.REPLACE, "function " + TableDdl.TIMESTAMP_FUNCTION
+                    + " for node index " + nodeIndex, TableDdl.createOrReplaceTimestampFunction(nodeIndex));
         }
-        if (!catalog.triggerExists(table, TableDdl.TIMESTAMP_TRIGGER)) {
+        var enabled = catalog.triggerEnabled(table, TableDdl.TIMESTAMP_TRIGGER);
+        if (enabled.isEmpty()) {
             steps.execute(connection, StepLog.Verb.CREATE, "trigger " + TableDdl.TIMESTAMP_TRIGGER + " on " + table,
                     TableDdl.createTimestampTrigger(table));
+        }
+        if (!enabled.map(TableDdl.ENABLED_ALWAYS::equals).orElse(false)) {
+            steps.execute(connection, StepLog.Verb.ALTER, "trigger " + TableDdl.TIMESTAMP_TRIGGER + " on " + table
+                    + " to fire always, also in apply workers", TableDdl.enableTimestampTriggerAlways(table));
         }
     }
 

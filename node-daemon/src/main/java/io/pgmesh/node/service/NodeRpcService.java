@@ -143,7 +143,7 @@ public final class NodeRpcService implements NodeRpc {
                 tables.ensureTable(table);
                 tables.ensureOwner(table.name(), roles.owner());
                 String sequence = tables.ensureKeyRange(table, self.nodeIndex());
-                tables.ensureTimestampTrigger(table.name());
+                tables.ensureTimestampTrigger(table.name(), self.nodeIndex());
                 tables.ensureTableGrant(table.name(), roles.writer(), WRITER_TABLE_PRIVILEGES);
                 tables.ensureSequenceGrant(sequence, roles.writer(), List.of("USAGE", "SELECT"));
                 tables.ensureTableGrant(table.name(), roles.reader(), List.of("SELECT"));
