@@ -59,6 +59,15 @@ public final class SqlStates {
 
     /** {@code [SQLSTATE] message} of an error, for messages. */
     static String describe(Throwable t) {
+        String text = describeOne(t);
+        Throwable cause = t.getCause();
+        if (cause != null && cause != t && cause.getMessage() != null && !text.contains(cause.getMessage())) {
+            text += " (cause: " + describeOne(cause) + ")";
+        }
+        return text;
+    }
+
+    private static String describeOne(Throwable t) {
         if (t instanceof SQLException sql && sql.getSQLState() != null) {
             return "[" + sql.getSQLState() + "] " + t.getMessage();
         }

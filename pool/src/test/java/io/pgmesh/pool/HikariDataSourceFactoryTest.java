@@ -85,6 +85,7 @@ class HikariDataSourceFactoryTest {
             assertThat(e.getSQLState()).isEqualTo("08001");
             assertThat(e.getMessage()).contains("group 'w'").contains("a (127.0.0.1:" + a.port() + ")")
                     .contains("b (127.0.0.1:" + b.port() + ")");
+            assertThat(e.getMessage()).as("the driver's cause is shown").contains("refused");
             assertThat(pool.downNodes()).containsExactly("a", "b");
 
             // resize through Hikari's MXBean on a re-split
