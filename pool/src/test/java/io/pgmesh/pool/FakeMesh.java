@@ -4,7 +4,6 @@ import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -171,9 +170,5 @@ final class FakeMesh implements DataSourceFactory {
                     case "toString" -> "fake-connection-" + id + "@" + pool;
                     default -> throw new UnsupportedOperationException(method.getName());
                 });
-    }
-
-    static <T> List<T> synchronizedList() {
-        return Collections.synchronizedList(new ArrayList<>());
     }
 }
