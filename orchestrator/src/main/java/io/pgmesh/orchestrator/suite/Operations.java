@@ -2,6 +2,7 @@ package io.pgmesh.orchestrator.suite;
 
 import io.pgmesh.pool.Lease;
 import io.pgmesh.pool.MeshPool;
+import io.pgmesh.pool.SqlStates;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -47,7 +48,7 @@ public final class Operations {
                     throw e;
                 }
             } catch (SQLException e) {
-                if (attempt == 1 && isConnectionFailure(e)) {
+                if (attempt == 1 && SqlStates.isConnectionFailure(e)) {
                     stats.retried();
                     continue;
                 }
@@ -55,12 +56,5 @@ public final class Operations {
                 return null;
             }
         }
-    }
-
-    /** Connection lost or refused, or the server shutting down: the operation may succeed elsewhere. */
-    static boolean isConnectionFailure(SQLException e) {
-        String state = e.getSQLState();
-        return state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P02")
-                || state.equals("57P03"));
     }
 }
