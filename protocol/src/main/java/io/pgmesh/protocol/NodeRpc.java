@@ -41,4 +41,7 @@ public interface NodeRpc {
 
     /** Per-row hashes of some buckets of a table, to locate divergent rows. */
     RowHashes rowHashes(@JsonRpcParam("request") RowHashRequest request);
+
+    /** This node's version of one row, the deletes of its key it knows, and the conflicts it resolved on it. */
+    RowExplanation explainRow(@JsonRpcParam("request") ExplainRequest request);
 }

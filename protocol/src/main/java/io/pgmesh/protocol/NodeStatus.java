@@ -13,12 +13,19 @@ import java.util.List;
  * @param database        the replicated database, null before initDatabase
  * @param publications    this node's publications
  * @param subscriptions   this node's subscriptions to its peers
+ * @param conflicts       conflicts this node resolved while applying peers' changes, per table
  */
 public record NodeStatus(String node, int index, String cluster, boolean postgresUp, String postgresVersion,
                          String database, List<PublicationInfo> publications,
-                         List<SubscriptionInfo> subscriptions) {
+                         List<SubscriptionInfo> subscriptions, java.util.Map<String, Long> conflicts) {
     public NodeStatus {
+        conflicts = conflicts == null ? java.util.Map.of() : java.util.Map.copyOf(conflicts);
         publications = publications == null ? List.of() : List.copyOf(publications);
         subscriptions = subscriptions == null ? List.of() : List.copyOf(subscriptions);
+    }
+
+    /** Conflicts resolved on this node over all tables. */
+    public long conflictCount() {
+        return conflicts.values().stream().mapToLong(Long::longValue).sum();
     }
 }

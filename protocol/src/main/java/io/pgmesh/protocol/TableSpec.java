@@ -10,7 +10,8 @@ import java.util.Set;
 public record TableSpec(String name, List<ColumnSpec> columns) {
 
     /** Columns pgmesh adds and maintains itself; a user column may not use these names. */
-    public static final Set<String> SYSTEM_COLUMNS = Set.of("created_ts", "modified_ts", "modified_by");
+    public static final Set<String> SYSTEM_COLUMNS = Set.of("created_ts", "modified_ts", "modified_by",
+            "prev_modified_ts", "prev_modified_by");
 
     public TableSpec {
         columns = columns == null ? List.of() : List.copyOf(columns);

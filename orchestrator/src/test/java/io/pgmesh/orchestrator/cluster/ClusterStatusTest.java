@@ -5,6 +5,7 @@ import io.pgmesh.protocol.SubscriptionInfo;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,7 +17,7 @@ class ClusterStatusTest {
     }
 
     private static NodeStatus status(boolean up, SubscriptionInfo... subs) {
-        return new NodeStatus("node0", 0, "c", up, up ? "17.6" : null, "lb-test", List.of(), List.of(subs));
+        return new NodeStatus("node0", 0, "c", up, up ? "17.6" : null, "lb-test", List.of(), List.of(subs), Map.of());
     }
 
     @Test

@@ -19,6 +19,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -55,7 +56,7 @@ class NodeRpcClientTest {
     @Test
     void manySequentialCallsShareOneConnection() throws Exception {
         daemon = new FakeDaemon(req -> result(req, JSON.valueToTree(
-                new NodeStatus("node0", 0, "c", true, "17.6", "lb-test", List.of(), List.of()))));
+                new NodeStatus("node0", 0, "c", true, "17.6", "lb-test", List.of(), List.of(), Map.of()))));
         try (NodeRpcClient client = NodeRpcClient.forLocalPort("node0", daemon.port(), Duration.ofSeconds(5))) {
             for (int i = 0; i < 50; i++) {
                 assertThat(client.api().status().postgresUp()).isTrue();
@@ -93,7 +94,7 @@ class NodeRpcClientTest {
     @Test
     void reconnectsOnceWhenTheDaemonDroppedTheConnection() throws Exception {
         daemon = new FakeDaemon(req -> result(req, JSON.valueToTree(
-                new NodeStatus("node0", 0, "c", true, "17.6", null, List.of(), List.of()))));
+                new NodeStatus("node0", 0, "c", true, "17.6", null, List.of(), List.of(), Map.of()))));
         try (NodeRpcClient client = NodeRpcClient.forLocalPort("node0", daemon.port(), Duration.ofSeconds(5))) {
             client.api().status();
             daemon.dropConnections();
