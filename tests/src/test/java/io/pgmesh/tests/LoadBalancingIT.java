@@ -11,8 +11,6 @@ import io.pgmesh.orchestrator.suite.SelectSuite;
 import io.pgmesh.orchestrator.suite.SuiteOptions;
 import io.pgmesh.orchestrator.suite.SuiteRunner;
 import io.pgmesh.orchestrator.suite.UpdateSuite;
-import com.github.dockerjava.api.async.ResultCallback;
-import com.github.dockerjava.api.model.Frame;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -20,12 +18,10 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -118,7 +114,7 @@ class LoadBalancingIT {
             missing = rs.getLong(1);
         }
         // A change made under a replication origin of its own is not published to peers (origin = none).
-        psqlAsPostgres(nodes.get(1), "SELECT pg_replication_origin_create('it_divergence');"
+        TestClusters.psqlAsPostgres(nodes.get(1), config.database(), "SELECT pg_replication_origin_create('it_divergence');"
                 + " SELECT pg_replication_origin_session_setup('it_divergence');"
                 + " DELETE FROM table1 WHERE id = " + missing + ";"
                 + " UPDATE table1 SET col2 = 'diverged' WHERE id = " + UpdateSuite.TARGET_ID + ";");
@@ -137,22 +133,5 @@ class LoadBalancingIT {
             rs.next();
             return rs.getLong(1);
         }
-    }
-
-    /** Runs SQL inside the node's container as the local superuser (peer authentication). */
-    private static void psqlAsPostgres(NodeContainer node, String sql) throws Exception {
-        var docker = TestClusters.docker();
-        String exec = docker.execCreateCmd(node.containerId()).withUser("postgres")
-                .withCmd("psql", "-v", "ON_ERROR_STOP=1", "-d", config.database(), "-c", sql)
-                .withAttachStdout(true).withAttachStderr(true).exec().getId();
-        StringBuilder output = new StringBuilder();
-        docker.execStartCmd(exec).exec(new ResultCallback.Adapter<Frame>() {
-            @Override
-            public void onNext(Frame frame) {
-                output.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
-            }
-        }).awaitCompletion(30, TimeUnit.SECONDS);
-        Long exit = docker.inspectExecCmd(exec).exec().getExitCodeLong();
-        assertThat(exit).as("psql: " + output).isZero();
     }
 }

@@ -107,4 +107,30 @@ final class TestClusters {
         return connect(node, ctx.config().database(), ctx.config().roles().testReader().id(),
                 secrets.password(ClusterSecrets.READER));
     }
+
+    /** Runs SQL inside the node's container as the local superuser (peer authentication); returns psql's output. */
+    static String psqlAsPostgres(NodeContainer node, String database, String sql) {
+        var docker = docker();
+        String exec = docker.execCreateCmd(node.containerId()).withUser("postgres")
+                .withCmd("psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", database, "-c", sql)
+                .withAttachStdout(true).withAttachStderr(true).exec().getId();
+        StringBuilder output = new StringBuilder();
+        try {
+            docker.execStartCmd(exec).exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<
+                    com.github.dockerjava.api.model.Frame>() {
+                @Override
+                public void onNext(com.github.dockerjava.api.model.Frame frame) {
+                    output.append(new String(frame.getPayload(), java.nio.charset.StandardCharsets.UTF_8));
+                }
+            }).awaitCompletion(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        Long exit = docker.inspectExecCmd(exec).exec().getExitCodeLong();
+        if (exit == null || exit != 0) {
+            throw new IllegalStateException("psql on " + node.node() + " failed (" + exit + "): " + output);
+        }
+        return output.toString().strip();
+    }
 }

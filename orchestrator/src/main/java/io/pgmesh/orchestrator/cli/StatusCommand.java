@@ -31,15 +31,16 @@ final class StatusCommand extends ClusterCommand {
     }
 
     static String render(List<NodeReport> reports) {
-        String format = "%-7s %-20s %-15s %-6s %-6s %-13s %s%n";
+        String format = "%-7s %-20s %-15s %-6s %-6s %-13s %-9s %s%n";
         StringBuilder sb = new StringBuilder(String.format(format,
-                "NODE", "CONTAINER", "ADDRESS", "PG", "RPC", "HEALTH", "SUBSCRIPTIONS"));
+                "NODE", "CONTAINER", "ADDRESS", "PG", "RPC", "HEALTH", "CONFLICTS", "SUBSCRIPTIONS"));
         for (NodeReport r : reports) {
             NodeContainer c = r.container();
             sb.append(String.format(format, c.node(), c.containerName(), orDash(c.address()),
                     c.pgPort() == 0 ? "-" : Integer.toString(c.pgPort()),
                     c.rpcPort() == 0 ? "-" : Integer.toString(c.rpcPort()),
-                    r.health(), subscriptions(r)));
+                    r.health(), r.status() == null ? "-" : Long.toString(r.status().conflictCount()),
+                    subscriptions(r)));
         }
         return sb.toString().stripTrailing();
     }

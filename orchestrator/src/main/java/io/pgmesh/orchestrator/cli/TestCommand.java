@@ -16,13 +16,27 @@ import java.util.List;
         description = "Run the load-balancing suites of the original example through the pool groups, spread over"
                 + " all running nodes; each prints per node how many operations it served, errors and latency"
                 + " p50/p95/p99. Runs again without cleanup. Exits 1 when an operation failed.",
-        footer = {"", "Examples:", "  pgmesh test all", "  pgmesh test insert --scale 10 --no-sleep"})
+        footer = {"", "Examples:", "  pgmesh test all", "  pgmesh test insert --scale 10 --no-sleep",
+                "  pgmesh test conflicts --seconds 30 --rows 3"})
 final class TestCommand extends ClusterCommand {
 
-    enum Which { insert, update, select, all }
+    enum Which { insert, update, select, all, conflicts }
 
-    @Parameters(index = "0", paramLabel = "SUITE", description = "insert, update, select, or all (in that order).")
+    @Parameters(index = "0", paramLabel = "SUITE", description = "insert, update, select, all (those three in order),"
+            + " or conflicts (threads pinned to different nodes fight over the same rows, then a check).")
     Which which;
+
+    @Option(names = "--threads", paramLabel = "T", description = "conflicts: threads, each pinned to a node"
+            + " (default: one per node, at least 2).")
+    Integer threads;
+
+    @Option(names = "--seconds", paramLabel = "S", defaultValue = "10",
+            description = "conflicts: how long the threads hammer (default: ${DEFAULT-VALUE}).")
+    int seconds;
+
+    @Option(names = "--rows", paramLabel = "K", defaultValue = "5",
+            description = "conflicts: how many rows they fight over (default: ${DEFAULT-VALUE}).")
+    int rows;
 
     @Option(names = "--scale", paramLabel = "K", defaultValue = "1",
             description = "Multiply every operation count by K (default: ${DEFAULT-VALUE}).")
@@ -36,11 +50,15 @@ final class TestCommand extends ClusterCommand {
         if (scale < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--scale: must be >= 1, got " + scale);
         }
+        if (which == Which.conflicts) {
+            return new ConflictTestRun(context(), out()).run(threads, seconds, rows);
+        }
         List<Suite> suites = switch (which) {
             case insert -> List.of(new InsertSuite());
             case update -> List.of(new UpdateSuite());
             case select -> List.of(new SelectSuite());
             case all -> List.of(new InsertSuite(), new UpdateSuite(), new SelectSuite());
+            case conflicts -> throw new IllegalStateException("handled above");
         };
         List<SuiteRunner.SuiteResult> results = new SuiteRunner(context()).run(suites, new SuiteOptions(scale, !noSleep));
         return results.stream().allMatch(r -> r.stats().errors() == 0) ? ExitCodes.OK : ExitCodes.FAILURE;

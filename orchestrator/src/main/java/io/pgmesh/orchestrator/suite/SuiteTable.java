@@ -37,13 +37,17 @@ public record SuiteTable(String table, String key, String firstText, String seco
     }
 
     /** Inserts a row with an explicit key, or resets it when an earlier run left it (re-runnable). */
-    String upsertSql() {
+    public String upsertSql() {
         return "INSERT INTO " + quote(table) + " (" + quote(key) + ", " + quote(firstText) + ", " + quote(secondText)
                 + ") VALUES (?, ?, ?) ON CONFLICT (" + quote(key) + ") DO UPDATE SET " + quote(firstText)
                 + " = EXCLUDED." + quote(firstText) + ", " + quote(secondText) + " = EXCLUDED." + quote(secondText);
     }
 
-    String updateSql() {
+    public String deleteSql() {
+        return "DELETE FROM " + quote(table) + " WHERE " + quote(key) + " = ?";
+    }
+
+    public String updateSql() {
         return "UPDATE " + quote(table) + " SET " + quote(secondText) + " = ? WHERE " + quote(key) + " = ?";
     }
 

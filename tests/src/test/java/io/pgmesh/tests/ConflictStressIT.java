@@ -1,0 +1,80 @@
+package io.pgmesh.tests;
+
+import io.pgmesh.orchestrator.check.ClusterCheck;
+import io.pgmesh.orchestrator.cluster.ClusterContext;
+import io.pgmesh.orchestrator.cluster.ClusterDown;
+import io.pgmesh.orchestrator.cluster.ClusterStatus;
+import io.pgmesh.orchestrator.cluster.ClusterUp;
+import io.pgmesh.orchestrator.conflict.ConflictStress;
+import io.pgmesh.orchestrator.config.SysConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The conflict stress on 3 nodes: threads pinned to different nodes update, delete and re-insert
+ * the same few rows as fast as they can; afterwards every node must hold identical data, run
+ * after run. The default build runs {@value #DEFAULT_RUNS} runs; {@code -Pstress} runs 10 longer ones
+ * (system properties pgmesh.stress.runs and pgmesh.stress.seconds).
+ */
+class ConflictStressIT {
+
+    static final int DEFAULT_RUNS = 2;
+    private static final String CLUSTER = "pgmesh-itcs";
+    private static Path configFile;
+    private static SysConfig config;
+    private static ClusterContext ctx;
+
+    @BeforeAll
+    static void bringUp() {
+        configFile = TestClusters.configOnSubnet(95);
+        config = TestClusters.load(configFile);
+        TestClusters.removeLeftovers(CLUSTER, config);
+        ctx = TestClusters.context(CLUSTER, config, TestClusters.newLog());
+        new ClusterUp(ctx, TestClusters::ensureImage).run(3);
+    }
+
+    @AfterAll
+    static void tearDown() {
+        if (ctx != null) {
+            new ClusterDown(ctx).run();
+        }
+    }
+
+    @Test
+    void everyRunConvergesToIdenticalNodes() {
+        int runs = Integer.getInteger("pgmesh.stress.runs", DEFAULT_RUNS);
+        int seconds = Integer.getInteger("pgmesh.stress.seconds", 6);
+        long totalOps = 0;
+        for (int run = 1; run <= runs; run++) {
+            ConflictStress.Result result = new ConflictStress(ctx).run(
+                    new ConflictStress.Options(3, Duration.ofSeconds(seconds), 3, 200_000, 1000L * run));
+            assertThat(result.errors()).as("run " + run + ": " + result.firstErrors()).isZero();
+            assertThat(result.operations()).as("run " + run + ": every node wrote").hasSize(3);
+            totalOps += result.total();
+            ClusterCheck.Result check = new ClusterCheck(ctx).run(Duration.ofSeconds(120));
+            assertThat(check.identical()).as("run " + run + " of " + runs + ": nodes identical; "
+                    + check.tables()).isTrue();
+            System.out.println("[stress] run " + run + "/" + runs + ": " + result.total() + " operations "
+                    + result.operations() + ", converged");
+        }
+        long conflicts = new ClusterStatus(ctx).collect().stream().mapToLong(r -> r.status().conflictCount()).sum();
+        System.out.println("[stress] " + runs + " runs, " + totalOps + " operations, " + conflicts + " conflicts resolved");
+        assertThat(conflicts).as("the stress made the nodes resolve conflicts").isPositive();
+    }
+
+    @Test
+    void theCliRunReportsConflictsAndAnIdenticalCheck() {
+        CliRun run = CliRun.pgmesh(CLUSTER, configFile, "test", "conflicts", "--seconds", "3", "--rows", "2");
+        assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+        assertThat(run.out()).contains("[test conflicts] 3 threads pinned to 3 nodes fight over 2 rows for 3 s")
+                .contains("conflicts resolved").contains("table1: identical on 3 nodes");
+        CliRun status = CliRun.pgmesh(CLUSTER, configFile, "status");
+        assertThat(status.out()).contains("CONFLICTS");
+    }
+}
