@@ -141,6 +141,80 @@ public final class Catalog {
                 WHERE n.nspname = ? AND p.proname = ? AND p.pronargs = 0""", Sql.SCHEMA, function);
     }
 
+    /** A function as the catalog holds it: body, SECURITY DEFINER, settings (proconfig) and owner. */
+    public record FunctionInfo(String source, boolean securityDefiner, List<String> config, String owner) {
+    }
+
+    /**
+     * The function of a regprocedure signature such as {@code "public"."f"(text, bigint)}, empty
+     * when it does not exist.
+     */
+    public Optional<FunctionInfo> function(String signature) throws SQLException {
+        try (PreparedStatement ps = prepare("""
+                SELECT p.prosrc, p.prosecdef, p.proconfig, pg_get_userbyid(p.proowner)
+                FROM pg_proc p WHERE p.oid = to_regprocedure(?)""", signature);
+             ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                return Optional.empty();
+            }
+            java.sql.Array config = rs.getArray(3);
+            List<String> settings = config == null ? List.of() : List.of((String[]) config.getArray());
+            return Optional.of(new FunctionInfo(rs.getString(1), rs.getBoolean(2), settings, rs.getString(4)));
+        }
+    }
+
+    /** Whether any trigger of the database calls the function of this regprocedure signature. */
+    public boolean functionUsedByTrigger(String signature) throws SQLException {
+        return bool("SELECT EXISTS (SELECT 1 FROM pg_trigger WHERE tgfoid = to_regprocedure(?))", signature);
+    }
+
+    /** Every (not dropped) column of a table, system columns included, in table order. */
+    public List<String> columnNames(String table) throws SQLException {
+        List<String> columns = new ArrayList<>();
+        try (PreparedStatement ps = prepare("""
+                SELECT a.attname FROM pg_attribute a
+                WHERE a.attrelid = (quote_ident(?) || '.' || quote_ident(?))::regclass
+                  AND a.attnum > 0 AND NOT a.attisdropped
+                ORDER BY a.attnum""", Sql.SCHEMA, table);
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                columns.add(rs.getString(1));
+            }
+        }
+        return columns;
+    }
+
+    public boolean indexExists(String index) throws SQLException {
+        return bool("SELECT EXISTS (SELECT 1 FROM pg_indexes WHERE schemaname = ? AND indexname = ?)",
+                Sql.SCHEMA, index);
+    }
+
+    /** Whether a subscription of this database applies changes to the table (it is in pg_subscription_rel). */
+    public boolean subscriptionHasTable(String subscription, String table) throws SQLException {
+        return bool("""
+                SELECT EXISTS (SELECT 1 FROM pg_subscription_rel r
+                JOIN pg_subscription s ON s.oid = r.srsubid
+                JOIN pg_database d ON d.oid = s.subdbid AND d.datname = current_database()
+                WHERE s.subname = ? AND r.srrelid = to_regclass(quote_ident(?) || '.' || quote_ident(?)))""",
+                subscription, Sql.SCHEMA, table);
+    }
+
+    /** Rows of the conflict log per table; empty when there is no log yet. */
+    public Map<String, Long> conflictCounts() throws SQLException {
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        if (!tableExists(ConflictDdl.CONFLICTS_TABLE)) {
+            return counts;
+        }
+        try (PreparedStatement ps = connection.prepareStatement("SELECT table_name, count(*) FROM "
+                + Sql.table(ConflictDdl.CONFLICTS_TABLE) + " GROUP BY table_name");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                counts.put(rs.getString(1), rs.getLong(2));
+            }
+        }
+        return counts;
+    }
+
     /**
      * pg_trigger.tgenabled of a trigger on the table ('O' origin/local, 'R' replica, 'A' always,
      * 'D' disabled), empty when the trigger does not exist.

@@ -6,6 +6,8 @@ import io.pgmesh.protocol.TopologyHost;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
+import java.util.stream.Collectors;
 
 /** Publications and subscriptions, on a connection (autocommit) to the replicated database. */
 public final class ReplicationSetup {
@@ -22,22 +24,44 @@ public final class ReplicationSetup {
         this.steps = steps;
     }
 
-    public void ensurePublication(String publication, String table) throws SQLException {
-        var tables = catalog.publicationTables(publication);
-        if (tables.isEmpty()) {
-            steps.execute(connection, StepLog.Verb.CREATE, "publication " + publication,
-                    "CREATE PUBLICATION " + Sql.ident(publication) + " FOR TABLE " + Sql.table(table));
-        } else if (!tables.get().contains(table)) {
-            steps.execute(connection, StepLog.Verb.ALTER, "publication " + publication + " to add table " + table,
-                    "ALTER PUBLICATION " + Sql.ident(publication) + " ADD TABLE " + Sql.table(table));
+    /** The publication, with every one of {@code tables} (created with them, or missing ones added). */
+    public void ensurePublication(String publication, List<String> tables) throws SQLException {
+        var published = catalog.publicationTables(publication);
+        if (published.isEmpty()) {
+            steps.execute(connection, StepLog.Verb.CREATE, "publication " + publication + " of " + String.join(", ", tables),
+                    "CREATE PUBLICATION " + Sql.ident(publication) + " FOR TABLE "
+                            + tables.stream().map(Sql::table).collect(Collectors.joining(", ")));
+            return;
+        }
+        for (String table : tables) {
+            if (!published.get().contains(table)) {
+                steps.execute(connection, StepLog.Verb.ALTER, "publication " + publication + " to add table " + table,
+                        "ALTER PUBLICATION " + Sql.ident(publication) + " ADD TABLE " + Sql.table(table));
+            }
         }
     }
 
     /** Subscribes {@code node} to {@code peer}'s publication of {@code table}, by the mesh's naming rule. */
     public void ensureSubscriptionTo(String node, TopologyHost peer, String database, String table, Credentials login)
             throws SQLException {
-        ensureSubscription(MeshNames.subscription(node, peer.name(), table), peer, database, login,
-                MeshNames.publication(peer.name(), table));
+        String subscription = MeshNames.subscription(node, peer.name(), table);
+        ensureSubscription(subscription, peer, database, login, MeshNames.publication(peer.name(), table));
+        ensureSubscribedTable(subscription, peer, ConflictDdl.tombstoneTable(table));
+    }
+
+    /**
+     * A subscription made before the peer published {@code table} (the tombstone table of an
+     * upgraded mesh) does not apply its changes until refreshed. Refreshes (copy_data = false)
+     * when the table exists here but the subscription lacks it; while the peer does not publish
+     * it yet, the refresh adds nothing and the next call refreshes again.
+     */
+    public void ensureSubscribedTable(String subscription, TopologyHost peer, String table) throws SQLException {
+        if (!catalog.tableExists(table) || catalog.subscriptionHasTable(subscription, table)) {
+            return;
+        }
+        steps.execute(connection, StepLog.Verb.REFRESH, "subscription " + subscription + " to " + peer.name()
+                        + " to receive table " + table,
+                "ALTER SUBSCRIPTION " + Sql.ident(subscription) + " REFRESH PUBLICATION WITH (copy_data = false)");
     }
 
     /**

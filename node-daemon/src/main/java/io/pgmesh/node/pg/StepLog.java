@@ -23,6 +23,8 @@ public final class StepLog {
         CREATE("creating", "created", "create"),
         ALTER("altering", "altered", "alter"),
         CHANGE("changing", "changed", "change"),
+        DROP("dropping", "dropped", "drop"),
+        REFRESH("refreshing", "refreshed", "refresh"),
         GRANT("granting", "granted", "grant"),
         REPLACE("replacing", "replaced", "replace"),
         STORE("storing", "stored", "store");
@@ -60,6 +62,27 @@ public final class StepLog {
         run(verb, what, () -> {
             try (Statement s = connection.createStatement()) {
                 s.execute(sql);
+            }
+        });
+    }
+
+    /**
+     * Executes several statements as one step in one transaction, so no other session sees the
+     * state between them (e.g. a table with its old trigger dropped and the new one not yet made).
+     */
+    public void executeInTransaction(Connection connection, Verb verb, String what, List<String> sqls) {
+        run(verb, what, () -> {
+            connection.setAutoCommit(false);
+            try (Statement s = connection.createStatement()) {
+                for (String sql : sqls) {
+                    s.execute(sql);
+                }
+                connection.commit();
+            } catch (SQLException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
             }
         });
     }

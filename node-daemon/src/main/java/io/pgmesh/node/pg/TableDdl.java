@@ -17,39 +17,9 @@ public final class TableDdl {
     public static final String MODIFIED_TS = "modified_ts";
     /** Index of the node whose local write made the row's current version (0 until one did). */
     public static final String MODIFIED_BY = "modified_by";
-    /** One trigger function per database serves every replicated table. */
-    public static final String TIMESTAMP_FUNCTION = "pgmesh_set_timestamps";
-    /** Trigger names are per table, so every table uses the same one. */
-    public static final String TIMESTAMP_TRIGGER = "pgmesh_timestamps";
-    /** pg_trigger.tgenabled of a trigger that fires in every session_replication_role. */
-    public static final String ENABLED_ALWAYS = "A";
-
-    private static final String TIMESTAMP_FUNCTION_BODY = """
-
-            BEGIN
-              IF current_setting('session_replication_role') = 'replica' THEN
-                -- A change applied from a peer keeps the origin's timestamps and author. An update
-                -- wins only if its version (modified_ts, modified_by) is newer than the local one;
-                -- otherwise RETURN NULL makes the apply worker skip it (last writer wins).
-                IF TG_OP = 'UPDATE' THEN
-                  IF (NEW.modified_ts, NEW.modified_by) <= (OLD.modified_ts, OLD.modified_by) THEN
-                    RETURN NULL;
-                  END IF;
-                END IF;
-                RETURN NEW;
-              END IF;
-              -- A local write: this node makes a new version, newer than the one it replaces.
-              IF TG_OP = 'INSERT' THEN
-                NEW.created_ts := clock_timestamp();
-                NEW.modified_ts := NEW.created_ts;
-              ELSE
-                NEW.created_ts := OLD.created_ts;
-                NEW.modified_ts := greatest(clock_timestamp(), OLD.modified_ts + interval '1 microsecond');
-              END IF;
-              NEW.modified_by := %d;
-              RETURN NEW;
-            END;
-            """;
+    /** The version this one replaced (null for an inserted row): lets a peer tell a clean successor from a conflict. */
+    public static final String PREV_MODIFIED_TS = "prev_modified_ts";
+    public static final String PREV_MODIFIED_BY = "prev_modified_by";
 
     private static final Pattern NUMERIC = Pattern.compile("numeric\\((\\d+)(?:,(\\d+))?\\)");
 
@@ -63,7 +33,9 @@ public final class TableDdl {
         }
         sql.append("  ").append(Sql.ident(CREATED_TS)).append(" timestamptz NOT NULL DEFAULT clock_timestamp(),\n");
         sql.append("  ").append(Sql.ident(MODIFIED_TS)).append(" timestamptz NOT NULL DEFAULT clock_timestamp(),\n");
-        sql.append("  ").append(Sql.ident(MODIFIED_BY)).append(" integer NOT NULL DEFAULT 0\n");
+        sql.append("  ").append(Sql.ident(MODIFIED_BY)).append(" integer NOT NULL DEFAULT 0,\n");
+        sql.append("  ").append(Sql.ident(PREV_MODIFIED_TS)).append(" timestamptz,\n");
+        sql.append("  ").append(Sql.ident(PREV_MODIFIED_BY)).append(" integer\n");
         return sql.append(")").toString();
     }
 
@@ -89,37 +61,15 @@ public final class TableDdl {
                 + " START WITH " + first + " RESTART WITH " + first;
     }
 
-    /**
-     * Body (prosrc) of the timestamp trigger function of node {@code nodeIndex}. The trigger is
-     * ENABLE ALWAYS, so it also fires in apply workers (session_replication_role = replica):
-     * there it judges incoming updates by (modified_ts, modified_by), last writer wins; on local
-     * writes it stamps the row with the time and this node's index.
-     */
-    public static String timestampFunctionBody(int nodeIndex) {
-        if (nodeIndex < 0) {
-            throw new IllegalArgumentException("node index must be >= 0, got " + nodeIndex);
-        }
-        return TIMESTAMP_FUNCTION_BODY.formatted(nodeIndex);
-    }
-
-    public static String createOrReplaceTimestampFunction(int nodeIndex) {
-        return "CREATE OR REPLACE FUNCTION " + Sql.table(TIMESTAMP_FUNCTION)
-                + "() RETURNS trigger LANGUAGE plpgsql AS $pgmesh$" + timestampFunctionBody(nodeIndex) + "$pgmesh$";
-    }
-
-    public static String createTimestampTrigger(String table) {
-        return "CREATE TRIGGER " + Sql.ident(TIMESTAMP_TRIGGER) + " BEFORE INSERT OR UPDATE ON " + Sql.table(table)
-                + " FOR EACH ROW EXECUTE FUNCTION " + Sql.table(TIMESTAMP_FUNCTION) + "()";
-    }
-
-    /** Makes the trigger fire in apply workers too (session_replication_role = replica). */
-    public static String enableTimestampTriggerAlways(String table) {
-        return "ALTER TABLE " + Sql.table(table) + " ENABLE ALWAYS TRIGGER " + Sql.ident(TIMESTAMP_TRIGGER);
-    }
-
     /** Adds the modified_by system column to a table made before it existed. */
     public static String addModifiedByColumn(String table) {
         return "ALTER TABLE " + Sql.table(table) + " ADD COLUMN " + Sql.ident(MODIFIED_BY) + " integer NOT NULL DEFAULT 0";
+    }
+
+    /** Adds the prev_modified_ts and prev_modified_by system columns to a table made before they existed. */
+    public static String addPrevColumns(String table) {
+        return "ALTER TABLE " + Sql.table(table) + " ADD COLUMN " + Sql.ident(PREV_MODIFIED_TS) + " timestamptz,"
+                + " ADD COLUMN " + Sql.ident(PREV_MODIFIED_BY) + " integer";
     }
 
     /** How format_type() shows a whitelisted spec type. */

@@ -11,7 +11,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -37,7 +36,7 @@ public final class TableDigests {
         List<BucketDigest> digests = new ArrayList<>();
         long rows = 0;
         BigInteger checksum = BigInteger.ZERO;
-        try (Snapshot ignored = new Snapshot();
+        try (ReadSnapshot ignored = new ReadSnapshot(connection);
              PreparedStatement ps = connection.prepareStatement(TableDigestSql.bucketDigests(table, keyColumn))) {
             ps.setInt(1, buckets);
             try (ResultSet rs = ps.executeQuery()) {
@@ -57,7 +56,7 @@ public final class TableDigests {
             throws SQLException {
         log.info("[{}] listing row hashes of table {}, {} of {} buckets", node, table, bucketIndexes.size(), buckets);
         List<RowHashes.RowHash> rows = new ArrayList<>();
-        try (Snapshot ignored = new Snapshot();
+        try (ReadSnapshot ignored = new ReadSnapshot(connection);
              PreparedStatement ps = connection.prepareStatement(TableDigestSql.rowHashes(table, keyColumn))) {
             ps.setInt(1, buckets);
             ps.setArray(2, connection.createArrayOf("integer", bucketIndexes.toArray()));
@@ -68,24 +67,5 @@ public final class TableDigests {
             }
         }
         return new RowHashes(node, table, rows);
-    }
-
-    /** The read-only transaction: opened with the snapshot settings, ended (rolled back) on close. */
-    private final class Snapshot implements AutoCloseable {
-
-        Snapshot() throws SQLException {
-            connection.setAutoCommit(false);
-            try (Statement s = connection.createStatement()) {
-                for (String setting : TableDigestSql.SNAPSHOT_SETTINGS) {
-                    s.execute(setting);
-                }
-            }
-        }
-
-        @Override
-        public void close() throws SQLException {
-            connection.rollback();
-            connection.setAutoCommit(true);
-        }
     }
 }

@@ -24,7 +24,7 @@ public final class TableSetup {
     /**
      * Creates the table when missing; when it exists its user columns must match the spec, else
      * INVALID_REQUEST explains the difference and nothing changes. A table made before the
-     * modified_by system column existed gets it.
+     * modified_by or prev_modified_* system columns existed gets them.
      */
     public void ensureTable(TableSpec table) throws SQLException {
         if (!catalog.tableExists(table.name())) {
@@ -40,6 +40,10 @@ public final class TableSetup {
         if (!catalog.columnExists(table.name(), TableDdl.MODIFIED_BY)) {
             steps.execute(connection, StepLog.Verb.ALTER, "table " + table.name() + " to add column "
                     + TableDdl.MODIFIED_BY, TableDdl.addModifiedByColumn(table.name()));
+        }
+        if (!catalog.columnExists(table.name(), TableDdl.PREV_MODIFIED_TS)) {
+            steps.execute(connection, StepLog.Verb.ALTER, "table " + table.name() + " to add columns "
+                    + TableDdl.PREV_MODIFIED_TS + ", " + TableDdl.PREV_MODIFIED_BY, TableDdl.addPrevColumns(table.name()));
         }
     }
 
@@ -68,27 +72,116 @@ public final class TableSetup {
     }
 
     /**
-     * The database's trigger function for node {@code nodeIndex} (replaced only when its body
-     * differs) and the table's trigger, enabled ALWAYS so it also judges replicated updates.
+     * The database's conflict log (local, never published, owned by {@code owner}) and the
+     * function the trigger functions record conflicts with.
      */
-    public void ensureTimestampTrigger(String table, int nodeIndex) throws SQLException {
-        String body = TableDdl.timestampFunctionBody(nodeIndex);
-        var source = catalog.functionSource(TableDdl.TIMESTAMP_FUNCTION);
-        if (source.isEmpty()) {
-            steps.execute(connection, StepLog.Verb.CREATE, "function " + TableDdl.TIMESTAMP_FUNCTION
-                    + " for node index " + nodeIndex, TableDdl.createOrReplaceTimestampFunction(nodeIndex));
-        } else if (!source.get().equals(body)) {
-            steps.execute(connection, StepLog.Verb.REPLACE, "function " + TableDdl.TIMESTAMP_FUNCTION
-                    + " for node index " + nodeIndex, TableDdl.createOrReplaceTimestampFunction(nodeIndex));
+    public void ensureConflictLog(String owner) throws SQLException {
+        if (!catalog.tableExists(ConflictDdl.CONFLICTS_TABLE)) {
+            steps.executeInTransaction(connection, StepLog.Verb.CREATE, "conflict log " + ConflictDdl.CONFLICTS_TABLE,
+                    List.of(ConflictDdl.createConflictsTable(), ConflictDdl.createConflictsIndex()));
+        } else if (!catalog.indexExists(ConflictDdl.CONFLICTS_INDEX)) {
+            steps.execute(connection, StepLog.Verb.CREATE, "index " + ConflictDdl.CONFLICTS_INDEX,
+                    ConflictDdl.createConflictsIndex());
         }
-        var enabled = catalog.triggerEnabled(table, TableDdl.TIMESTAMP_TRIGGER);
+        ensureOwner(ConflictDdl.CONFLICTS_TABLE, owner);
+        ensureFunction(ConflictDdl.logFunctionSignature(), ConflictDdl.LOG_FUNCTION, ConflictDdl.logFunctionBody(),
+                false, ConflictDdl.createOrReplaceLogFunction(), owner);
+        ensureFunction(ConflictDdl.lockFunctionSignature(), ConflictDdl.LOCK_FUNCTION, ConflictDdl.lockFunctionBody(),
+                false, ConflictDdl.createOrReplaceLockFunction(), owner);
+    }
+
+    /**
+     * The table's tombstone table, owned by {@code owner}, with the key-lock trigger firing on
+     * replicated tombstones (needs {@link #ensureConflictLog} first, for the lock function).
+     */
+    public void ensureTombstoneTable(String table, String owner) throws SQLException {
+        String tombstones = ConflictDdl.tombstoneTable(table);
+        if (!catalog.tableExists(tombstones)) {
+            steps.execute(connection, StepLog.Verb.CREATE, "tombstone table " + tombstones,
+                    ConflictDdl.createTombstoneTable(table));
+        }
+        ensureOwner(tombstones, owner);
+        var enabled = catalog.triggerEnabled(tombstones, ConflictDdl.LOCK_TRIGGER);
         if (enabled.isEmpty()) {
-            steps.execute(connection, StepLog.Verb.CREATE, "trigger " + TableDdl.TIMESTAMP_TRIGGER + " on " + table,
-                    TableDdl.createTimestampTrigger(table));
+            steps.executeInTransaction(connection, StepLog.Verb.CREATE, "trigger " + ConflictDdl.LOCK_TRIGGER + " on "
+                    + tombstones + ", firing in apply workers only", List.of(ConflictDdl.createLockTrigger(table),
+                    ConflictDdl.enableLockTriggerForReplicaOnly(table)));
+        } else if (!ConflictDdl.ENABLED_REPLICA.equals(enabled.get())) {
+            steps.execute(connection, StepLog.Verb.ALTER, "trigger " + ConflictDdl.LOCK_TRIGGER + " on " + tombstones
+                    + " to fire in apply workers only", ConflictDdl.enableLockTriggerForReplicaOnly(table));
         }
-        if (!enabled.map(TableDdl.ENABLED_ALWAYS::equals).orElse(false)) {
-            steps.execute(connection, StepLog.Verb.ALTER, "trigger " + TableDdl.TIMESTAMP_TRIGGER + " on " + table
-                    + " to fire always, also in apply workers", TableDdl.enableTimestampTriggerAlways(table));
+    }
+
+    /**
+     * The table's two trigger functions for node {@code nodeIndex} (each replaced only when it
+     * differs, owned by {@code owner}) and their triggers, enabled ALWAYS so they also judge
+     * replicated changes. A table of the previous version loses its old trigger in the same
+     * transaction that gives it the new one; the old function goes once no trigger uses it.
+     */
+    public void ensureVersionTriggers(TableSpec table, int nodeIndex, String owner) throws SQLException {
+        String name = table.name();
+        VersionTriggers.TableShape shape = new VersionTriggers.TableShape(name, table.primaryKey().name(),
+                catalog.columnNames(name));
+        ensureFunction(VersionTriggers.signature(VersionTriggers.writeFunction(name)),
+                VersionTriggers.writeFunction(name) + " for node index " + nodeIndex,
+                VersionTriggers.writeFunctionBody(shape, nodeIndex), true,
+                VersionTriggers.createOrReplaceFunction(VersionTriggers.writeFunction(name),
+                        VersionTriggers.writeFunctionBody(shape, nodeIndex)), owner);
+        ensureFunction(VersionTriggers.signature(VersionTriggers.deleteFunction(name)),
+                VersionTriggers.deleteFunction(name) + " for node index " + nodeIndex,
+                VersionTriggers.deleteFunctionBody(shape, nodeIndex), true,
+                VersionTriggers.createOrReplaceFunction(VersionTriggers.deleteFunction(name),
+                        VersionTriggers.deleteFunctionBody(shape, nodeIndex)), owner);
+
+        boolean legacy = catalog.triggerEnabled(name, VersionTriggers.LEGACY_TRIGGER).isPresent();
+        ensureTrigger(name, VersionTriggers.WRITE_TRIGGER, VersionTriggers.createWriteTrigger(name), legacy);
+        if (legacy && catalog.triggerEnabled(name, VersionTriggers.LEGACY_TRIGGER).isPresent()) {
+            steps.execute(connection, StepLog.Verb.DROP, "old trigger " + VersionTriggers.LEGACY_TRIGGER + " on " + name,
+                    VersionTriggers.dropTrigger(name, VersionTriggers.LEGACY_TRIGGER));
+        }
+        ensureTrigger(name, VersionTriggers.DELETE_TRIGGER, VersionTriggers.createDeleteTrigger(name), false);
+
+        String legacyFunction = VersionTriggers.signature(VersionTriggers.LEGACY_FUNCTION);
+        if (catalog.function(legacyFunction).isPresent() && !catalog.functionUsedByTrigger(legacyFunction)) {
+            steps.execute(connection, StepLog.Verb.DROP, "old function " + VersionTriggers.LEGACY_FUNCTION
+                    + ", no trigger uses it any more", VersionTriggers.dropLegacyFunction());
+        }
+    }
+
+    /** A trigger, made and enabled ALWAYS in one transaction (replacing the legacy trigger when asked). */
+    private void ensureTrigger(String table, String trigger, String create, boolean replaceLegacy) throws SQLException {
+        var enabled = catalog.triggerEnabled(table, trigger);
+        if (enabled.isEmpty()) {
+            List<String> sqls = new java.util.ArrayList<>();
+            if (replaceLegacy) {
+                sqls.add(VersionTriggers.dropTrigger(table, VersionTriggers.LEGACY_TRIGGER));
+            }
+            sqls.add(create);
+            sqls.add(VersionTriggers.enableAlways(table, trigger));
+            steps.executeInTransaction(connection, StepLog.Verb.CREATE, "trigger " + trigger + " on " + table
+                    + (replaceLegacy ? " in place of " + VersionTriggers.LEGACY_TRIGGER : "")
+                    + ", firing always, also in apply workers", sqls);
+        } else if (!VersionTriggers.ENABLED_ALWAYS.equals(enabled.get())) {
+            steps.execute(connection, StepLog.Verb.ALTER, "trigger " + trigger + " on " + table
+                    + " to fire always, also in apply workers", VersionTriggers.enableAlways(table, trigger));
+        }
+    }
+
+    /**
+     * A plpgsql function with the given body, SECURITY DEFINER or not, the fixed search_path and
+     * owner; created or replaced (with its owner, in one transaction) only when it differs.
+     */
+    private void ensureFunction(String signature, String what, String body, boolean securityDefiner,
+                                String createOrReplace, String owner) throws SQLException {
+        var existing = catalog.function(signature);
+        boolean current = existing.map(f -> f.source().equals(body) && f.securityDefiner() == securityDefiner
+                && f.config().equals(List.of(ConflictDdl.SEARCH_PATH_SETTING))).orElse(false);
+        if (!current) {
+            steps.executeInTransaction(connection, existing.isEmpty() ? StepLog.Verb.CREATE : StepLog.Verb.REPLACE,
+                    "function " + what, List.of(createOrReplace, VersionTriggers.alterFunctionOwner(signature, owner)));
+        } else if (!existing.get().owner().equals(owner)) {
+            steps.execute(connection, StepLog.Verb.ALTER, "owner of function " + what + " to " + owner,
+                    VersionTriggers.alterFunctionOwner(signature, owner));
         }
     }
 

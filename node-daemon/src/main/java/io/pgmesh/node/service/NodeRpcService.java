@@ -2,23 +2,28 @@ package io.pgmesh.node.service;
 
 import io.pgmesh.node.NodeOperationException;
 import io.pgmesh.node.pg.Catalog;
+import io.pgmesh.node.pg.ConflictDdl;
 import io.pgmesh.node.pg.DatabaseSetup;
 import io.pgmesh.node.pg.NodeConnections;
 import io.pgmesh.node.pg.PgErrors;
 import io.pgmesh.node.pg.ReplicationSetup;
+import io.pgmesh.node.pg.RowExplainer;
 import io.pgmesh.node.pg.ExistingColumn;
 import io.pgmesh.node.pg.StepLog;
+import io.pgmesh.node.pg.TableDdl;
 import io.pgmesh.node.pg.TableDigests;
 import io.pgmesh.node.pg.TableSetup;
 import io.pgmesh.protocol.Credentials;
 import io.pgmesh.protocol.DatabaseSpec;
 import io.pgmesh.protocol.DigestRequest;
+import io.pgmesh.protocol.ExplainRequest;
 import io.pgmesh.protocol.MeshNames;
 import io.pgmesh.protocol.NetworkTopology;
 import io.pgmesh.protocol.NodeRpc;
 import io.pgmesh.protocol.NodeStatus;
 import io.pgmesh.protocol.ReplicaTableRequest;
 import io.pgmesh.protocol.ReplicationProgress;
+import io.pgmesh.protocol.RowExplanation;
 import io.pgmesh.protocol.RowHashRequest;
 import io.pgmesh.protocol.RowHashes;
 import io.pgmesh.protocol.SqlNames;
@@ -36,13 +41,15 @@ import java.util.List;
 /**
  * The node's JSON-RPC methods, each a script of idempotent, catalog-checked steps. Changing
  * methods run one at a time (one admin operation per node); the read-only ones (status,
- * replicationProgress, digestTable, rowHashes) run alongside without the admin lock.
+ * replicationProgress, digestTable, rowHashes, explainRow) run alongside without the admin lock.
  */
 public final class NodeRpcService implements NodeRpc {
 
     /** Node name used in errors before updateNetworkTopology. */
     public static final String UNCONFIGURED = "unconfigured-node";
     private static final List<String> WRITER_TABLE_PRIVILEGES = List.of("SELECT", "INSERT", "UPDATE", "DELETE");
+    /** Longest table name: its tombstone table pgmesh_tombstones_&lt;table&gt; must fit in 63 characters. */
+    static final int MAX_TABLE_NAME = 63 - ConflictDdl.TOMBSTONES_PREFIX.length();
 
     private final NodeConnections connections;
     private final StateStore state;
@@ -128,6 +135,8 @@ public final class NodeRpcService implements NodeRpc {
             }
             check.login(request.replication(), "replication");
             TableSpec table = request.table();
+            check.tableName(table.name(), "table.name");
+            String tombstones = ConflictDdl.tombstoneTable(table.name());
             String publication = MeshNames.publication(node, table.name());
             check.name(publication, "table.name");
             List<TopologyHost> lowerPeers = self.hosts().stream().filter(h -> h.index() < self.nodeIndex())
@@ -143,14 +152,20 @@ public final class NodeRpcService implements NodeRpc {
                 tables.ensureTable(table);
                 tables.ensureOwner(table.name(), roles.owner());
                 String sequence = tables.ensureKeyRange(table, self.nodeIndex());
-                tables.ensureTimestampTrigger(table.name(), self.nodeIndex());
+                tables.ensureConflictLog(roles.owner());
+                tables.ensureTombstoneTable(table.name(), roles.owner());
+                tables.ensureVersionTriggers(table, self.nodeIndex(), roles.owner());
                 tables.ensureTableGrant(table.name(), roles.writer(), WRITER_TABLE_PRIVILEGES);
                 tables.ensureSequenceGrant(sequence, roles.writer(), List.of("USAGE", "SELECT"));
+                for (String role : List.of(roles.writer(), roles.reader(), roles.replicator())) {
+                    tables.ensureTableGrant(tombstones, role, List.of("SELECT"));
+                }
                 tables.ensureTableGrant(table.name(), roles.reader(), List.of("SELECT"));
                 tables.ensureTableGrant(table.name(), roles.replicator(), List.of("SELECT"));
+                tables.ensureTableGrant(ConflictDdl.CONFLICTS_TABLE, roles.reader(), List.of("SELECT"));
 
                 ReplicationSetup replication = new ReplicationSetup(c, steps);
-                replication.ensurePublication(publication, table.name());
+                replication.ensurePublication(publication, List.of(table.name(), tombstones));
                 for (TopologyHost peer : lowerPeers) {
                     replication.ensureSubscriptionTo(node, peer, request.database(), table.name(), request.replication());
                 }
@@ -245,6 +260,28 @@ public final class NodeRpcService implements NodeRpc {
                     request.bucketIndexes());
         } catch (SQLException e) {
             throw PgErrors.failed(node, "list row hashes of table " + request.table(), e);
+        }
+    }
+
+    @Override
+    public RowExplanation explainRow(ExplainRequest request) {
+        String node = nodeName();
+        new RequestValidation(node).explainRequest(request);
+        requireDatabase(node, request.database());
+        try (Connection c = open(node, request.database())) {
+            Catalog catalog = new Catalog(c);
+            String key = digestKey(node, catalog, request.database(), request.table());
+            if (!catalog.columnExists(request.table(), TableDdl.PREV_MODIFIED_TS)
+                    || !catalog.tableExists(ConflictDdl.tombstoneTable(request.table()))
+                    || !catalog.tableExists(ConflictDdl.CONFLICTS_TABLE)) {
+                throw NodeOperationException.notConfigured(node, "table " + request.table()
+                        + " was made by an older pgmesh without conflict tracking; call createReplicaTable to upgrade it");
+            }
+            List<String> columns = catalog.userColumns(request.table(), TableSpec.SYSTEM_COLUMNS).stream()
+                    .map(ExistingColumn::name).toList();
+            return new RowExplainer(c, node).explain(request.table(), key, columns, request.id());
+        } catch (SQLException e) {
+            throw PgErrors.failed(node, "explain row " + request.id() + " of table " + request.table(), e);
         }
     }
 

@@ -1,8 +1,10 @@
 package io.pgmesh.node.service;
 
 import io.pgmesh.node.NodeOperationException;
+import io.pgmesh.node.pg.ConflictDdl;
 import io.pgmesh.protocol.Credentials;
 import io.pgmesh.protocol.DigestRequest;
+import io.pgmesh.protocol.ExplainRequest;
 import io.pgmesh.protocol.NetworkTopology;
 import io.pgmesh.protocol.RowHashRequest;
 import io.pgmesh.protocol.SqlNames;
@@ -115,6 +117,29 @@ final class RequestValidation {
         name(request.database(), "request.database");
         name(request.table(), "request.table");
         buckets(request.buckets());
+    }
+
+    void explainRequest(ExplainRequest request) {
+        required(request, "request");
+        name(request.database(), "request.database");
+        name(request.table(), "request.table");
+    }
+
+    /**
+     * A replicated table's name: a valid name, short enough for its tombstone table
+     * (pgmesh_tombstones_&lt;table&gt;) and not in the prefix of pgmesh's own tables.
+     */
+    void tableName(String table, String field) {
+        name(table, field);
+        if (table.length() > NodeRpcService.MAX_TABLE_NAME) {
+            throw NodeOperationException.invalid(node, field, "must be at most " + NodeRpcService.MAX_TABLE_NAME
+                    + " characters (pgmesh adds a table " + ConflictDdl.TOMBSTONES_PREFIX + "<table>), got "
+                    + table.length());
+        }
+        if (table.startsWith(ConflictDdl.RESERVED_PREFIX)) {
+            throw NodeOperationException.invalid(node, field, "names starting with '" + ConflictDdl.RESERVED_PREFIX
+                    + "' are reserved for pgmesh's own tables");
+        }
     }
 
     void rowHashRequest(RowHashRequest request) {

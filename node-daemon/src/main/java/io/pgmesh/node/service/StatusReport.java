@@ -13,6 +13,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 /** Builds {@link NodeStatus} from the topology and the catalog; PostgreSQL being down is not an error. */
 final class StatusReport {
@@ -36,17 +37,18 @@ final class StatusReport {
         try {
             c = connections.open(dbName == null ? NodeConnections.MAINTENANCE_DB : dbName);
         } catch (SQLException e) {
-            return new NodeStatus(node, index, cluster, false, null, dbName, List.of(), List.of());
+            return new NodeStatus(node, index, cluster, false, null, dbName, List.of(), List.of(), Map.of());
         }
         try (c) {
             Catalog catalog = new Catalog(c);
             String version = catalog.serverVersion();
             if (dbName == null) {
-                return new NodeStatus(node, index, cluster, true, version, null, List.of(), List.of());
+                return new NodeStatus(node, index, cluster, true, version, null, List.of(), List.of(), Map.of());
             }
             List<PublicationInfo> publications = catalog.publications();
             List<SubscriptionInfo> subscriptions = catalog.subscriptions().stream().map(this::describe).toList();
-            return new NodeStatus(node, index, cluster, true, version, dbName, publications, subscriptions);
+            return new NodeStatus(node, index, cluster, true, version, dbName, publications, subscriptions,
+                    catalog.conflictCounts());
         } catch (SQLException e) {
             throw PgErrors.failed(node == null ? NodeRpcService.UNCONFIGURED : node, "read the node's status", e);
         }

@@ -24,7 +24,9 @@ class TableDdlTest {
                   "col2" varchar,
                   "created_ts" timestamptz NOT NULL DEFAULT clock_timestamp(),
                   "modified_ts" timestamptz NOT NULL DEFAULT clock_timestamp(),
-                  "modified_by" integer NOT NULL DEFAULT 0
+                  "modified_by" integer NOT NULL DEFAULT 0,
+                  "prev_modified_ts" timestamptz,
+                  "prev_modified_by" integer
                 )""");
     }
 
@@ -45,54 +47,15 @@ class TableDdlTest {
     }
 
     @Test
-    void triggerIsARowTriggerOnInsertOrUpdateEnabledAlways() {
-        assertThat(TableDdl.createTimestampTrigger("table1")).isEqualTo(
-                "CREATE TRIGGER \"pgmesh_timestamps\" BEFORE INSERT OR UPDATE ON \"public\".\"table1\""
-                        + " FOR EACH ROW EXECUTE FUNCTION \"public\".\"pgmesh_set_timestamps\"()");
-        assertThat(TableDdl.enableTimestampTriggerAlways("table1")).isEqualTo(
-                "ALTER TABLE \"public\".\"table1\" ENABLE ALWAYS TRIGGER \"pgmesh_timestamps\"");
-        assertThat(TableDdl.createOrReplaceTimestampFunction(3)).isEqualTo(
-                "CREATE OR REPLACE FUNCTION \"public\".\"pgmesh_set_timestamps\"() RETURNS trigger LANGUAGE plpgsql"
-                        + " AS $pgmesh$" + TableDdl.timestampFunctionBody(3) + "$pgmesh$");
-    }
-
-    @Test
-    void functionBodyJudgesReplicatedUpdatesLastWriterWins() {
-        String body = TableDdl.timestampFunctionBody(3);
-        assertThat(body).startsWith("\n").contains(
-                "IF current_setting('session_replication_role') = 'replica' THEN",
-                "IF TG_OP = 'UPDATE' THEN",
-                "IF (NEW.modified_ts, NEW.modified_by) <= (OLD.modified_ts, OLD.modified_by) THEN\n"
-                        + "        RETURN NULL;");
-        String replicaBranch = body.substring(body.indexOf("'replica' THEN"), body.indexOf("-- A local write"));
-        assertThat(replicaBranch).endsWith("RETURN NEW;\n  END IF;\n  ")
-                .doesNotContain(":=");
-    }
-
-    @Test
-    void functionBodyStampsLocalWritesWithTimeAndNodeIndex() {
-        String body = TableDdl.timestampFunctionBody(3);
-        String localBranch = body.substring(body.indexOf("-- A local write"));
-        assertThat(localBranch).contains(
-                "NEW.created_ts := clock_timestamp();\n    NEW.modified_ts := NEW.created_ts;",
-                "NEW.created_ts := OLD.created_ts;",
-                "NEW.modified_ts := greatest(clock_timestamp(), OLD.modified_ts + interval '1 microsecond');",
-                "NEW.modified_by := 3;\n  RETURN NEW;");
-        assertThat(TableDdl.timestampFunctionBody(12)).contains("NEW.modified_by := 12;")
-                .isNotEqualTo(body);
-        assertThat(TableDdl.timestampFunctionBody(3)).isEqualTo(body);
-    }
-
-    @Test
-    void functionBodyNeedsANodeIndex() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TableDdl.timestampFunctionBody(-1))
-                .isInstanceOf(IllegalArgumentException.class);
-    }
-
-    @Test
     void addsModifiedByToAnOlderTable() {
         assertThat(TableDdl.addModifiedByColumn("table1")).isEqualTo(
                 "ALTER TABLE \"public\".\"table1\" ADD COLUMN \"modified_by\" integer NOT NULL DEFAULT 0");
+    }
+
+    @Test
+    void addsPrevColumnsToAnOlderTable() {
+        assertThat(TableDdl.addPrevColumns("table1")).isEqualTo("ALTER TABLE \"public\".\"table1\""
+                + " ADD COLUMN \"prev_modified_ts\" timestamptz, ADD COLUMN \"prev_modified_by\" integer");
     }
 
     @Test

@@ -63,7 +63,7 @@ class RpcServerTest {
 
         @Override
         public NodeStatus status() {
-            return new NodeStatus("node7", 7, "c", true, "17", null, List.of(), List.of());
+            return new NodeStatus("node7", 7, "c", true, "17", null, List.of(), List.of(), java.util.Map.of("t", 3L));
         }
 
         @Override
@@ -79,6 +79,12 @@ class RpcServerTest {
         @Override
         public RowHashes rowHashes(RowHashRequest request) {
             return new RowHashes("node7", request.table(), List.of());
+        }
+
+        @Override
+        public io.pgmesh.protocol.RowExplanation explainRow(io.pgmesh.protocol.ExplainRequest request) {
+            return new io.pgmesh.protocol.RowExplanation("node7", request.table(), request.id(), null, List.of(),
+                    List.of());
         }
     }
 
@@ -105,6 +111,18 @@ class RpcServerTest {
             assertThat(response.get("id").asInt()).isEqualTo(1);
             assertThat(response.at("/result/node").asText()).isEqualTo("node7");
             assertThat(response.at("/result/index").asInt()).isEqualTo(7);
+            assertThat(response.at("/result/conflicts/t").asLong()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void explainsARow() throws IOException {
+        try (Client c = new Client()) {
+            JsonNode response = c.call(request(1, "explainRow",
+                    "{\"request\":{\"database\":\"db\",\"table\":\"t\",\"id\":2147000001}}"));
+            assertThat(response.at("/result/id").asLong()).isEqualTo(2147000001L);
+            assertThat(response.at("/result/row").isNull()).isTrue();
+            assertThat(response.at("/result/tombstones").isArray()).isTrue();
         }
     }
 

@@ -55,6 +55,32 @@ class TableCheckValidationTest {
     }
 
     @Test
+    void explainNamesTheBadField() {
+        assertInvalid(() -> service().explainRow(null), "request");
+        assertInvalid(() -> service().explainRow(new io.pgmesh.protocol.ExplainRequest("Bad DB", "table1", 1)),
+                "request.database");
+        assertInvalid(() -> service().explainRow(new io.pgmesh.protocol.ExplainRequest("lb-test", "t;x", 1)),
+                "request.table");
+        assertThatThrownBy(() -> service().explainRow(new io.pgmesh.protocol.ExplainRequest("lb-test", "table1", 1)))
+                .isInstanceOfSatisfying(NodeOperationException.class,
+                        e -> assertThat(e.code()).isEqualTo(RpcErrorCode.NOT_CONFIGURED));
+    }
+
+    @Test
+    void tableNamesLeaveRoomForTheTombstoneTableAndAvoidThePgmeshPrefix() {
+        RequestValidation check = new RequestValidation("node1");
+        check.tableName("t".repeat(45), "table.name");
+        assertThatThrownBy(() -> check.tableName("t".repeat(46), "table.name"))
+                .isInstanceOfSatisfying(NodeOperationException.class, e -> {
+                    assertThat(e.field()).isEqualTo("table.name");
+                    assertThat(e.getMessage()).contains("at most 45 characters", "pgmesh_tombstones_");
+                });
+        assertThatThrownBy(() -> check.tableName("pgmesh_conflicts", "table.name"))
+                .isInstanceOfSatisfying(NodeOperationException.class,
+                        e -> assertThat(e.getMessage()).contains("reserved"));
+    }
+
+    @Test
     void acceptsTheLimits() {
         List<Integer> all = IntStream.range(0, 256).boxed().toList();
         RequestValidation check = new RequestValidation("node1");
