@@ -3,6 +3,7 @@ package io.pgmesh.orchestrator.conflict;
 import io.pgmesh.orchestrator.cluster.ClusterContext;
 import io.pgmesh.orchestrator.docker.NodeContainer;
 import io.pgmesh.orchestrator.rpc.NodeRpcClient;
+import io.pgmesh.protocol.ConflictKind;
 import io.pgmesh.protocol.ConflictRecord;
 import io.pgmesh.protocol.ExplainRequest;
 import io.pgmesh.protocol.RowExplanation;
@@ -61,7 +62,19 @@ public final class RowExplainer {
         List<Instant> deletes = answers.stream().flatMap(a -> a.tombstones().stream())
                 .map(t -> Instant.parse(t.deletedTs())).toList();
         boolean converged = answers.stream().map(a -> a.row() == null ? null : version(a.row())).distinct().count() == 1;
-        return new Explanation(table, id, answers, ConflictRules.outcome(versions, deletes), converged);
+        ConflictRules.Outcome outcome = ConflictRules.outcome(versions, deletes);
+        if (outcome.decidedBy().isEmpty()) {
+            // Converged nodes hold one version; the conflicts they recorded say which rule got them there.
+            outcome = new ConflictRules.Outcome(outcome.winner(), latestRecordedKind(answers));
+        }
+        return new Explanation(table, id, answers, outcome, converged);
+    }
+
+    private static java.util.Optional<ConflictKind> latestRecordedKind(List<RowExplanation> answers) {
+        return answers.stream().flatMap(a -> a.conflicts().stream())
+                .max(Comparator.comparing(c -> Instant.parse(c.resolvedAt())))
+                .flatMap(c -> java.util.Arrays.stream(ConflictKind.values())
+                        .filter(k -> k.wireName().equals(c.kind())).findFirst());
     }
 
     static Version version(RowVersion row) {
