@@ -13,6 +13,9 @@ public record TableSpec(String name, List<ColumnSpec> columns) {
     public static final Set<String> SYSTEM_COLUMNS = Set.of("created_ts", "modified_ts", "modified_by",
             "prev_modified_ts", "prev_modified_by");
 
+    /** Prefix of pgmesh's own tables and functions; a replicated table may not use it. */
+    public static final String RESERVED_PREFIX = "pgmesh_";
+
     public TableSpec {
         columns = columns == null ? List.of() : List.copyOf(columns);
     }
@@ -29,6 +32,10 @@ public record TableSpec(String name, List<ColumnSpec> columns) {
     public List<String> problems() {
         List<String> problems = new ArrayList<>();
         SqlNames.problem(name).ifPresent(p -> problems.add("name: " + p));
+        if (name != null && name.startsWith(RESERVED_PREFIX)) {
+            problems.add("name: '" + name + "' starts with '" + RESERVED_PREFIX + "', which is reserved for pgmesh's own"
+                    + " tables (tombstones, conflict log)");
+        }
         if (columns.isEmpty()) {
             problems.add("columns: must list at least one column");
         }
