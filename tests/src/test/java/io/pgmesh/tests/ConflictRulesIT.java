@@ -2,9 +2,7 @@ package io.pgmesh.tests;
 
 import io.pgmesh.orchestrator.check.ClusterCheck;
 import io.pgmesh.orchestrator.cluster.ClusterContext;
-import io.pgmesh.orchestrator.cluster.ClusterDown;
 import io.pgmesh.orchestrator.cluster.ClusterStatus;
-import io.pgmesh.orchestrator.cluster.ClusterUp;
 import io.pgmesh.orchestrator.conflict.RowExplainer;
 import io.pgmesh.orchestrator.config.SysConfig;
 import io.pgmesh.orchestrator.docker.NodeContainer;
@@ -30,7 +28,7 @@ import static org.awaitility.Awaitility.await;
  */
 class ConflictRulesIT {
 
-    private static final String CLUSTER = "pgmesh-itcr";
+    private static TestCluster cluster;
     private static SysConfig config;
     private static ClusterContext ctx;
     private static List<NodeContainer> nodes;
@@ -38,16 +36,16 @@ class ConflictRulesIT {
 
     @BeforeAll
     static void bringUp() {
-        config = TestClusters.load(TestClusters.configOnSubnet(94));
-        TestClusters.removeLeftovers(CLUSTER, config);
-        ctx = TestClusters.context(CLUSTER, config, TestClusters.newLog());
-        nodes = new ClusterUp(ctx, TestClusters::ensureImage).run(3);
+        cluster = TestCluster.start("pgmesh-itcr", 94, 3);
+        config = cluster.config;
+        ctx = cluster.ctx;
+        nodes = cluster.nodes;
     }
 
     @AfterAll
     static void tearDown() {
-        if (ctx != null) {
-            new ClusterDown(ctx).run();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 

@@ -2,16 +2,12 @@ package io.pgmesh.tests;
 
 import io.pgmesh.orchestrator.check.ClusterCheck;
 import io.pgmesh.orchestrator.cluster.ClusterContext;
-import io.pgmesh.orchestrator.cluster.ClusterDown;
 import io.pgmesh.orchestrator.cluster.ClusterStatus;
-import io.pgmesh.orchestrator.cluster.ClusterUp;
 import io.pgmesh.orchestrator.conflict.ConflictStress;
-import io.pgmesh.orchestrator.config.SysConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,24 +21,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ConflictStressIT {
 
     static final int DEFAULT_RUNS = 2;
-    private static final String CLUSTER = "pgmesh-itcs";
-    private static Path configFile;
-    private static SysConfig config;
+    private static TestCluster cluster;
     private static ClusterContext ctx;
 
     @BeforeAll
     static void bringUp() {
-        configFile = TestClusters.configOnSubnet(95);
-        config = TestClusters.load(configFile);
-        TestClusters.removeLeftovers(CLUSTER, config);
-        ctx = TestClusters.context(CLUSTER, config, TestClusters.newLog());
-        new ClusterUp(ctx, TestClusters::ensureImage).run(3);
+        cluster = TestCluster.start("pgmesh-itcs", 95, 3);
+        ctx = cluster.ctx;
     }
 
     @AfterAll
     static void tearDown() {
-        if (ctx != null) {
-            new ClusterDown(ctx).run();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
@@ -70,11 +61,11 @@ class ConflictStressIT {
 
     @Test
     void theCliRunReportsConflictsAndAnIdenticalCheck() {
-        CliRun run = CliRun.pgmesh(CLUSTER, configFile, "test", "conflicts", "--seconds", "3", "--rows", "2");
+        CliRun run = cluster.pgmesh("test", "conflicts", "--seconds", "3", "--rows", "2");
         assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
         assertThat(run.out()).contains("[test conflicts] 3 threads pinned to 3 nodes fight over 2 rows for 3 s")
                 .contains("conflicts resolved").contains("table1: identical on 3 nodes");
-        CliRun status = CliRun.pgmesh(CLUSTER, configFile, "status");
+        CliRun status = cluster.pgmesh("status");
         assertThat(status.out()).contains("CONFLICTS");
     }
 }

@@ -1,14 +1,12 @@
 package io.pgmesh.tests;
 
 import io.pgmesh.orchestrator.cluster.ClusterContext;
-import io.pgmesh.orchestrator.config.SysConfig;
 import io.pgmesh.orchestrator.docker.Labels;
 import io.pgmesh.orchestrator.docker.NodeContainer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -27,19 +25,18 @@ import static org.awaitility.Awaitility.await;
 class EightNodeCliIT {
 
     private static final String CLUSTER = "pgmesh-it8";
-    private static Path configFile;
-    private static SysConfig config;
+    private static TestCluster cluster;
 
     @BeforeAll
     static void cleanSlate() {
-        configFile = TestClusters.configOnSubnet(92);
-        config = TestClusters.load(configFile);
-        TestClusters.removeLeftovers(CLUSTER, config);
+        cluster = TestCluster.start(CLUSTER, 92, 0);
     }
 
     @AfterAll
     static void cleanUp() {
-        TestClusters.removeLeftovers(CLUSTER, config);
+        if (cluster != null) {
+            cluster.close();
+        }
     }
 
     @Test
@@ -49,7 +46,7 @@ class EightNodeCliIT {
         assertThat(up.out()).contains("[node7] daemon ready", "[node0] subscribing to node7",
                 "cluster " + CLUSTER + " is up: 8 nodes");
 
-        ClusterContext ctx = TestClusters.context(CLUSTER, config, TestClusters.newLog());
+        ClusterContext ctx = cluster.ctx;
         List<NodeContainer> nodes = ctx.containers().list(CLUSTER);
         assertThat(nodes).hasSize(8);
 
@@ -93,10 +90,7 @@ class EightNodeCliIT {
         assertThat(statusAfter.out()).contains("has no nodes");
     }
 
-    private static CliRun pgmesh(String command, String... args) {
-        String[] all = new String[args.length + 1];
-        all[0] = command;
-        System.arraycopy(args, 0, all, 1, args.length);
-        return CliRun.pgmesh(CLUSTER, configFile, all);
+    private static CliRun pgmesh(String... args) {
+        return cluster.pgmesh(args);
     }
 }

@@ -1,9 +1,6 @@
 package io.pgmesh.tests;
 
 import io.pgmesh.orchestrator.cluster.ClusterContext;
-import io.pgmesh.orchestrator.cluster.ClusterDown;
-import io.pgmesh.orchestrator.cluster.ClusterUp;
-import io.pgmesh.orchestrator.config.SysConfig;
 import io.pgmesh.orchestrator.docker.NodeContainer;
 import io.pgmesh.orchestrator.suite.InsertSuite;
 import io.pgmesh.orchestrator.suite.OperationStats;
@@ -18,7 +15,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.util.List;
@@ -34,26 +30,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LoadBalancingIT {
 
-    private static final String CLUSTER = "pgmesh-itlb";
     private static final int NODES = 3;
-    private static Path configFile;
-    private static SysConfig config;
+    private static TestCluster cluster;
     private static ClusterContext ctx;
     private static List<NodeContainer> nodes;
 
     @BeforeAll
     static void bringUp() {
-        configFile = TestClusters.configOnSubnet(93);
-        config = TestClusters.load(configFile);
-        TestClusters.removeLeftovers(CLUSTER, config);
-        ctx = TestClusters.context(CLUSTER, config, TestClusters.newLog());
-        nodes = new ClusterUp(ctx, TestClusters::ensureImage).run(NODES);
+        cluster = TestCluster.start("pgmesh-itlb", 93, NODES);
+        ctx = cluster.ctx;
+        nodes = cluster.nodes;
     }
 
     @AfterAll
     static void tearDown() {
-        if (ctx != null) {
-            new ClusterDown(ctx).run();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
@@ -84,7 +76,7 @@ class LoadBalancingIT {
     @Test
     @Order(2)
     void checkFindsIdenticalNodesWithTheExpectedRows() throws Exception {
-        CliRun check = CliRun.pgmesh(CLUSTER, configFile, "check");
+        CliRun check = cluster.pgmesh("check");
         assertThat(check.exitCode()).as(check.err()).isZero();
         assertThat(check.out()).contains("replication drained").contains("table1: identical on 3 nodes (804 rows");
         for (NodeContainer node : nodes) {
@@ -95,11 +87,11 @@ class LoadBalancingIT {
     @Test
     @Order(3)
     void secondRunFromTheCliWorksWithoutTearingDown() {
-        CliRun test = CliRun.pgmesh(CLUSTER, configFile, "test", "all", "--no-sleep");
+        CliRun test = cluster.pgmesh("test", "all", "--no-sleep");
         assertThat(test.exitCode()).as(test.out() + test.err()).isZero();
         assertThat(test.out()).contains("[test insert] 800 operations").contains("[test update] 79 operations")
                 .contains("[test select] 280 operations").contains("node0").contains("p99 ms");
-        CliRun check = CliRun.pgmesh(CLUSTER, configFile, "check");
+        CliRun check = cluster.pgmesh("check");
         assertThat(check.exitCode()).as(check.err()).isZero();
         assertThat(check.out()).contains("table1: identical on 3 nodes (1604 rows");
     }
@@ -114,11 +106,11 @@ class LoadBalancingIT {
             missing = rs.getLong(1);
         }
         // A change made under a replication origin of its own is not published to peers (origin = none).
-        TestClusters.psqlAsPostgres(nodes.get(1), config.database(), "SELECT pg_replication_origin_create('it_divergence');"
+        TestClusters.psqlAsPostgres(nodes.get(1), cluster.config.database(), "SELECT pg_replication_origin_create('it_divergence');"
                 + " SELECT pg_replication_origin_session_setup('it_divergence');"
                 + " DELETE FROM table1 WHERE id = " + missing + ";"
                 + " UPDATE table1 SET col2 = 'diverged' WHERE id = " + UpdateSuite.TARGET_ID + ";");
-        CliRun check = CliRun.pgmesh(CLUSTER, configFile, "check");
+        CliRun check = cluster.pgmesh("check");
         assertThat(check.exitCode()).isEqualTo(7);
         assertThat(check.out()).contains("table1: DIVERGED").contains("node0: 1604 rows")
                 .contains("node1: 1603 rows; 2 ids differ: ")
