@@ -78,8 +78,27 @@ public final class VersionTriggers {
                         {name}, NEW.{key}, SQLERRM;
                       RETURN NULL;
                     END;
+                    IF changed = 0 THEN
+                      -- The local row changed while this insert waited for it. Still under the key
+                      -- lock (no local insert can recreate the key), judge the insert again.
+                      PERFORM 1 FROM {table} AS r WHERE r.{key} = NEW.{key};
+                      IF FOUND THEN
+                        -- it was updated to a version at least as new: the local version wins
+                        PERFORM {log}({name}, NEW.{key}, 'insert_insert', local_ts, local_by,
+                                      NEW.modified_ts, NEW.modified_by, 'local');
+                        RETURN NULL;
+                      END IF;
+                      -- it was deleted: the insert survives unless that delete came after it
+                      SELECT max(t.deleted_ts) INTO tomb_ts FROM {tombstones} AS t WHERE t.id = NEW.{key};
+                      IF tomb_ts >= NEW.created_ts THEN
+                        PERFORM {log}({name}, NEW.{key}, 'insert_deleted', NULL, NULL,
+                                      NEW.modified_ts, NEW.modified_by, 'local');
+                        RETURN NULL;
+                      END IF;
+                      RETURN NEW;
+                    END IF;
                     PERFORM {log}({name}, NEW.{key}, 'insert_insert', local_ts, local_by,
-                                  NEW.modified_ts, NEW.modified_by, CASE WHEN changed > 0 THEN 'remote' ELSE 'local' END);
+                                  NEW.modified_ts, NEW.modified_by, 'remote');
                   ELSE
                     PERFORM {log}({name}, NEW.{key}, 'insert_insert', local_ts, local_by,
                                   NEW.modified_ts, NEW.modified_by, 'local');

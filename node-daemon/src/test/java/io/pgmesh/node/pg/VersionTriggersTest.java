@@ -85,6 +85,10 @@ class VersionTriggersTest {
                 "EXCEPTION WHEN OTHERS THEN",
                 "'insert_insert'");
         assertThat(insert.indexOf("pg_advisory_xact_lock")).isLessThan(insert.indexOf("SELECT"));
+        // a conversion that changed no row (deleted meanwhile) is judged again, not dropped
+        String rejudge = between(insert, "IF changed = 0 THEN", "'remote');");
+        assertThat(rejudge).contains("PERFORM 1 FROM \"public\".\"table1\" AS r WHERE r.\"id\" = NEW.\"id\";",
+                "IF FOUND THEN", "'insert_deleted'", "RETURN NEW;");
         assertThat(insert).doesNotContain("RAISE EXCEPTION").endsWith("RETURN NULL;\n    END IF;\n    ");
     }
 
