@@ -42,6 +42,21 @@ public interface NodeRpc {
     /** Per-row hashes of some buckets of a table, to locate divergent rows. */
     RowHashes rowHashes(@JsonRpcParam("request") RowHashRequest request);
 
+    /** Creates a logical replication slot (pgoutput) for a future subscriber unless it exists. */
+    SlotInfo ensureSlot(@JsonRpcParam("request") SlotRequest request);
+
+    /** Drops a replication slot (ending the walsender that uses it) if it exists. */
+    StepResult dropSlot(@JsonRpcParam("request") SlotRequest request);
+
+    /** Enables or disables this node's subscriptions to a peer. */
+    StepResult setSubscriptionsEnabled(@JsonRpcParam("request") EnableRequest request);
+
+    /**
+     * Drops this node's subscriptions to a peer. When the peer cannot be reached, its slots are
+     * left on it (detached first), so dropping never waits for a node that is gone.
+     */
+    StepResult dropSubscriptionsTo(@JsonRpcParam("request") PeerRequest request);
+
     /** This node's version of one row, the deletes of its key it knows, and the conflicts it resolved on it. */
     RowExplanation explainRow(@JsonRpcParam("request") ExplainRequest request);
 }

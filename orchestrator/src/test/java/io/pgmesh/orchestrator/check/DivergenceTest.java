@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DivergenceTest {
 
     private static TableDigest digest(String node, long rows, String sum, BucketDigest... buckets) {
-        return new TableDigest(node, "table1", rows, sum, List.of(buckets));
+        return new TableDigest(node, "table1", rows, sum, List.of(buckets), null);
     }
 
     @Test

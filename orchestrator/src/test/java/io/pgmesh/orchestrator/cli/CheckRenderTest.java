@@ -16,7 +16,7 @@ class CheckRenderTest {
     @Test
     void identicalTableIsOneLine() {
         ClusterCheck.TableResult t = new ClusterCheck.TableResult("table1", List.of(
-                new TableDigest("node0", "table1", 804, "123", List.of()), new TableDigest("node1", "table1", 804, "123", List.of())),
+                new TableDigest("node0", "table1", 804, "123", List.of(), null), new TableDigest("node1", "table1", 804, "123", List.of(), null)),
                 true, Map.of());
         assertThat(CheckCommand.render(t)).isEqualTo("table1: identical on 2 nodes (804 rows, checksum 123)");
     }
@@ -28,7 +28,7 @@ class CheckRenderTest {
             many.add(new Divergence.RowDifference(id, Divergence.Kind.MISSING));
         }
         ClusterCheck.TableResult t = new ClusterCheck.TableResult("table1", List.of(
-                new TableDigest("node0", "table1", 25, "1", List.of()), new TableDigest("node1", "table1", 0, "0", List.of())),
+                new TableDigest("node0", "table1", 25, "1", List.of(), null), new TableDigest("node1", "table1", 0, "0", List.of(), null)),
                 false, Map.of("node0", List.of(), "node1", many));
         String text = CheckCommand.render(t);
         assertThat(text.lines()).containsExactly(

@@ -19,7 +19,7 @@ class StatusRenderTest {
         NodeContainer down = new NodeContainer("id1", "pgmesh-node1", "node1", 1, null, false, "exited", 0, 0);
         NodeStatus status = new NodeStatus("node0", 0, "pgmesh", true, "17.6", "lb-test", List.of(),
                 List.of(new SubscriptionInfo("sub_node0_node1_table1", "node1", "pub_node1_table1", true,
-                        SubscriptionInfo.STOPPED, null, null)), Map.of("table1", 7L));
+                        SubscriptionInfo.STOPPED, null, null, 1, 1)), Map.of("table1", 7L));
         String table = StatusCommand.render(List.of(
                 new NodeReport(up, status, NodeReport.DEGRADED, "0 of 1 subscriptions streaming"),
                 new NodeReport(down, null, NodeReport.DOWN, "container exited")));

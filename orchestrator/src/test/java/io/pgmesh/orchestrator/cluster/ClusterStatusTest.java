@@ -13,7 +13,7 @@ class ClusterStatusTest {
 
     private static SubscriptionInfo sub(String peer, String state) {
         return new SubscriptionInfo("sub_node0_" + peer + "_table1", peer, "pub_" + peer + "_table1",
-                !SubscriptionInfo.DISABLED.equals(state), state, null, null);
+                !SubscriptionInfo.DISABLED.equals(state), state, null, null, 1, 1);
     }
 
     private static NodeStatus status(boolean up, SubscriptionInfo... subs) {
