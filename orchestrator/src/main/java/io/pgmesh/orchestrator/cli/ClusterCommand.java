@@ -38,6 +38,9 @@ abstract class ClusterCommand implements Callable<Integer> {
     }
 
     ClusterContext context(SysConfig config) {
+        io.pgmesh.protocol.SqlNames.problem(global.cluster).ifPresent(p -> {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--cluster: " + p);
+        });
         DockerClient docker = DockerEngine.connect();
         PrintWriter out = out();
         java.util.function.Consumer<String> log = line -> {

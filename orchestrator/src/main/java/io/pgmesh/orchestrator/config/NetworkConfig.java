@@ -32,10 +32,15 @@ public record NetworkConfig(String id, Ipv4Net subnet, Ipv4Address gateway, Opti
     }
 
     /** Address of node {@code index} (0-based); {@link IllegalArgumentException} unless 0 <= index < max_nodes. */
+    /**
+     * The address of node {@code index}. Indexes are never reused after a node is removed (its rows
+     * keep its key range), so they can go past max_nodes; the part's address range bounds them.
+     */
     public Ipv4Address nodeAddress(int index) {
-        if (index < 0 || index >= scale.maxNodes()) {
-            throw new IllegalArgumentException("node index " + index + " is out of range (0.."
-                    + (scale.maxNodes() - 1) + ") for network " + id);
+        if (index < 0 || index >= nodeRange.size()) {
+            throw new IllegalArgumentException("node index " + index + " has no address: the range "
+                    + nodeRange.start() + ".." + nodeRange.end() + " of network " + id + " holds "
+                    + nodeRange.size() + " nodes (system.networks[].config.net.parts[].ipv4)");
         }
         return nodeRange.address(index);
     }

@@ -55,7 +55,7 @@ class PgMeshCliTest {
     @Test
     void invalidClusterNameIsRefused() throws Exception {
         int code = run("down", "--cluster", "Bad Name!", "--config", Path.of("..", "sysconfig.json").toString());
-        assertThat(code).isNotZero();
+        assertThat(code).isEqualTo(ExitCodes.USAGE);
         assertThat(err.toString()).contains("--cluster");
     }
 

@@ -34,8 +34,10 @@ class ShippedSysConfigTest {
     void nodeAddressesComeFromTheNodesPartUpToMaxNodes() {
         assertThat(config.nodeAddress(0)).hasToString("172.28.5.10");
         assertThat(config.nodeAddress(7)).hasToString("172.28.5.17");
-        assertThatThrownBy(() -> config.nodeAddress(8)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("node index 8 is out of range (0..7)");
+        assertThat(config.nodeAddress(31)).hasToString("172.28.5.41");
+        assertThatThrownBy(() -> config.nodeAddress(32)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("node index 32 has no address: the range 172.28.5.10..172.28.5.41")
+                .hasMessageContaining("holds 32 nodes");
         assertThatThrownBy(() -> config.nodeAddress(-1)).isInstanceOf(IllegalArgumentException.class);
     }
 
