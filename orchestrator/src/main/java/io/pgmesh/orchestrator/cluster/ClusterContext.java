@@ -46,4 +46,14 @@ public record ClusterContext(String cluster, SysConfig config, NodeContainers co
     public void log(String node, String message) {
         log.accept("[" + node + "] " + message);
     }
+
+    /** Logs an idempotent step: the actions it took, or that everything was already in place. */
+    public void logStep(String node, String step, io.pgmesh.protocol.StepResult result) {
+        if (result.actions().isEmpty()) {
+            log(node, step + ": already in place");
+            return;
+        }
+        log(node, step);
+        result.actions().forEach(a -> log(node, "  " + a));
+    }
 }

@@ -44,6 +44,9 @@ public final class ClusterStatus {
         if (!status.postgresUp()) {
             return NodeReport.POSTGRES_DOWN;
         }
+        if (status.subscriptions().stream().anyMatch(s -> !s.enabled() || !s.synced())) {
+            return NodeReport.JOINING;
+        }
         long streaming = status.subscriptions().stream().filter(s -> SubscriptionInfo.STREAMING.equals(s.state())).count();
         return streaming >= expectedSubscriptions ? NodeReport.HEALTHY : NodeReport.DEGRADED;
     }
@@ -51,6 +54,11 @@ public final class ClusterStatus {
     static String detail(NodeStatus status, int expectedSubscriptions) {
         if (!status.postgresUp()) {
             return "PostgreSQL does not accept connections";
+        }
+        long copying = status.subscriptions().stream().filter(s -> !s.synced()).count();
+        long disabled = status.subscriptions().stream().filter(s -> !s.enabled()).count();
+        if (copying + disabled > 0) {
+            return "joining: " + copying + " subscriptions copying, " + disabled + " waiting to be enabled";
         }
         long streaming = status.subscriptions().stream().filter(s -> SubscriptionInfo.STREAMING.equals(s.state())).count();
         if (streaming >= expectedSubscriptions) {

@@ -1,21 +1,15 @@
 package io.pgmesh.orchestrator.cluster;
 
 import io.pgmesh.orchestrator.docker.ClusterNetwork;
-import io.pgmesh.orchestrator.docker.DockerOperationException;
 import io.pgmesh.orchestrator.docker.NodeContainer;
-import io.pgmesh.orchestrator.docker.NodeContainerSpec;
 import io.pgmesh.orchestrator.rpc.NodeRpcClient;
-import io.pgmesh.orchestrator.wait.Poll;
 import io.pgmesh.protocol.MeshNames;
-import io.pgmesh.protocol.NodeStatus;
 import io.pgmesh.protocol.ReplicaTableRequest;
-import io.pgmesh.protocol.StepResult;
 import io.pgmesh.protocol.SubscribeRequest;
 import io.pgmesh.protocol.TableSpec;
 import io.pgmesh.protocol.TopologyHost;
 import com.github.dockerjava.api.model.Network;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Set;
 import java.util.TreeMap;
@@ -29,9 +23,6 @@ import java.util.Optional;
  * interruption completes the cluster.
  */
 public final class ClusterUp {
-
-    /** How long a started container may take until its daemon answers with PostgreSQL up. */
-    public static final Duration DAEMON_READY_TIMEOUT = Duration.ofSeconds(90);
 
     private final ClusterContext ctx;
     private final NodeImageSource images;
@@ -61,13 +52,22 @@ public final class ClusterUp {
         ctx.containers().list(ctx.cluster()).forEach(c -> existing.put(c.index(), c));
         List<NodeContainer> members = new ArrayList<>();
         for (int i = 0; i < nodeCount; i++) {
-            NodeContainer node = ensureRunning(i, image, existing.get(i));
+            requireNotRetired(i);
+            NodeContainer node = new NodeStarter(ctx).ensureRunning(i, image, existing.get(i));
             existing.put(i, node);
             members.add(node);
             joinMesh(node, members, topologyHosts(existing.keySet()), secrets);
         }
         ctx.log().accept("[up] cluster " + ctx.cluster() + " is up: " + nodeCount + " nodes on " + ctx.networkName());
         return List.copyOf(members);
+    }
+
+    /** A removed node's index is never used again: its rows keep that key range. */
+    private void requireNotRetired(int index) {
+        if (ctx.network().retiredIndexes(ctx.cluster()).contains(index)) {
+            throw new IllegalStateException(MeshNames.nodeName(index) + " was removed from cluster " + ctx.cluster()
+                    + "; 'up' does not recreate removed nodes (use 'pgmesh add-node')");
+        }
     }
 
     private void requireNodeCount(int nodeCount) {
@@ -88,48 +88,6 @@ public final class ClusterUp {
         }
     }
 
-    private NodeContainer ensureRunning(int index, String image, NodeContainer existing) {
-        String node = MeshNames.nodeName(index);
-        NodeContainer container;
-        if (existing == null) {
-            String address = ctx.config().nodeAddress(index).toString();
-            ctx.log(node, "starting container " + ctx.containerName(node) + " at " + address);
-            container = ctx.containers().create(new NodeContainerSpec(ctx.cluster(), node, index,
-                    ctx.containerName(node), image, ctx.networkName(), address, List.of(
-                    "PGMESH_MAX_NODES=" + ctx.config().maxNodes(),
-                    "PGMESH_TABLES=" + ctx.config().tables().size(),
-                    "PGMESH_CLUSTER=" + ctx.cluster(),
-                    "PGMESH_NODE=" + node)));
-        } else if (!existing.running()) {
-            ctx.log(node, "starting existing container " + existing.containerName() + " (" + existing.state() + ")");
-            container = ctx.containers().start(existing.containerId());
-        } else {
-            ctx.log(node, "container " + existing.containerName() + " already running at " + existing.address());
-            container = existing;
-        }
-        awaitDaemonReady(container);
-        return container;
-    }
-
-    private void awaitDaemonReady(NodeContainer container) {
-        long started = System.nanoTime();
-        try (NodeRpcClient client = ctx.rpc(container)) {
-            NodeStatus status = Poll.until("[" + container.node() + "] daemon ready", DAEMON_READY_TIMEOUT,
-                    Duration.ofMillis(100), () -> {
-                        if (!ctx.containers().inspect(container.containerId()).running()) {
-                            throw new IllegalStateException("container " + container.containerName() + " stopped");
-                        }
-                        NodeStatus s = client.api().status();
-                        return s.postgresUp() ? Optional.of(s) : Optional.empty();
-                    });
-            ctx.log(container.node(), String.format("daemon ready on 127.0.0.1:%d, PostgreSQL %s (%.1f s)",
-                    container.rpcPort(), status.postgresVersion(), (System.nanoTime() - started) / 1e9));
-        } catch (Poll.TimeoutException e) {
-            throw new DockerOperationException(DockerOperationException.Kind.CONTAINER_FAILED,
-                    e.getMessage(), ctx.containers().lastLogLines(container.containerId(), 20), e);
-        }
-    }
-
     /**
      * Every node that exists, at its configured address. Nodes that already exist from an
      * interrupted run are included from the start, so a rerun tells each node exactly what it
@@ -147,15 +105,15 @@ public final class ClusterUp {
         for (NodeContainer m : members) {
             TopologyHost self = hosts.stream().filter(h -> h.index() == m.index()).findFirst().orElseThrow();
             try (NodeRpcClient client = ctx.rpc(m)) {
-                report(m.node(), "updateNetworkTopology (" + hosts.size() + " hosts)", client.api()
+                ctx.logStep(m.node(), "updateNetworkTopology (" + hosts.size() + " hosts)", client.api()
                         .updateNetworkTopology(MeshSpecs.topology(ctx.cluster(), ctx.networkName(), self, hosts)));
             }
         }
         try (NodeRpcClient client = ctx.rpc(newest)) {
-            report(newest.node(), "initDatabase " + ctx.config().database(),
+            ctx.logStep(newest.node(), "initDatabase " + ctx.config().database(),
                     client.api().initDatabase(MeshSpecs.database(ctx.config(), secrets)));
             for (TableSpec table : ctx.config().tables()) {
-                report(newest.node(), "createReplicaTable " + table.name(), client.api().createReplicaTable(
+                ctx.logStep(newest.node(), "createReplicaTable " + table.name(), client.api().createReplicaTable(
                         new ReplicaTableRequest(ctx.config().database(), table,
                                 MeshSpecs.replication(ctx.config(), secrets))));
             }
@@ -164,19 +122,10 @@ public final class ClusterUp {
         for (int i = members.size() - 2; i >= 0; i--) {
             NodeContainer peer = members.get(i);
             try (NodeRpcClient client = ctx.rpc(peer)) {
-                report(peer.node(), "subscribing to " + newest.node(), client.api().subscribeToNode(
+                ctx.logStep(peer.node(), "subscribing to " + newest.node(), client.api().subscribeToNode(
                         new SubscribeRequest(ctx.config().database(), MeshSpecs.tableNames(ctx.config()), newHost,
                                 MeshSpecs.replication(ctx.config(), secrets))));
             }
         }
-    }
-
-    private void report(String node, String step, StepResult result) {
-        if (result.actions().isEmpty()) {
-            ctx.log(node, step + ": already in place");
-            return;
-        }
-        ctx.log(node, step);
-        result.actions().forEach(a -> ctx.log(node, "  " + a));
     }
 }

@@ -9,13 +9,15 @@ import io.pgmesh.protocol.SubscriptionInfo;
  *
  * @param container what Docker says
  * @param status    what the daemon says, null when it could not be asked
- * @param health    healthy, degraded, postgres-down, unreachable or down
+ * @param health    healthy, joining, degraded, postgres-down, unreachable or down
  * @param detail    why the node is not healthy, empty when it is
  */
 public record NodeReport(NodeContainer container, NodeStatus status, String health, String detail) {
 
     public static final String HEALTHY = "healthy";
     public static final String DEGRADED = "degraded";
+    /** Half-joined: its initial copy runs, or subscriptions wait to be enabled (add-node finishes it). */
+    public static final String JOINING = "joining";
     public static final String POSTGRES_DOWN = "postgres-down";
     public static final String UNREACHABLE = "unreachable";
     public static final String DOWN = "down";

@@ -6,6 +6,7 @@ import com.github.dockerjava.api.model.Network;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /** The cluster's bridge network, over which the nodes replicate to each other. */
@@ -65,6 +66,16 @@ public final class ClusterNetwork {
                 "network " + name + " was created but cannot be found by its labels", null));
     }
 
+    /** Records that a removed node's index is never to be used again (see {@link RetiredNodes}). */
+    public void retire(String cluster, String node, int index) {
+        new RetiredNodes(docker, log).retire(cluster, node, index);
+    }
+
+    /** Node indexes the cluster has retired (see {@link RetiredNodes}). */
+    public Set<Integer> retiredIndexes(String cluster) {
+        return new RetiredNodes(docker, log).indexes(cluster);
+    }
+
     /** Target node count recorded on the network when {@code up} created it. */
     public static Optional<Integer> targetNodes(Network network) {
         String value = network.getLabels() == null ? null : network.getLabels().get(Labels.TARGET_NODES);
@@ -75,8 +86,9 @@ public final class ClusterNetwork {
         }
     }
 
-    /** Removes the cluster's network(s); returns their names. */
+    /** Removes the cluster's network(s) and its retired-node markers; returns the networks' names. */
     public List<String> remove(String cluster) {
+        new RetiredNodes(docker, log).removeAll(cluster);
         List<Network> networks = docker.listNetworksCmd().withFilter("label", Labels.clusterFilter(cluster)).exec();
         for (Network n : networks) {
             log.accept("[network] removing " + n.getName());

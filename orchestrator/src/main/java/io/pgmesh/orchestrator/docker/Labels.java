@@ -12,6 +12,7 @@ public final class Labels {
     public static final String NODE_INDEX = "io.pgmesh.node-index";
     public static final String TARGET_NODES = "io.pgmesh.target-nodes";
     public static final String CONTENT_HASH = "io.pgmesh.content-hash";
+    public static final String RETIRED_INDEX = "io.pgmesh.retired-index";
 
     private Labels() {
     }

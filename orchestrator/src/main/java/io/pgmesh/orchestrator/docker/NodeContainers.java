@@ -120,6 +120,16 @@ public final class NodeContainers {
         return inspect(containerId);
     }
 
+    /** Removes one node's container (already gone is fine). */
+    public void remove(NodeContainer node) {
+        log.accept("[" + node.node() + "] removing container " + node.containerName());
+        try {
+            docker.removeContainerCmd(node.containerId()).withForce(true).withRemoveVolumes(true).exec();
+        } catch (NotFoundException alreadyGone) {
+            // the goal
+        }
+    }
+
     /** Removes every container of the cluster; returns their names. */
     public List<String> removeAll(String cluster) {
         List<Container> containers = docker.listContainersCmd().withShowAll(true)

@@ -1,0 +1,69 @@
+package io.pgmesh.orchestrator.cluster;
+
+import io.pgmesh.orchestrator.docker.DockerOperationException;
+import io.pgmesh.orchestrator.docker.NodeContainer;
+import io.pgmesh.orchestrator.docker.NodeContainerSpec;
+import io.pgmesh.orchestrator.rpc.NodeRpcClient;
+import io.pgmesh.orchestrator.wait.Poll;
+import io.pgmesh.protocol.MeshNames;
+import io.pgmesh.protocol.NodeStatus;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** Starts a node's container (creating it when missing) and waits until its daemon answers. */
+final class NodeStarter {
+
+    /** How long a started container may take until its daemon answers with PostgreSQL up. */
+    static final Duration DAEMON_READY_TIMEOUT = Duration.ofSeconds(90);
+
+    private final ClusterContext ctx;
+
+    NodeStarter(ClusterContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** The node's running container; {@code existing} is its container if it has one. */
+    NodeContainer ensureRunning(int index, String image, NodeContainer existing) {
+        String node = MeshNames.nodeName(index);
+        NodeContainer container;
+        if (existing == null) {
+            String address = ctx.config().nodeAddress(index).toString();
+            ctx.log(node, "starting container " + ctx.containerName(node) + " at " + address);
+            container = ctx.containers().create(new NodeContainerSpec(ctx.cluster(), node, index,
+                    ctx.containerName(node), image, ctx.networkName(), address, List.of(
+                    "PGMESH_MAX_NODES=" + ctx.config().maxNodes(),
+                    "PGMESH_TABLES=" + ctx.config().tables().size(),
+                    "PGMESH_CLUSTER=" + ctx.cluster(),
+                    "PGMESH_NODE=" + node)));
+        } else if (!existing.running()) {
+            ctx.log(node, "starting existing container " + existing.containerName() + " (" + existing.state() + ")");
+            container = ctx.containers().start(existing.containerId());
+        } else {
+            ctx.log(node, "container " + existing.containerName() + " already running at " + existing.address());
+            container = existing;
+        }
+        awaitDaemonReady(container);
+        return container;
+    }
+
+    private void awaitDaemonReady(NodeContainer container) {
+        long started = System.nanoTime();
+        try (NodeRpcClient client = ctx.rpc(container)) {
+            NodeStatus status = Poll.until("[" + container.node() + "] daemon ready", DAEMON_READY_TIMEOUT,
+                    Duration.ofMillis(100), () -> {
+                        if (!ctx.containers().inspect(container.containerId()).running()) {
+                            throw new IllegalStateException("container " + container.containerName() + " stopped");
+                        }
+                        NodeStatus s = client.api().status();
+                        return s.postgresUp() ? Optional.of(s) : Optional.empty();
+                    });
+            ctx.log(container.node(), String.format("daemon ready on 127.0.0.1:%d, PostgreSQL %s (%.1f s)",
+                    container.rpcPort(), status.postgresVersion(), (System.nanoTime() - started) / 1e9));
+        } catch (Poll.TimeoutException e) {
+            throw new DockerOperationException(DockerOperationException.Kind.CONTAINER_FAILED,
+                    e.getMessage(), ctx.containers().lastLogLines(container.containerId(), 20), e);
+        }
+    }
+}
