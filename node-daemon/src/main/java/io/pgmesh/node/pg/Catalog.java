@@ -22,7 +22,21 @@ public final class Catalog {
 
     /** A row of pg_subscription joined with its apply worker's pg_stat_subscription row. */
     public record SubscriptionRow(String name, boolean enabled, List<String> publications, Integer workerPid,
-                                  String receivedLsn, java.time.OffsetDateTime lastMessageAt) {
+                                  String receivedLsn, java.time.OffsetDateTime lastMessageAt, int tablesReady,
+                                  int tablesTotal) {
+    }
+
+    /**
+     * A row of pg_replication_slots: type ('logical' or 'physical'), output plugin and database
+     * (null for a physical slot), the pid of the process using it (null when inactive) and, for a
+     * logical slot, confirmed_flush_lsn.
+     */
+    public record SlotRow(String name, String slotType, String plugin, String database, Integer activePid,
+                          String confirmedFlushLsn) {
+    }
+
+    /** A subscription of this connection's database: enabled flag and connection string. */
+    public record SubscriptionSetting(String name, boolean enabled, String conninfo) {
     }
 
     private final Connection connection;
@@ -255,6 +269,29 @@ public final class Catalog {
         return Optional.of(tables);
     }
 
+    /** The replication slot of this name on the server (any database), empty when there is none. */
+    public Optional<SlotRow> slot(String name) throws SQLException {
+        try (PreparedStatement ps = prepare("""
+                SELECT slot_name, slot_type, plugin, database, active_pid, confirmed_flush_lsn::text
+                FROM pg_replication_slots WHERE slot_name = ?""", name);
+             ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.of(new SlotRow(rs.getString(1), rs.getString(2), rs.getString(3),
+                    rs.getString(4), (Integer) rs.getObject(5), rs.getString(6))) : Optional.empty();
+        }
+    }
+
+    /** A subscription of this connection's database (needs superuser for subconninfo), empty when absent. */
+    public Optional<SubscriptionSetting> subscription(String subscription) throws SQLException {
+        try (PreparedStatement ps = prepare("""
+                SELECT s.subname, s.subenabled, s.subconninfo
+                FROM pg_subscription s JOIN pg_database d ON d.oid = s.subdbid
+                WHERE d.datname = current_database() AND s.subname = ?""", subscription);
+             ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.of(new SubscriptionSetting(rs.getString(1), rs.getBoolean(2),
+                    rs.getString(3))) : Optional.empty();
+        }
+    }
+
     /** Whether a subscription of this connection's database has this name. */
     public boolean subscriptionExists(String subscription) throws SQLException {
         return bool("""
@@ -284,18 +321,23 @@ public final class Catalog {
         List<SubscriptionRow> rows = new ArrayList<>();
         try (PreparedStatement ps = connection.prepareStatement("""
                 SELECT s.subname, s.subenabled, s.subpublications, w.pid, w.received_lsn::text,
-                       w.last_msg_receipt_time
+                       w.last_msg_receipt_time, rel.ready, rel.total
                 FROM pg_subscription s
                 JOIN pg_database d ON d.oid = s.subdbid AND d.datname = current_database()
                 LEFT JOIN pg_stat_subscription w
                        ON w.subid = s.oid AND w.relid IS NULL AND w.worker_type = 'apply'
+                CROSS JOIN LATERAL (
+                    SELECT (count(*) FILTER (WHERE r.srsubstate = 'r'))::integer AS ready,
+                           count(*)::integer AS total
+                    FROM pg_subscription_rel r WHERE r.srsubid = s.oid) rel
                 ORDER BY 1""");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 String[] publications = (String[]) rs.getArray(3).getArray();
                 Integer pid = (Integer) rs.getObject(4);
                 rows.add(new SubscriptionRow(rs.getString(1), rs.getBoolean(2), List.of(publications), pid,
-                        rs.getString(5), rs.getObject(6, java.time.OffsetDateTime.class)));
+                        rs.getString(5), rs.getObject(6, java.time.OffsetDateTime.class), rs.getInt(7),
+                        rs.getInt(8)));
             }
         }
         return rows;

@@ -27,7 +27,11 @@ public final class StepLog {
         REFRESH("refreshing", "refreshed", "refresh"),
         GRANT("granting", "granted", "grant"),
         REPLACE("replacing", "replaced", "replace"),
-        STORE("storing", "stored", "store");
+        STORE("storing", "stored", "store"),
+        ENABLE("enabling", "enabled", "enable"),
+        DISABLE("disabling", "disabled", "disable"),
+        DETACH("detaching", "detached", "detach"),
+        TERMINATE("terminating", "terminated", "terminate");
 
         final String doing;
         final String done;
@@ -96,6 +100,28 @@ public final class StepLog {
             throw PgErrors.failed(node, verb.infinitive + " " + what, e);
         }
         actions.add(verb.done + " " + what);
+    }
+
+    /**
+     * Runs a step that may fail without failing the call (a caller has another way): on success it
+     * is recorded as an action, on failure logged as a warning. Returns whether it succeeded.
+     */
+    public boolean attempt(Verb verb, String what, SqlStep step) {
+        log.info("[{}] {} {}", node, verb.doing, what);
+        try {
+            step.run();
+        } catch (SQLException e) {
+            log.warn("[{}] could not {} {}: {}", node, verb.infinitive, what,
+                    PgErrors.failed(node, verb.infinitive + " " + what, e).getMessage());
+            return false;
+        }
+        actions.add(verb.done + " " + what);
+        return true;
+    }
+
+    /** Records an action that was found done without running a step (e.g. by someone else meanwhile). */
+    public void record(String action) {
+        actions.add(action);
     }
 
     /** Records a step that needed nothing to happen (debug log only). */

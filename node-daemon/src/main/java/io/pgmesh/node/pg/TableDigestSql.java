@@ -69,4 +69,9 @@ public final class TableDigestSql {
         return "SELECT hashed.id, hashed.hash FROM (" + hashedRows(table, keyColumn)
                 + ") AS hashed WHERE hashed.bucket = ANY (CAST(? AS integer[])) ORDER BY hashed.id";
     }
+
+    /** The highest key of the table (bigint), NULL when it is empty. No parameters. */
+    public static String maxKey(String table, String keyColumn) {
+        return "SELECT max(" + Sql.ident(keyColumn) + ") FROM " + Sql.table(table);
+    }
 }

@@ -36,19 +36,26 @@ public final class TableDigests {
         List<BucketDigest> digests = new ArrayList<>();
         long rows = 0;
         BigInteger checksum = BigInteger.ZERO;
-        try (ReadSnapshot ignored = new ReadSnapshot(connection);
-             PreparedStatement ps = connection.prepareStatement(TableDigestSql.bucketDigests(table, keyColumn))) {
-            ps.setInt(1, buckets);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    BigInteger sum = rs.getBigDecimal(3).toBigIntegerExact();
-                    digests.add(new BucketDigest(rs.getInt(1), rs.getLong(2), sum.toString()));
-                    rows += rs.getLong(2);
-                    checksum = checksum.add(sum);
+        Long maxKey;
+        try (ReadSnapshot ignored = new ReadSnapshot(connection)) {
+            try (PreparedStatement ps = connection.prepareStatement(TableDigestSql.bucketDigests(table, keyColumn))) {
+                ps.setInt(1, buckets);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        BigInteger sum = rs.getBigDecimal(3).toBigIntegerExact();
+                        digests.add(new BucketDigest(rs.getInt(1), rs.getLong(2), sum.toString()));
+                        rows += rs.getLong(2);
+                        checksum = checksum.add(sum);
+                    }
                 }
             }
+            try (PreparedStatement ps = connection.prepareStatement(TableDigestSql.maxKey(table, keyColumn));
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                maxKey = (Long) rs.getObject(1);
+            }
         }
-        return new TableDigest(node, table, rows, checksum.toString(), digests);
+        return new TableDigest(node, table, rows, checksum.toString(), digests, maxKey);
     }
 
     /** Key and hash of every row in the given buckets, ordered by key. */

@@ -16,6 +16,10 @@ import io.pgmesh.node.pg.TableSetup;
 import io.pgmesh.protocol.Credentials;
 import io.pgmesh.protocol.DatabaseSpec;
 import io.pgmesh.protocol.DigestRequest;
+import io.pgmesh.protocol.EnableRequest;
+import io.pgmesh.protocol.PeerRequest;
+import io.pgmesh.protocol.SlotInfo;
+import io.pgmesh.protocol.SlotRequest;
 import io.pgmesh.protocol.ExplainRequest;
 import io.pgmesh.protocol.MeshNames;
 import io.pgmesh.protocol.NetworkTopology;
@@ -50,6 +54,9 @@ public final class NodeRpcService implements NodeRpc {
     private static final List<String> WRITER_TABLE_PRIVILEGES = List.of("SELECT", "INSERT", "UPDATE", "DELETE");
     /** Longest table name: its tombstone table pgmesh_tombstones_&lt;table&gt; must fit in 63 characters. */
     static final int MAX_TABLE_NAME = 63 - ConflictDdl.TOMBSTONES_PREFIX.length();
+
+    /** How long dropSlot keeps ending the slot's walsender (its subscriber may reconnect) before giving up. */
+    static final long SLOT_DROP_WAIT_MILLIS = 15_000;
 
     private final NodeConnections connections;
     private final StateStore state;
@@ -139,7 +146,9 @@ public final class NodeRpcService implements NodeRpc {
             String tombstones = ConflictDdl.tombstoneTable(table.name());
             String publication = MeshNames.publication(node, table.name());
             check.name(publication, "table.name");
-            List<TopologyHost> lowerPeers = self.hosts().stream().filter(h -> h.index() < self.nodeIndex())
+            // A node joining a live cluster subscribes step by step (subscribeToNode with options).
+            List<TopologyHost> lowerPeers = !request.subscribeToEarlierNodes() ? List.of()
+                    : self.hosts().stream().filter(h -> h.index() < self.nodeIndex())
                     .sorted(Comparator.comparingInt(TopologyHost::index)).toList();
             for (TopologyHost peer : lowerPeers) {
                 check.name(MeshNames.subscription(node, peer.name(), table.name()), "table.name");
@@ -189,6 +198,7 @@ public final class NodeRpcService implements NodeRpc {
                 throw NodeOperationException.invalid(node, "peer.name", "a node cannot subscribe to itself");
             }
             check.login(request.replication(), "replication");
+            check.subscriptionOptions(request.options());
             if (request.tables().isEmpty()) {
                 throw NodeOperationException.invalid(node, "tables", "must list at least one table");
             }
@@ -211,10 +221,91 @@ public final class NodeRpcService implements NodeRpc {
                 ReplicationSetup replication = new ReplicationSetup(c, steps);
                 for (String table : request.tables()) {
                     replication.ensureSubscriptionTo(node, request.peer(), request.database(), table,
-                            request.replication());
+                            request.replication(), request.options());
                 }
             } catch (SQLException e) {
                 throw PgErrors.failed(node, "subscribe to " + request.peer().name(), e);
+            }
+            return new StepResult(node, steps.actions());
+        }
+    }
+
+    @Override
+    public SlotInfo ensureSlot(SlotRequest request) {
+        synchronized (adminLock) {
+            String node = requireTopology().nodeName();
+            new RequestValidation(node).slotRequest(request);
+            requireDatabase(node, request.database());
+            StepLog steps = new StepLog(node);
+            try (Connection c = open(node, request.database())) {
+                ReplicationSetup.SlotState slot = new ReplicationSetup(c, steps).ensureSlot(request.database(),
+                        request.slotName());
+                return new SlotInfo(node, request.slotName(), slot.lsn(), slot.created());
+            } catch (SQLException e) {
+                throw PgErrors.failed(node, "ensure replication slot " + request.slotName(), e);
+            }
+        }
+    }
+
+    @Override
+    public StepResult dropSlot(SlotRequest request) {
+        synchronized (adminLock) {
+            String node = requireTopology().nodeName();
+            new RequestValidation(node).slotRequest(request);
+            requireDatabase(node, request.database());
+            StepLog steps = new StepLog(node);
+            try (Connection c = open(node, request.database())) {
+                new ReplicationSetup(c, steps).dropSlot(request.database(), request.slotName(), SLOT_DROP_WAIT_MILLIS);
+            } catch (SQLException e) {
+                throw PgErrors.failed(node, "drop replication slot " + request.slotName(), e);
+            }
+            return new StepResult(node, steps.actions());
+        }
+    }
+
+    @Override
+    public StepResult setSubscriptionsEnabled(EnableRequest request) {
+        synchronized (adminLock) {
+            String node = requireTopology().nodeName();
+            new RequestValidation(node).enableRequest(request, node);
+            requireDatabase(node, request.database());
+            StepLog steps = new StepLog(node);
+            try (Connection c = open(node, request.database())) {
+                Catalog catalog = new Catalog(c);
+                for (String table : request.tables()) {
+                    String subscription = MeshNames.subscription(node, request.peer(), table);
+                    if (!catalog.subscriptionExists(subscription)) {
+                        throw NodeOperationException.notConfigured(node, "there is no subscription " + subscription
+                                + " to " + request.peer() + "; call subscribeToNode first");
+                    }
+                }
+                ReplicationSetup replication = new ReplicationSetup(c, steps);
+                for (String table : request.tables()) {
+                    replication.ensureSubscriptionEnabled(MeshNames.subscription(node, request.peer(), table),
+                            request.enabled());
+                }
+            } catch (SQLException e) {
+                throw PgErrors.failed(node, (request.enabled() ? "enable" : "disable") + " subscriptions to "
+                        + request.peer(), e);
+            }
+            return new StepResult(node, steps.actions());
+        }
+    }
+
+    @Override
+    public StepResult dropSubscriptionsTo(PeerRequest request) {
+        synchronized (adminLock) {
+            String node = requireTopology().nodeName();
+            new RequestValidation(node).peerRequest(request, node);
+            requireDatabase(node, request.database());
+            StepLog steps = new StepLog(node);
+            try (Connection c = open(node, request.database())) {
+                ReplicationSetup replication = new ReplicationSetup(c, steps);
+                for (String table : request.tables()) {
+                    replication.dropSubscription(MeshNames.subscription(node, request.peer(), table), request.peer());
+                }
+            } catch (SQLException e) {
+                throw PgErrors.failed(node, "drop subscriptions to " + request.peer(), e);
             }
             return new StepResult(node, steps.actions());
         }

@@ -2,6 +2,12 @@ package io.pgmesh.node.service;
 
 import io.pgmesh.node.NodeOperationException;
 import io.pgmesh.node.pg.ConflictDdl;
+import io.pgmesh.node.pg.ReplicationSql;
+import io.pgmesh.protocol.EnableRequest;
+import io.pgmesh.protocol.MeshNames;
+import io.pgmesh.protocol.PeerRequest;
+import io.pgmesh.protocol.SlotRequest;
+import io.pgmesh.protocol.SubscriptionOptions;
 import io.pgmesh.protocol.Credentials;
 import io.pgmesh.protocol.DigestRequest;
 import io.pgmesh.protocol.ExplainRequest;
@@ -110,6 +116,56 @@ final class RequestValidation {
             throw NodeOperationException.invalid(node, "topology.hosts",
                     "must include this node " + topology.nodeName());
         }
+    }
+
+    /** A replication slot name: a valid name without '-' (PostgreSQL allows only [a-z0-9_] in slot names). */
+    void slotName(String value, String field) {
+        ReplicationSql.slotNameProblem(value).ifPresent(p -> {
+            throw NodeOperationException.invalid(node, field, p);
+        });
+    }
+
+    void slotRequest(SlotRequest request) {
+        required(request, "request");
+        name(request.database(), "request.database");
+        slotName(request.slotName(), "request.slotName");
+    }
+
+    /** Options of a subscription: an existing slot must be a valid slot name. */
+    void subscriptionOptions(SubscriptionOptions options) {
+        if (options != null && options.existingSlot() != null) {
+            slotName(options.existingSlot(), "options.existingSlot");
+        }
+    }
+
+    /**
+     * Database, peer and tables of a request about this node's subscriptions to one peer; each
+     * table's subscription name sub_&lt;node&gt;_&lt;peer&gt;_&lt;table&gt; must be a valid name.
+     */
+    void peerTables(String database, String peer, List<String> tables, String selfName) {
+        name(database, "request.database");
+        name(peer, "request.peer");
+        if (peer.equals(selfName)) {
+            throw NodeOperationException.invalid(node, "request.peer", "this node has no subscriptions to itself");
+        }
+        if (tables.isEmpty()) {
+            throw NodeOperationException.invalid(node, "request.tables", "must list at least one table");
+        }
+        for (int i = 0; i < tables.size(); i++) {
+            String field = "request.tables[" + i + "]";
+            name(tables.get(i), field);
+            name(MeshNames.subscription(selfName, peer, tables.get(i)), field);
+        }
+    }
+
+    void enableRequest(EnableRequest request, String selfName) {
+        required(request, "request");
+        peerTables(request.database(), request.peer(), request.tables(), selfName);
+    }
+
+    void peerRequest(PeerRequest request, String selfName) {
+        required(request, "request");
+        peerTables(request.database(), request.peer(), request.tables(), selfName);
     }
 
     void digestRequest(DigestRequest request) {

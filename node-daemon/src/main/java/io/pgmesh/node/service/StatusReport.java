@@ -59,7 +59,8 @@ final class StatusReport {
                 : row.workerPid() != null ? SubscriptionInfo.STREAMING : SubscriptionInfo.STOPPED;
         return new SubscriptionInfo(row.name(), peerOf(row.name()), String.join(",", row.publications()),
                 row.enabled(), state, row.receivedLsn(),
-                row.lastMessageAt() == null ? null : row.lastMessageAt().toString());
+                row.lastMessageAt() == null ? null : row.lastMessageAt().toString(), row.tablesReady(),
+                row.tablesTotal());
     }
 
     /** The peer in sub_&lt;node&gt;_&lt;peer&gt;_&lt;table&gt;: the longest topology host name that fits. */

@@ -27,6 +27,12 @@ class TableDigestSqlTest {
     }
 
     @Test
+    void maxKeyIsTheHighestKeyOfTheTable() {
+        assertThat(TableDigestSql.maxKey("table1", "id")).isEqualTo("SELECT max(\"id\") FROM \"public\".\"table1\"");
+        assertThatThrownBy(() -> TableDigestSql.maxKey("t", "Id")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void identifiersAreQuotedAndValidated() {
         assertThat(TableDigestSql.bucketDigests("lb-table", "key-col"))
                 .contains("FROM \"public\".\"lb-table\" AS \"Row\"")

@@ -73,7 +73,29 @@ class RpcServerTest {
 
         @Override
         public TableDigest digestTable(DigestRequest request) {
-            return new TableDigest("node7", request.table(), 0, "0", List.of());
+            return new TableDigest("node7", request.table(), 0, "0", List.of(), null);
+        }
+
+        @Override
+        public io.pgmesh.protocol.SlotInfo ensureSlot(io.pgmesh.protocol.SlotRequest request) {
+            return new io.pgmesh.protocol.SlotInfo("node7", request.slotName(), "0/1A2B3C4", true);
+        }
+
+        @Override
+        public StepResult dropSlot(io.pgmesh.protocol.SlotRequest request) {
+            return new StepResult("node7", List.of("dropped replication slot " + request.slotName()));
+        }
+
+        @Override
+        public StepResult setSubscriptionsEnabled(io.pgmesh.protocol.EnableRequest request) {
+            return new StepResult("node7", request.tables().stream()
+                    .map(t -> (request.enabled() ? "enabled" : "disabled") + " subscription sub_node7_"
+                            + request.peer() + "_" + t).toList());
+        }
+
+        @Override
+        public StepResult dropSubscriptionsTo(io.pgmesh.protocol.PeerRequest request) {
+            return new StepResult("node7", List.of());
         }
 
         @Override
@@ -112,6 +134,26 @@ class RpcServerTest {
             assertThat(response.at("/result/node").asText()).isEqualTo("node7");
             assertThat(response.at("/result/index").asInt()).isEqualTo(7);
             assertThat(response.at("/result/conflicts/t").asLong()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void joinAndRemovalMethodsTakeTheirRequestsByName() throws IOException {
+        try (Client c = new Client()) {
+            JsonNode slot = c.call(request(1, "ensureSlot",
+                    "{\"request\":{\"database\":\"db\",\"slotName\":\"sub_node9_node7_t\"}}"));
+            assertThat(slot.at("/result/slotName").asText()).isEqualTo("sub_node9_node7_t");
+            assertThat(slot.at("/result/lsn").asText()).isEqualTo("0/1A2B3C4");
+            assertThat(slot.at("/result/created").asBoolean()).isTrue();
+            JsonNode enabled = c.call(request(2, "setSubscriptionsEnabled",
+                    "{\"request\":{\"database\":\"db\",\"tables\":[\"t\"],\"peer\":\"node1\",\"enabled\":true}}"));
+            assertThat(enabled.at("/result/actions/0").asText()).isEqualTo("enabled subscription sub_node7_node1_t");
+            JsonNode dropped = c.call(request(3, "dropSubscriptionsTo",
+                    "{\"request\":{\"database\":\"db\",\"tables\":[\"t\"],\"peer\":\"node1\"}}"));
+            assertThat(dropped.at("/result/actions").isEmpty()).isTrue();
+            assertThat(c.call(request(4, "dropSlot",
+                    "{\"request\":{\"database\":\"db\",\"slotName\":\"s\"}}")).at("/result/actions/0").asText())
+                    .isEqualTo("dropped replication slot s");
         }
     }
 

@@ -1,7 +1,11 @@
 package io.pgmesh.node.service;
 
 import io.pgmesh.node.NodeOperationException;
+import io.pgmesh.protocol.EnableRequest;
 import io.pgmesh.protocol.NetworkTopology;
+import io.pgmesh.protocol.PeerRequest;
+import io.pgmesh.protocol.SlotRequest;
+import io.pgmesh.protocol.SubscriptionOptions;
 import io.pgmesh.protocol.RpcErrorCode;
 import io.pgmesh.protocol.TopologyHost;
 import org.junit.jupiter.api.Test;
@@ -21,6 +25,50 @@ class RequestValidationTest {
 
     private static final TopologyHost NODE0 = new TopologyHost("node0", 0, "10.251.0.10");
     private static final TopologyHost NODE1 = new TopologyHost("node1", 1, "10.251.0.11");
+
+    @Test
+    void slotRequestsNeedAValidDatabaseAndSlotName() {
+        assertThatCode(() -> check.slotRequest(new SlotRequest("db", "sub_node2_node1_t"))).doesNotThrowAnyException();
+        assertInvalidField(() -> check.slotRequest(null), "request");
+        assertInvalidField(() -> check.slotRequest(new SlotRequest("Db", "s")), "request.database");
+        assertInvalidField(() -> check.slotRequest(new SlotRequest("db", null)), "request.slotName");
+        assertInvalidField(() -> check.slotRequest(new SlotRequest("db", "sub_node-2_node1_t")), "request.slotName");
+        assertInvalidField(() -> check.slotRequest(new SlotRequest("db", "s'; x")), "request.slotName");
+    }
+
+    @Test
+    void anExistingSlotOptionMustBeASlotName() {
+        assertThatCode(() -> check.subscriptionOptions(SubscriptionOptions.DEFAULT)).doesNotThrowAnyException();
+        assertThatCode(() -> check.subscriptionOptions(new SubscriptionOptions(true, "sub_a_b_t", true)))
+                .doesNotThrowAnyException();
+        assertInvalidField(() -> check.subscriptionOptions(new SubscriptionOptions(true, "a-b", true)),
+                "options.existingSlot");
+    }
+
+    @Test
+    void peerRequestsNameAnotherPeerAndAtLeastOneTable() {
+        assertThatCode(() -> check.peerRequest(new PeerRequest("db", List.of("t"), "node0"), "node1"))
+                .doesNotThrowAnyException();
+        assertThatCode(() -> check.enableRequest(new EnableRequest("db", List.of("t", "u"), "node0", true), "node1"))
+                .doesNotThrowAnyException();
+        assertInvalidField(() -> check.peerRequest(null, "node1"), "request");
+        assertInvalidField(() -> check.peerRequest(new PeerRequest("db", List.of("t"), "node1"), "node1"), "request.peer");
+        assertInvalidField(() -> check.peerRequest(new PeerRequest("db", List.of("t"), null), "node1"), "request.peer");
+        assertInvalidField(() -> check.peerRequest(new PeerRequest("db", List.of(), "node0"), "node1"), "request.tables");
+        assertInvalidField(() -> check.enableRequest(new EnableRequest("db", List.of("t", "T"), "node0", false), "node1"),
+                "request.tables[1]");
+        assertInvalidField(() -> check.enableRequest(new EnableRequest("db", List.of("x".repeat(60)), "node0", true),
+                "node1"), "request.tables[0]");
+        assertInvalidField(() -> check.enableRequest(new EnableRequest(null, List.of("t"), "node0", true), "node1"),
+                "request.database");
+    }
+
+    private static void assertInvalidField(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String field) {
+        assertThatThrownBy(call).isInstanceOfSatisfying(NodeOperationException.class, e -> {
+            org.assertj.core.api.Assertions.assertThat(e.code()).isEqualTo(RpcErrorCode.INVALID_REQUEST);
+            org.assertj.core.api.Assertions.assertThat(e.field()).isEqualTo(field);
+        });
+    }
 
     @Test
     void acceptsAConsistentTopology() {
