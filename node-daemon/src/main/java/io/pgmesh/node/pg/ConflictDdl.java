@@ -27,6 +27,8 @@ public final class ConflictDdl {
     public static final String ENABLED_REPLICA = "R";
     /** Prefix of a table's tombstone table; with it a table name of up to 45 characters fits in 63. */
     public static final String TOMBSTONES_PREFIX = "pgmesh_tombstones_";
+    /** Local, unpublished: versions of other incarnations a node did not keep (see {@link #createShadowTable}). */
+    public static final String SHADOWS_PREFIX = "pgmesh_shadows_";
     /** Prefix reserved for pgmesh's own objects: no replicated table may start with it. */
     public static final String RESERVED_PREFIX = "pgmesh_";
     /**
@@ -80,6 +82,27 @@ public final class ConflictDdl {
                 + "  \"row_modified_ts\" timestamptz NOT NULL,\n"
                 + "  \"row_modified_by\" integer NOT NULL,\n"
                 + "  PRIMARY KEY (\"id\", \"deleted_ts\", \"deleted_by\")\n"
+                + ")";
+    }
+
+    public static String shadowTable(String table) {
+        return SHADOWS_PREFIX + table;
+    }
+
+    /**
+     * Versions of another incarnation of a key that lost (or were replaced) on this node, one per
+     * (key, incarnation): a delete this node has not heard of yet may doom the version it kept, and
+     * then the newest shadow created after that delete is revived. Kept as jsonb, so a table that
+     * gains columns needs no change here. Local: never published.
+     */
+    public static String createShadowTable(String table) {
+        return "CREATE TABLE " + Sql.table(shadowTable(table)) + " (\n"
+                + "  \"id\" bigint NOT NULL,\n"
+                + "  \"created_ts\" timestamptz NOT NULL,\n"
+                + "  \"modified_ts\" timestamptz NOT NULL,\n"
+                + "  \"modified_by\" integer NOT NULL,\n"
+                + "  \"row\" jsonb NOT NULL,\n"
+                + "  PRIMARY KEY (\"id\", \"created_ts\")\n"
                 + ")";
     }
 

@@ -147,8 +147,8 @@ public final class ReplicationSetup {
             throw PgErrors.failed(steps.node(), "look up slot " + slot + " on peer " + peer.name() + " ("
                     + peer.address() + ")", e);
         }
-        String problem = found.map(row -> slotProblem(row, database)).orElse("does not exist on peer "
-                + peer.name() + "; call ensureSlot on " + peer.name() + " first");
+        String problem = found.isEmpty() ? "does not exist on peer " + peer.name() + "; call ensureSlot on "
+                + peer.name() + " first" : slotProblem(found.get(), database);
         if (problem != null) {
             throw NodeOperationException.invalid(steps.node(), "options.existingSlot", "replication slot " + slot
                     + " " + problem);

@@ -112,6 +112,15 @@ public final class TableSetup {
         }
     }
 
+    /** The table's local shadow table (see {@link ConflictDdl#createShadowTable}), owned by {@code owner}. */
+    private void ensureShadowTable(String table, String owner) throws SQLException {
+        String shadows = ConflictDdl.shadowTable(table);
+        if (!catalog.tableExists(shadows)) {
+            steps.execute(connection, StepLog.Verb.CREATE, "shadow table " + shadows, ConflictDdl.createShadowTable(table));
+        }
+        ensureOwner(shadows, owner);
+    }
+
     /**
      * The table's two trigger functions for node {@code nodeIndex} (each replaced only when it
      * differs, owned by {@code owner}) and their triggers, enabled ALWAYS so they also judge
@@ -140,6 +149,13 @@ public final class TableSetup {
                     VersionTriggers.dropTrigger(name, VersionTriggers.LEGACY_TRIGGER));
         }
         ensureTrigger(name, VersionTriggers.DELETE_TRIGGER, VersionTriggers.createDeleteTrigger(name), false);
+        ensureShadowTable(name, owner);
+        ensureFunction(VersionTriggers.signature(VersionTriggers.reviveFunction(name)),
+                VersionTriggers.reviveFunction(name) + " for node index " + nodeIndex,
+                VersionTriggers.reviveFunctionBody(shape, nodeIndex), true,
+                VersionTriggers.createOrReplaceFunction(VersionTriggers.reviveFunction(name),
+                        VersionTriggers.reviveFunctionBody(shape, nodeIndex)), owner);
+        ensureTrigger(name, VersionTriggers.REVIVE_TRIGGER, VersionTriggers.createReviveTrigger(name), false);
 
         String legacyFunction = VersionTriggers.signature(VersionTriggers.LEGACY_FUNCTION);
         if (catalog.function(legacyFunction).isPresent() && !catalog.functionUsedByTrigger(legacyFunction)) {

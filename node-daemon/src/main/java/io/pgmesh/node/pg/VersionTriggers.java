@@ -42,9 +42,15 @@ public final class VersionTriggers {
             DECLARE
               local_ts timestamptz;
               local_by integer;
+              local_created timestamptz;
+              local_row jsonb;
               tomb_ts timestamptz;
               changed bigint;
             BEGIN
+              IF current_setting('{reviving}', true) = 'on' THEN
+                -- a shadowed version being revived after a delete (see the revive function): as it is
+                RETURN NEW;
+              END IF;
               IF current_setting('session_replication_role') = 'replica' THEN
                 -- A change applied from a peer keeps the peer's version; here it is only judged.
                 IF TG_OP = 'INSERT' THEN
@@ -60,13 +66,17 @@ public final class VersionTriggers {
                                   NEW.modified_ts, NEW.modified_by, 'local');
                     RETURN NULL;
                   END IF;
-                  SELECT r.modified_ts, r.modified_by INTO local_ts, local_by FROM {table} AS r
+                  SELECT r.modified_ts, r.modified_by, r.created_ts, to_jsonb(r)
+                    INTO local_ts, local_by, local_created, local_row FROM {table} AS r
                     WHERE r.{key} = NEW.{key};
                   IF NOT FOUND THEN
                     RETURN NEW;
                   END IF;
                   -- insert_insert: the key exists here too; the newer version wins, as for updates.
                   IF (NEW.modified_ts, NEW.modified_by) > (local_ts, local_by) THEN
+                    IF local_created IS DISTINCT FROM NEW.created_ts THEN
+                      {shadow_local}
+                    END IF;
                     BEGIN
                       PERFORM set_config('{converting}', 'on', true);
                       UPDATE {table} AS r SET {assignments}
@@ -84,6 +94,7 @@ public final class VersionTriggers {
                       PERFORM 1 FROM {table} AS r WHERE r.{key} = NEW.{key};
                       IF FOUND THEN
                         -- it was updated to a version at least as new: the local version wins
+                        {shadow_new}
                         PERFORM {log}({name}, NEW.{key}, 'insert_insert', local_ts, local_by,
                                       NEW.modified_ts, NEW.modified_by, 'local');
                         RETURN NULL;
@@ -100,13 +111,21 @@ public final class VersionTriggers {
                     PERFORM {log}({name}, NEW.{key}, 'insert_insert', local_ts, local_by,
                                   NEW.modified_ts, NEW.modified_by, 'remote');
                   ELSE
+                    IF local_created IS DISTINCT FROM NEW.created_ts THEN
+                      {shadow_new}
+                    END IF;
                     PERFORM {log}({name}, NEW.{key}, 'insert_insert', local_ts, local_by,
                                   NEW.modified_ts, NEW.modified_by, 'local');
                   END IF;
                   RETURN NULL;
                 END IF;
                 IF (NEW.modified_ts, NEW.modified_by) <= (OLD.modified_ts, OLD.modified_by) THEN
-                  -- update_update: the local version is newer; the incoming one is skipped.
+                  -- update_update: the local version is newer; the incoming one is skipped (and kept
+                  -- as a shadow when it is another incarnation: a delete may yet doom the local one).
+                  IF NEW.created_ts IS DISTINCT FROM OLD.created_ts
+                     AND current_setting('{converting}', true) IS DISTINCT FROM 'on' THEN
+                    {shadow_new}
+                  END IF;
                   IF (NEW.modified_ts, NEW.modified_by) < (OLD.modified_ts, OLD.modified_by)
                      AND current_setting('{converting}', true) IS DISTINCT FROM 'on' THEN
                     PERFORM {log}({name}, OLD.{key}, 'update_update', OLD.modified_ts, OLD.modified_by,
@@ -126,6 +145,10 @@ public final class VersionTriggers {
                                   NEW.modified_ts, NEW.modified_by, 'local');
                     RETURN NULL;
                   END IF;
+                END IF;
+                IF NEW.created_ts IS DISTINCT FROM OLD.created_ts THEN
+                  -- the newer version replaces another incarnation: keep that one as a shadow
+                  {shadow_old}
                 END IF;
                 IF (OLD.modified_ts, OLD.modified_by) IS DISTINCT FROM (NEW.prev_modified_ts, NEW.prev_modified_by) THEN
                   -- update_update: the writer had not seen this node's version; the newer one wins.
@@ -192,7 +215,72 @@ public final class VersionTriggers {
             END;
             """;
 
+    /**
+     * AFTER DELETE: a delete dooms every incarnation created before it; if this node shadowed a
+     * version of an incarnation created after the newest delete it knows, that version is the row
+     * now (rule: a row inserted after a delete survives it), whatever order the changes came in.
+     */
+    private static final String REVIVE_FUNCTION_BODY = """
+
+            DECLARE
+              tomb_ts timestamptz;
+              best {shadows};
+            BEGIN
+              SELECT max(t.deleted_ts) INTO tomb_ts FROM {tombstones} AS t WHERE t.id = OLD.{key};
+              SELECT s.* INTO best FROM {shadows} AS s
+                WHERE s.id = OLD.{key} AND (tomb_ts IS NULL OR s.created_ts > tomb_ts)
+                ORDER BY s.modified_ts DESC, s.modified_by DESC LIMIT 1;
+              DELETE FROM {shadows} AS s WHERE s.id = OLD.{key} AND s.created_ts <= tomb_ts;
+              IF best.id IS NULL THEN
+                RETURN NULL;
+              END IF;
+              BEGIN
+                PERFORM set_config('{reviving}', 'on', true);
+                INSERT INTO {table} SELECT * FROM jsonb_populate_record(NULL::{table}, best.row);
+                PERFORM set_config('{reviving}', 'off', true);
+                DELETE FROM {shadows} AS s WHERE s.id = OLD.{key} AND s.created_ts = best.created_ts;
+                PERFORM {log}({name}, OLD.{key}, 'delete_reinsert', best.modified_ts, best.modified_by,
+                              tomb_ts, NULL, 'local');
+              EXCEPTION WHEN OTHERS THEN
+                PERFORM set_config('{reviving}', 'off', true);
+                RAISE WARNING 'pgmesh: could not revive the version of %.% created after its delete: %',
+                  {name}, OLD.{key}, SQLERRM;
+              END;
+              RETURN NULL;
+            END;
+            """;
+
+    private static final String SHADOW_NEW = "INSERT INTO {shadows} AS s (id, created_ts, modified_ts, modified_by, row)"
+            + " VALUES (NEW.{key}, NEW.created_ts, NEW.modified_ts, NEW.modified_by, to_jsonb(NEW))"
+            + " ON CONFLICT (id, created_ts) DO UPDATE SET modified_ts = EXCLUDED.modified_ts,"
+            + " modified_by = EXCLUDED.modified_by, row = EXCLUDED.row"
+            + " WHERE (EXCLUDED.modified_ts, EXCLUDED.modified_by) > (s.modified_ts, s.modified_by);";
+    private static final String SHADOW_OLD = SHADOW_NEW.replace("NEW.", "OLD.").replace("to_jsonb(NEW)", "to_jsonb(OLD)");
+    private static final String SHADOW_LOCAL = "INSERT INTO {shadows} AS s (id, created_ts, modified_ts, modified_by, row)"
+            + " VALUES (NEW.{key}, local_created, local_ts, local_by, local_row)"
+            + " ON CONFLICT (id, created_ts) DO UPDATE SET modified_ts = EXCLUDED.modified_ts,"
+            + " modified_by = EXCLUDED.modified_by, row = EXCLUDED.row"
+            + " WHERE (EXCLUDED.modified_ts, EXCLUDED.modified_by) > (s.modified_ts, s.modified_by);";
+    /** Transaction-local flag: the revive function is putting a shadowed version back. */
+    static final String REVIVING = "pgmesh.reviving";
+    /** AFTER DELETE trigger, per table, calling {@link #reviveFunction}. */
+    public static final String REVIVE_TRIGGER = "pgmesh_revive";
+
     private VersionTriggers() {
+    }
+
+    public static String reviveFunction(String table) {
+        return "pgmesh_revive_" + table;
+    }
+
+    /** Body (prosrc) of the table's AFTER DELETE function on node {@code nodeIndex}. */
+    public static String reviveFunctionBody(TableShape shape, int nodeIndex) {
+        return render(REVIVE_FUNCTION_BODY, shape, nodeIndex);
+    }
+
+    public static String createReviveTrigger(String table) {
+        return "CREATE TRIGGER " + Sql.ident(REVIVE_TRIGGER) + " AFTER DELETE ON " + Sql.table(table)
+                + " FOR EACH ROW EXECUTE FUNCTION " + signature(reviveFunction(table));
     }
 
     /**
@@ -278,6 +366,11 @@ public final class VersionTriggers {
             throw new IllegalArgumentException("node index must be >= 0, got " + nodeIndex);
         }
         return template
+                .replace("{shadow_new}", SHADOW_NEW)
+                .replace("{shadow_old}", SHADOW_OLD)
+                .replace("{shadow_local}", SHADOW_LOCAL)
+                .replace("{shadows}", Sql.table(ConflictDdl.shadowTable(shape.table())))
+                .replace("{reviving}", REVIVING)
                 .replace("{tombstones}", Sql.table(ConflictDdl.tombstoneTable(shape.table())))
                 .replace("{table}", Sql.table(shape.table()))
                 .replace("{key}", Sql.ident(shape.keyColumn()))

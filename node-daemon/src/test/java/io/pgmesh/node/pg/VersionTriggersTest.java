@@ -146,4 +146,36 @@ class VersionTriggersTest {
         VersionTriggers.TableShape evil = new VersionTriggers.TableShape("t", "id", List.of("id", "x\"; drop"));
         assertThatThrownBy(() -> VersionTriggers.writeFunctionBody(evil, 1)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aVersionOfAnotherIncarnationIsShadowedNotDiscarded() {
+        String body = VersionTriggers.writeFunctionBody(SHAPE, 3);
+        assertThat(body).contains("IF current_setting('pgmesh.reviving', true) = 'on' THEN");
+        // insert-insert: the loser of another incarnation is kept, local or incoming
+        assertThat(body).contains("IF local_created IS DISTINCT FROM NEW.created_ts THEN\n"
+                + "          INSERT INTO \"public\".\"pgmesh_shadows_table1\" AS s (id, created_ts, modified_ts, modified_by, row)"
+                + " VALUES (NEW.\"id\", local_created, local_ts, local_by, local_row)");
+        assertThat(body).contains("VALUES (NEW.\"id\", NEW.created_ts, NEW.modified_ts, NEW.modified_by, to_jsonb(NEW))");
+        // update: an older incoming version of another incarnation, or a replaced local one
+        assertThat(body).contains("VALUES (OLD.\"id\", OLD.created_ts, OLD.modified_ts, OLD.modified_by, to_jsonb(OLD))");
+        assertThat(body).contains("WHERE (EXCLUDED.modified_ts, EXCLUDED.modified_by) > (s.modified_ts, s.modified_by)");
+    }
+
+    @Test
+    void afterADeleteTheNewestShadowCreatedAfterItIsRevived() {
+        String revive = VersionTriggers.reviveFunctionBody(SHAPE, 3);
+        assertThat(revive).contains(
+                "SELECT max(t.deleted_ts) INTO tomb_ts FROM \"public\".\"pgmesh_tombstones_table1\" AS t WHERE t.id = OLD.\"id\";",
+                "WHERE s.id = OLD.\"id\" AND (tomb_ts IS NULL OR s.created_ts > tomb_ts)",
+                "ORDER BY s.modified_ts DESC, s.modified_by DESC LIMIT 1;",
+                "DELETE FROM \"public\".\"pgmesh_shadows_table1\" AS s WHERE s.id = OLD.\"id\" AND s.created_ts <= tomb_ts;",
+                "INSERT INTO \"public\".\"table1\" SELECT * FROM jsonb_populate_record(NULL::\"public\".\"table1\", best.row);",
+                "'delete_reinsert'",
+                "EXCEPTION WHEN OTHERS THEN");
+        assertThat(revive).doesNotContain("RAISE EXCEPTION");
+        assertThat(VersionTriggers.createReviveTrigger("table1")).isEqualTo("CREATE TRIGGER \"pgmesh_revive\" AFTER DELETE ON"
+                + " \"public\".\"table1\" FOR EACH ROW EXECUTE FUNCTION \"public\".\"pgmesh_revive_table1\"()");
+        assertThat(ConflictDdl.createShadowTable("table1")).contains("\"row\" jsonb NOT NULL")
+                .contains("PRIMARY KEY (\"id\", \"created_ts\")");
+    }
 }
