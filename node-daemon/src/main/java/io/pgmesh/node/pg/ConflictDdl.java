@@ -18,7 +18,8 @@ public final class ConflictDdl {
             "text, bigint, text, timestamptz, integer, timestamptz, integer, text";
     /**
      * Trigger function on a tombstone table (ENABLE REPLICA: only replicated tombstones) taking
-     * the key lock of {@link VersionTriggers}; its argument is the replicated table's name.
+     * the key lock of {@link VersionTriggers} and skipping a tombstone the node already has (a
+     * joining node receives some twice); its argument is the replicated table's name.
      */
     public static final String LOCK_FUNCTION = "pgmesh_lock_key";
     /** The trigger of {@link #LOCK_FUNCTION} on each tombstone table. */
@@ -57,8 +58,19 @@ public final class ConflictDdl {
 
     private static final String LOCK_FUNCTION_BODY = """
 
+            DECLARE
+              known boolean;
             BEGIN
               PERFORM pg_advisory_xact_lock(hashtext(TG_ARGV[0]), hashint8(NEW.id));
+              -- A tombstone this node already has arrives again when a node joins: copied from its
+              -- source peer, then streamed from the deleting peer's slot. Tombstones never change,
+              -- so the second one is skipped (else the duplicate key stops the apply worker).
+              EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I.%I AS t WHERE t.id = $1 AND t.deleted_ts = $2'
+                             ' AND t.deleted_by = $3)', TG_TABLE_SCHEMA, TG_TABLE_NAME)
+                INTO known USING NEW.id, NEW.deleted_ts, NEW.deleted_by;
+              IF known THEN
+                RETURN NULL;
+              END IF;
               RETURN NEW;
             END;
             """;

@@ -35,6 +35,16 @@ class ConflictDdlTest {
     }
 
     @Test
+    void aReplicatedTombstoneTheNodeAlreadyHasIsSkippedAfterTheKeyLock() {
+        String body = ConflictDdl.lockFunctionBody();
+        assertThat(body.indexOf("pg_advisory_xact_lock")).isLessThan(body.indexOf("EXECUTE format("));
+        assertThat(body).contains("FROM %I.%I AS t WHERE t.id = $1 AND t.deleted_ts = $2",
+                        "TG_TABLE_SCHEMA, TG_TABLE_NAME", "USING NEW.id, NEW.deleted_ts, NEW.deleted_by",
+                        "IF known THEN\n    RETURN NULL;")
+                .doesNotContain("RAISE");
+    }
+
+    @Test
     void conflictLogHasTheWireColumns() {
         assertThat(ConflictDdl.createConflictsTable()).startsWith("CREATE TABLE \"public\".\"pgmesh_conflicts\" (")
                 .contains("\"seq\" bigserial PRIMARY KEY", "\"kind\" text NOT NULL", "\"winner\" text NOT NULL",
