@@ -57,6 +57,13 @@ public interface NodeRpc {
      */
     StepResult dropSubscriptionsTo(@JsonRpcParam("request") PeerRequest request);
 
+    /**
+     * Applies a row's winning version (or its deletion) as a replicated change: anti-entropy for
+     * changes a node missed (logical replication does not order changes across origins, so an
+     * update can arrive before the insert it modifies and is then skipped).
+     */
+    StepResult repairRow(@JsonRpcParam("request") RepairRequest request);
+
     /** This node's version of one row, the deletes of its key it knows, and the conflicts it resolved on it. */
     RowExplanation explainRow(@JsonRpcParam("request") ExplainRequest request);
 }

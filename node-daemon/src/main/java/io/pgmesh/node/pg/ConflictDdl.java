@@ -61,7 +61,7 @@ public final class ConflictDdl {
             DECLARE
               known boolean;
             BEGIN
-              PERFORM pg_advisory_xact_lock(hashtext(TG_ARGV[0]), hashint8(NEW.id));
+              PERFORM pg_advisory_xact_lock(hashtext(TG_ARGV[0]), hashint8(NEW.id) & 255);
               -- A tombstone this node already has arrives again when a node joins: copied from its
               -- source peer, then streamed from the deleting peer's slot. Tombstones never change,
               -- so the second one is skipped (else the duplicate key stops the apply worker).

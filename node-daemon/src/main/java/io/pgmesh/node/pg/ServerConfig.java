@@ -42,6 +42,7 @@ public final class ServerConfig {
                 wal_level = logical
                 track_commit_timestamp = on
                 max_connections = 200
+                max_locks_per_transaction = 256
                 password_encryption = 'scram-sha-256'
                 standard_conforming_strings = on
                 max_wal_senders = %d

@@ -14,11 +14,13 @@ import java.util.stream.Collectors;
  * stamped after them and replicated rows from before them are refused.
  *
  * <p>A transaction that inserts key k (local or replicated) or applies a peer's tombstone of k
- * (via {@link ConflictDdl#LOCK_FUNCTION}) holds the advisory lock (hashtext(table), hashint8(k))
+ * (via {@link ConflictDdl#LOCK_FUNCTION}) holds the advisory lock (hashtext(table), hashint8(k) &amp; 255)
  * until it ends, taken before any row lock. So an insert never decides on a state that a
  * concurrent, not yet committed insert or delete of the same key is about to change: without it,
  * two apply workers (or an apply worker and a local writer) inserting one key both find it absent
- * and one fails with a unique violation. A local delete takes no key lock: it already holds the
+ * and one fails with a unique violation. The lock is striped over 256 per table so that a
+ * transaction touching many rows (a bulk insert, a joining node's initial copy) holds a bounded
+ * number of locks instead of one per row, which would exhaust the shared lock table. A local delete takes no key lock: it already holds the
  * row lock, and taking the key lock after it deadlocks with an apply worker that holds the key
  * lock (its tombstone) and waits for the row.
  */
@@ -56,7 +58,7 @@ public final class VersionTriggers {
                 IF TG_OP = 'INSERT' THEN
                   -- The key lock (see the class comment) makes the checks below see every
                   -- committed insert and tombstone of the key.
-                  PERFORM pg_advisory_xact_lock(hashtext({name}), hashint8(NEW.{key}));
+                  PERFORM pg_advisory_xact_lock(hashtext({name}), hashint8(NEW.{key}) & 255);
                   SELECT max(t.deleted_ts) INTO tomb_ts FROM {tombstones} AS t WHERE t.id = NEW.{key};
                   IF tomb_ts >= NEW.created_ts THEN
                     -- insert_deleted: the insert was made before a delete of its key; the delete wins.
@@ -110,6 +112,9 @@ public final class VersionTriggers {
                     END IF;
                     PERFORM {log}({name}, NEW.{key}, 'insert_insert', local_ts, local_by,
                                   NEW.modified_ts, NEW.modified_by, 'remote');
+                  ELSIF (NEW.modified_ts, NEW.modified_by) = (local_ts, local_by) THEN
+                    -- the same version again (a joining node gets some from its copy and from a slot)
+                    RETURN NULL;
                   ELSE
                     IF local_created IS DISTINCT FROM NEW.created_ts THEN
                       {shadow_new}
@@ -160,7 +165,7 @@ public final class VersionTriggers {
               -- A local write: this node makes a new version, newer than the one it replaces and,
               -- for an insert, than every delete of the key this node knows of.
               IF TG_OP = 'INSERT' THEN
-                PERFORM pg_advisory_xact_lock(hashtext({name}), hashint8(NEW.{key}));
+                PERFORM pg_advisory_xact_lock(hashtext({name}), hashint8(NEW.{key}) & 255);
                 SELECT max(t.deleted_ts) INTO tomb_ts FROM {tombstones} AS t WHERE t.id = NEW.{key};
                 NEW.created_ts := greatest(clock_timestamp(), tomb_ts + interval '1 microsecond');
                 NEW.modified_ts := NEW.created_ts;
@@ -230,7 +235,13 @@ public final class VersionTriggers {
               SELECT s.* INTO best FROM {shadows} AS s
                 WHERE s.id = OLD.{key} AND (tomb_ts IS NULL OR s.created_ts > tomb_ts)
                 ORDER BY s.modified_ts DESC, s.modified_by DESC LIMIT 1;
-              DELETE FROM {shadows} AS s WHERE s.id = OLD.{key} AND s.created_ts <= tomb_ts;
+              -- dead shadows go; rows another session holds are left for later (never wait here)
+              BEGIN
+                DELETE FROM {shadows} AS s WHERE s.ctid IN (SELECT x.ctid FROM {shadows} AS x
+                  WHERE x.id = OLD.{key} AND x.created_ts <= tomb_ts FOR UPDATE SKIP LOCKED);
+              EXCEPTION WHEN OTHERS THEN
+                RAISE WARNING 'pgmesh: could not prune shadows of %.%: %', {name}, OLD.{key}, SQLERRM;
+              END;
               IF best.id IS NULL THEN
                 RETURN NULL;
               END IF;
@@ -238,7 +249,8 @@ public final class VersionTriggers {
                 PERFORM set_config('{reviving}', 'on', true);
                 INSERT INTO {table} SELECT * FROM jsonb_populate_record(NULL::{table}, best.row);
                 PERFORM set_config('{reviving}', 'off', true);
-                DELETE FROM {shadows} AS s WHERE s.id = OLD.{key} AND s.created_ts = best.created_ts;
+                DELETE FROM {shadows} AS s WHERE s.ctid IN (SELECT x.ctid FROM {shadows} AS x
+                  WHERE x.id = OLD.{key} AND x.created_ts = best.created_ts FOR UPDATE SKIP LOCKED);
                 PERFORM {log}({name}, OLD.{key}, 'delete_reinsert', best.modified_ts, best.modified_by,
                               tomb_ts, NULL, 'local');
               EXCEPTION WHEN OTHERS THEN
@@ -250,17 +262,20 @@ public final class VersionTriggers {
             END;
             """;
 
-    private static final String SHADOW_NEW = "INSERT INTO {shadows} AS s (id, created_ts, modified_ts, modified_by, row)"
+    /** Keeping a shadow never fails the write it serves: its own subtransaction, a warning at worst. */
+    private static final String SHADOW_NEW = "BEGIN INSERT INTO {shadows} AS s (id, created_ts, modified_ts, modified_by, row)"
             + " VALUES (NEW.{key}, NEW.created_ts, NEW.modified_ts, NEW.modified_by, to_jsonb(NEW))"
             + " ON CONFLICT (id, created_ts) DO UPDATE SET modified_ts = EXCLUDED.modified_ts,"
             + " modified_by = EXCLUDED.modified_by, row = EXCLUDED.row"
-            + " WHERE (EXCLUDED.modified_ts, EXCLUDED.modified_by) > (s.modified_ts, s.modified_by);";
+            + " WHERE (EXCLUDED.modified_ts, EXCLUDED.modified_by) > (s.modified_ts, s.modified_by);"
+            + " EXCEPTION WHEN OTHERS THEN RAISE WARNING 'pgmesh: could not keep a shadow version: %', SQLERRM; END;";
     private static final String SHADOW_OLD = SHADOW_NEW.replace("NEW.", "OLD.").replace("to_jsonb(NEW)", "to_jsonb(OLD)");
-    private static final String SHADOW_LOCAL = "INSERT INTO {shadows} AS s (id, created_ts, modified_ts, modified_by, row)"
+    private static final String SHADOW_LOCAL = "BEGIN INSERT INTO {shadows} AS s (id, created_ts, modified_ts, modified_by, row)"
             + " VALUES (NEW.{key}, local_created, local_ts, local_by, local_row)"
             + " ON CONFLICT (id, created_ts) DO UPDATE SET modified_ts = EXCLUDED.modified_ts,"
             + " modified_by = EXCLUDED.modified_by, row = EXCLUDED.row"
-            + " WHERE (EXCLUDED.modified_ts, EXCLUDED.modified_by) > (s.modified_ts, s.modified_by);";
+            + " WHERE (EXCLUDED.modified_ts, EXCLUDED.modified_by) > (s.modified_ts, s.modified_by);"
+            + " EXCEPTION WHEN OTHERS THEN RAISE WARNING 'pgmesh: could not keep a shadow version: %', SQLERRM; END;";
     /** Transaction-local flag: the revive function is putting a shadowed version back. */
     static final String REVIVING = "pgmesh.reviving";
     /** AFTER DELETE trigger, per table, calling {@link #reviveFunction}. */

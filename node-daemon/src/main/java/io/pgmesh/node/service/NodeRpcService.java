@@ -7,6 +7,7 @@ import io.pgmesh.node.pg.DatabaseSetup;
 import io.pgmesh.node.pg.NodeConnections;
 import io.pgmesh.node.pg.PgErrors;
 import io.pgmesh.node.pg.ReplicationSetup;
+import io.pgmesh.node.pg.RowRepair;
 import io.pgmesh.node.pg.RowExplainer;
 import io.pgmesh.node.pg.ExistingColumn;
 import io.pgmesh.node.pg.StepLog;
@@ -25,6 +26,7 @@ import io.pgmesh.protocol.MeshNames;
 import io.pgmesh.protocol.NetworkTopology;
 import io.pgmesh.protocol.NodeRpc;
 import io.pgmesh.protocol.NodeStatus;
+import io.pgmesh.protocol.RepairRequest;
 import io.pgmesh.protocol.ReplicaTableRequest;
 import io.pgmesh.protocol.ReplicationProgress;
 import io.pgmesh.protocol.RowExplanation;
@@ -351,6 +353,26 @@ public final class NodeRpcService implements NodeRpc {
                     request.bucketIndexes());
         } catch (SQLException e) {
             throw PgErrors.failed(node, "list row hashes of table " + request.table(), e);
+        }
+    }
+
+    @Override
+    public StepResult repairRow(RepairRequest request) {
+        String node = nodeName();
+        RequestValidation check = new RequestValidation(node);
+        check.required(request, "request");
+        check.explainRequest(new ExplainRequest(request.database(), request.table(), request.id()));
+        requireDatabase(node, request.database());
+        synchronized (adminLock) {
+            StepLog steps = new StepLog(node);
+            try (Connection c = open(node, request.database())) {
+                Catalog catalog = new Catalog(c);
+                String key = digestKey(node, catalog, request.database(), request.table());
+                new RowRepair(c, steps).apply(request.table(), key, request.id(), request.row(), request.tombstones());
+            } catch (SQLException e) {
+                throw PgErrors.failed(node, "repair " + request.table() + " id " + request.id(), e);
+            }
+            return new StepResult(node, steps.actions());
         }
     }
 

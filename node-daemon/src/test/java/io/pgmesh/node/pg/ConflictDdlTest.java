@@ -31,7 +31,7 @@ class ConflictDdlTest {
         assertThat(ConflictDdl.enableLockTriggerForReplicaOnly("table1")).isEqualTo(
                 "ALTER TABLE \"public\".\"pgmesh_tombstones_table1\" ENABLE REPLICA TRIGGER \"pgmesh_lock\"");
         assertThat(ConflictDdl.lockFunctionBody()).contains(
-                "PERFORM pg_advisory_xact_lock(hashtext(TG_ARGV[0]), hashint8(NEW.id));");
+                "PERFORM pg_advisory_xact_lock(hashtext(TG_ARGV[0]), hashint8(NEW.id) & 255);");
     }
 
     @Test

@@ -44,6 +44,7 @@ class ServerConfigTest {
                 "wal_level = logical",
                 "track_commit_timestamp = on",
                 "max_connections = 200",
+                "max_locks_per_transaction = 256",
                 "password_encryption = 'scram-sha-256'",
                 "max_wal_senders = 12",
                 "max_replication_slots = 12",

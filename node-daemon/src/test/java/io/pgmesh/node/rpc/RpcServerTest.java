@@ -104,6 +104,11 @@ class RpcServerTest {
         }
 
         @Override
+        public StepResult repairRow(io.pgmesh.protocol.RepairRequest request) {
+            return new StepResult("node7", List.of());
+        }
+
+        @Override
         public io.pgmesh.protocol.RowExplanation explainRow(io.pgmesh.protocol.ExplainRequest request) {
             return new io.pgmesh.protocol.RowExplanation("node7", request.table(), request.id(), null, List.of(),
                     List.of());

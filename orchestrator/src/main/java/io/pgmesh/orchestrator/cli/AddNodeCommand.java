@@ -1,5 +1,6 @@
 package io.pgmesh.orchestrator.cli;
 
+import io.pgmesh.orchestrator.check.ClusterRepair;
 import io.pgmesh.orchestrator.cluster.ClusterContext;
 import io.pgmesh.orchestrator.cluster.ClusterScale;
 import io.pgmesh.orchestrator.docker.NodeImage;
@@ -11,11 +12,17 @@ import picocli.CommandLine.Command;
         footer = {"", "Example:", "  pgmesh add-node"})
 final class AddNodeCommand extends ClusterCommand {
 
+    static final java.time.Duration REPAIR_DRAIN_TIMEOUT = java.time.Duration.ofMinutes(5);
+
     @Override
     public Integer call() {
         ClusterContext ctx = context();
         NodeImage image = new NodeImage(ctx.containers().docker(), ctx.log());
         new ClusterScale(ctx).addNode(image::ensureBuilt);
+        // A joiner streams from its source while its other streams wait for the copy: changes
+        // reordered across origins in that window are set right here. Clients may be writing, so
+        // the nodes need not compare equal afterwards; 'pgmesh check' on a quiet cluster does that.
+        new ClusterRepair(ctx).run(REPAIR_DRAIN_TIMEOUT);
         return ExitCodes.OK;
     }
 }
