@@ -4,7 +4,6 @@ import io.pgmesh.orchestrator.check.ClusterCheck;
 import io.pgmesh.orchestrator.cluster.ClusterContext;
 import io.pgmesh.orchestrator.cluster.ClusterStatus;
 import io.pgmesh.orchestrator.conflict.ConflictStress;
-import io.pgmesh.orchestrator.conflict.RowExplainer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,23 +50,13 @@ class ConflictStressIT {
             totalOps += result.total();
             ClusterCheck.Result check = new ClusterCheck(ctx).run(Duration.ofSeconds(120));
             assertThat(check.identical()).as("run " + run + " of " + runs + ": nodes identical; "
-                    + check.tables() + evidence(check)).isTrue();
+                    + TestClusters.evidence(ctx, check)).isTrue();
             System.out.println("[stress] run " + run + "/" + runs + ": " + result.total() + " operations "
                     + result.operations() + ", converged");
         }
         long conflicts = new ClusterStatus(ctx).collect().stream().mapToLong(r -> r.status().conflictCount()).sum();
         System.out.println("[stress] " + runs + " runs, " + totalOps + " operations, " + conflicts + " conflicts resolved");
         assertThat(conflicts).as("the stress made the nodes resolve conflicts").isPositive();
-    }
-
-    /** For each differing row: every node's version, its tombstones and the conflicts recorded on it. */
-    private static String evidence(ClusterCheck.Result check) {
-        StringBuilder sb = new StringBuilder();
-        check.tables().stream().filter(t -> !t.identical()).forEach(t -> t.differences().values().stream()
-                .flatMap(java.util.List::stream).map(d -> d.id()).distinct().limit(5).forEach(id ->
-                        sb.append(System.lineSeparator()).append(RowExplainer.render(
-                                new RowExplainer(ctx).explain(t.table(), id)))));
-        return sb.toString();
     }
 
     @Test

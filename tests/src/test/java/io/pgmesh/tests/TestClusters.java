@@ -133,4 +133,14 @@ final class TestClusters {
         }
         return output.toString().strip();
     }
+
+    /** For the rows a check found differing: every node's version, its tombstones and recorded conflicts. */
+    static String evidence(ClusterContext ctx, io.pgmesh.orchestrator.check.ClusterCheck.Result check) {
+        StringBuilder sb = new StringBuilder();
+        check.tables().stream().filter(t -> !t.identical()).forEach(t -> t.differences().values().stream()
+                .flatMap(List::stream).map(d -> d.id()).distinct().limit(5).forEach(id ->
+                        sb.append(System.lineSeparator()).append(io.pgmesh.orchestrator.conflict.RowExplainer.render(
+                                new io.pgmesh.orchestrator.conflict.RowExplainer(ctx).explain(t.table(), id)))));
+        return sb.toString();
+    }
 }
