@@ -2,7 +2,6 @@ package io.pgmesh.orchestrator.check;
 
 import io.pgmesh.orchestrator.cluster.ClusterContext;
 import io.pgmesh.orchestrator.conflict.RowExplainer;
-import io.pgmesh.orchestrator.conflict.Version;
 import io.pgmesh.orchestrator.docker.NodeContainer;
 import io.pgmesh.orchestrator.rpc.NodeRpcClient;
 import io.pgmesh.protocol.RepairRequest;
@@ -66,11 +65,11 @@ public final class ClusterRepair {
     private int repairRow(Map<String, NodeContainer> nodes, String table, long id) {
         RowExplainer.Explanation e = new RowExplainer(ctx).explain(table, id);
         Optional<RowVersion> winner = e.outcome().winner().flatMap(w -> e.nodes().stream()
-                .map(RowExplanation::row).filter(Objects::nonNull).filter(r -> version(r).equals(w)).findFirst());
+                .map(RowExplanation::row).filter(Objects::nonNull).filter(r -> RowExplainer.version(r).equals(w)).findFirst());
         List<Tombstone> tombstones = e.nodes().stream().flatMap(n -> n.tombstones().stream()).distinct().toList();
         int applied = 0;
         for (RowExplanation n : e.nodes()) {
-            boolean rowRight = winner.map(w -> n.row() != null && version(n.row()).equals(version(w)))
+            boolean rowRight = winner.map(w -> n.row() != null && RowExplainer.version(n.row()).equals(RowExplainer.version(w)))
                     .orElse(n.row() == null);
             boolean tombstonesRight = n.tombstones().containsAll(tombstones);
             if (rowRight && tombstonesRight) {
@@ -80,14 +79,10 @@ public final class ClusterRepair {
                 StepResult r = client.api().repairRow(new RepairRequest(ctx.config().database(), table, id,
                         winner.orElse(null), tombstones));
                 ctx.logStep(n.node(), "repair " + table + " id " + id + " to " + winner.map(w -> "version "
-                        + version(w)).orElse("deleted"), r);
+                        + RowExplainer.version(w)).orElse("deleted"), r);
                 applied += r.changed() ? 1 : 0;
             }
         }
         return applied;
-    }
-
-    private static Version version(RowVersion r) {
-        return new Version(java.time.Instant.parse(r.createdTs()), java.time.Instant.parse(r.modifiedTs()), r.modifiedBy());
     }
 }

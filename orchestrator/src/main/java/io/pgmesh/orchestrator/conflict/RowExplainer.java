@@ -77,7 +77,8 @@ public final class RowExplainer {
                         .filter(k -> k.wireName().equals(c.kind())).findFirst());
     }
 
-    static Version version(RowVersion row) {
+    /** The version identity of a row as a node reported it. */
+    public static Version version(RowVersion row) {
         return new Version(Instant.parse(row.createdTs()), Instant.parse(row.modifiedTs()), row.modifiedBy());
     }
 
