@@ -45,4 +45,15 @@ class ClusterStatusTest {
     void singleNodeNeedsNoSubscriptions() {
         assertThat(ClusterStatus.judge(status(true), 0)).isEqualTo(NodeReport.HEALTHY);
     }
+
+    @Test
+    void aNodeWhoseCopyRunsOrWhoseSubscriptionsWaitIsJoining() {
+        SubscriptionInfo copying = new SubscriptionInfo("sub_node3_node0_table1", "node0", "pub_node0_table1", true,
+                SubscriptionInfo.STREAMING, null, null, 0, 2);
+        SubscriptionInfo waiting = new SubscriptionInfo("sub_node3_node1_table1", "node1", "pub_node1_table1", false,
+                SubscriptionInfo.DISABLED, null, null, 2, 2);
+        NodeStatus s = status(true, copying, waiting);
+        assertThat(ClusterStatus.judge(s, 2)).isEqualTo(NodeReport.JOINING);
+        assertThat(ClusterStatus.detail(s, 2)).isEqualTo("joining: 1 subscriptions copying, 1 waiting to be enabled");
+    }
 }
