@@ -56,7 +56,8 @@ class ConflictStressIT {
             assertThat(check.identical()).as("run " + run + " of " + runs + ": nodes identical; "
                     + TestClusters.evidence(ctx, check)).isTrue();
             System.out.println("[stress] run " + run + "/" + runs + ": " + result.total() + " operations "
-                    + result.operations() + ", " + repair.rowsRepaired() + " rows repaired, converged");
+                    + result.operations() + ", " + result.retries() + " retried (deadlock), " + repair.rowsRepaired()
+                    + " rows repaired, converged");
         }
         long conflicts = new ClusterStatus(ctx).collect().stream().mapToLong(r -> r.status().conflictCount()).sum();
         System.out.println("[stress] " + runs + " runs, " + totalOps + " operations, " + conflicts

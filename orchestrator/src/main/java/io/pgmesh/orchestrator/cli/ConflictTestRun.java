@@ -34,8 +34,9 @@ final class ConflictTestRun {
                 + rows + " rows for " + seconds + " s");
         ConflictStress.Result result = new ConflictStress(ctx).run(options);
         Map<String, Long> after = conflicts();
-        ctx.log().accept(String.format("[test conflicts] %d operations in %.1f s: %d errors",
-                result.total(), result.elapsed().toMillis() / 1000.0, result.errors()));
+        ctx.log().accept(String.format("[test conflicts] %d operations in %.1f s: %d errors, %d retried after a"
+                        + " deadlock or serialization failure", result.total(), result.elapsed().toMillis() / 1000.0,
+                result.errors(), result.retries()));
         result.operations().forEach((node, ops) -> ctx.log().accept("  " + node + ": " + ops + ", conflicts resolved "
                 + (after.getOrDefault(node, 0L) - before.getOrDefault(node, 0L))));
         result.firstErrors().forEach(e -> ctx.log().accept("  error: " + e));

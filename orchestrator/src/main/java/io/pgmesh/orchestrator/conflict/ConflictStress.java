@@ -32,6 +32,9 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class ConflictStress {
 
+    /** Attempts per operation when it deadlocks or fails to serialize (clients retry those). */
+    static final int MAX_ATTEMPTS = 3;
+
     /** First of the contested ids; the rest follow. */
     public static final long FIRST_ID = 2_147_000_001L;
 
@@ -60,8 +63,8 @@ public final class ConflictStress {
     }
 
     /** Per node and operation kind, how many succeeded; and the failures. */
-    public record Result(Map<String, Map<String, Long>> operations, long errors, List<String> firstErrors,
-                         Duration elapsed) {
+    public record Result(Map<String, Map<String, Long>> operations, long errors, long retries,
+                         List<String> firstErrors, Duration elapsed) {
         public long total() {
             return operations.values().stream().flatMap(m -> m.values().stream()).mapToLong(Long::longValue).sum();
         }
@@ -84,6 +87,7 @@ public final class ConflictStress {
                 MeshSpecs.configuredPasswords(ctx.config()), false));
         Map<String, Map<String, LongAdder>> counts = new ConcurrentHashMap<>();
         LongAdder errors = new LongAdder();
+        LongAdder retries = new LongAdder();
         List<String> firstErrors = java.util.Collections.synchronizedList(new ArrayList<>());
         ExecutorService pool = Executors.newFixedThreadPool(options.threads());
         long start = System.nanoTime();
@@ -94,7 +98,7 @@ public final class ConflictStress {
                 NodeContainer node = nodes.get(t % nodes.size());
                 SplittableRandom random = new SplittableRandom(options.seed() + t);
                 futures.add(pool.submit(() -> hammer(node, writer, table, options, random, deadline,
-                        counts.computeIfAbsent(node.node(), n -> new ConcurrentHashMap<>()), errors, firstErrors)));
+                        counts.computeIfAbsent(node.node(), n -> new ConcurrentHashMap<>()), errors, retries, firstErrors)));
             }
             for (Future<?> f : futures) {
                 f.get(options.duration().toSeconds() + 60, TimeUnit.SECONDS);
@@ -110,11 +114,18 @@ public final class ConflictStress {
             ops.forEach((op, n) -> m.put(op, n.sum()));
             result.put(node, m);
         });
-        return new Result(result, errors.sum(), List.copyOf(firstErrors), Duration.ofNanos(System.nanoTime() - start));
+        return new Result(result, errors.sum(), retries.sum(), List.copyOf(firstErrors),
+                Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /** Deadlock (40P01) and serialization failure (40001): the statement rolled back; a client retries it. */
+    static boolean isRetryable(SQLException e) {
+        return "40P01".equals(e.getSQLState()) || "40001".equals(e.getSQLState());
     }
 
     private void hammer(NodeContainer node, Credentials writer, SuiteTable t, Options options, SplittableRandom random,
-                        long deadline, Map<String, LongAdder> counts, LongAdder errors, List<String> firstErrors) {
+                        long deadline, Map<String, LongAdder> counts, LongAdder errors, LongAdder retries,
+                        List<String> firstErrors) {
         Properties props = new Properties();
         props.setProperty("user", writer.user());
         props.setProperty("password", writer.password());
@@ -131,29 +142,38 @@ public final class ConflictStress {
             for (int i = 0; i < options.maxOpsPerThread() && System.nanoTime() < deadline; i++) {
                 long id = FIRST_ID + random.nextInt(options.rows());
                 int dice = random.nextInt(100);
-                String kind;
-                try {
-                    if (dice < 60) {
-                        kind = "update";
-                        up.setString(1, node.node() + " update " + i);
-                        up.setLong(2, id);
-                        up.executeUpdate();
-                    } else if (dice < 80) {
-                        kind = "delete";
-                        del.setLong(1, id);
-                        del.executeUpdate();
-                    } else {
-                        kind = "insert";
-                        ins.setLong(1, id);
-                        ins.setString(2, "conflict-test");
-                        ins.setString(3, node.node() + " insert " + i);
-                        ins.executeUpdate();
-                    }
-                    counts.computeIfAbsent(kind, k -> new LongAdder()).increment();
-                } catch (SQLException e) {
-                    errors.increment();
-                    if (firstErrors.size() < 10) {
-                        firstErrors.add(node.node() + ": " + e.getMessage() + " (SQLSTATE " + e.getSQLState() + ")");
+                String kind = dice < 60 ? "update" : dice < 80 ? "delete" : "insert";
+                for (int attempt = 1; ; attempt++) {
+                    try {
+                        switch (kind) {
+                            case "update" -> {
+                                up.setString(1, node.node() + " update " + i);
+                                up.setLong(2, id);
+                                up.executeUpdate();
+                            }
+                            case "delete" -> {
+                                del.setLong(1, id);
+                                del.executeUpdate();
+                            }
+                            default -> {
+                                ins.setLong(1, id);
+                                ins.setString(2, "conflict-test");
+                                ins.setString(3, node.node() + " insert " + i);
+                                ins.executeUpdate();
+                            }
+                        }
+                        counts.computeIfAbsent(kind, k -> new LongAdder()).increment();
+                        break;
+                    } catch (SQLException e) {
+                        if (attempt < MAX_ATTEMPTS && isRetryable(e)) {
+                            retries.increment();
+                            continue;
+                        }
+                        errors.increment();
+                        if (firstErrors.size() < 10) {
+                            firstErrors.add(node.node() + ": " + e.getMessage() + " (SQLSTATE " + e.getSQLState() + ")");
+                        }
+                        break;
                     }
                 }
             }
