@@ -1,5 +1,7 @@
 package io.pgmesh.node;
 
+import io.pgmesh.protocol.RpcAuth;
+
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -14,9 +16,10 @@ import java.util.Map;
  * @param rpcPort    TCP port of the JSON-RPC server
  * @param maxNodes   largest mesh this node must support; sizes the replication settings
  * @param tables     number of replicated tables: one subscription per peer per table
+ * @param rpcSecret  the cluster's secret every JSON-RPC call must carry ({@link RpcAuth}); never logged
  */
 public record DaemonSettings(Path pgBin, Path pgData, Path pgConfDir, Path socketDir, Path stateDir,
-                             int rpcPort, int maxNodes, int tables) {
+                             int rpcPort, int maxNodes, int tables, String rpcSecret) {
 
     public static final int MAX_MESH_NODES = 64;
     public static final int MAX_TABLES = 64;
@@ -31,7 +34,29 @@ public record DaemonSettings(Path pgBin, Path pgData, Path pgConfDir, Path socke
                 path(env, "PGMESH_STATE_DIR", "/var/lib/postgresql/pgmesh"),
                 integer(env, "PGMESH_RPC_PORT", 64000, 0, 65535),
                 integer(env, "PGMESH_MAX_NODES", 8, 1, MAX_MESH_NODES),
-                integer(env, "PGMESH_TABLES", 1, 1, MAX_TABLES));
+                integer(env, "PGMESH_TABLES", 1, 1, MAX_TABLES),
+                secret(env));
+    }
+
+    /** Without a secret the daemon would have to serve anyone who reaches its port: it refuses to start. */
+    private static String secret(Map<String, String> env) {
+        String value = env.getOrDefault(RpcAuth.ENV, "");
+        if (value.isBlank()) {
+            throw new IllegalArgumentException(RpcAuth.ENV + " is not set: the daemon serves JSON-RPC only to callers"
+                    + " that present the cluster's secret (the orchestrator sets it when it creates the container)");
+        }
+        if (value.length() < RpcAuth.MIN_LENGTH) {
+            throw new IllegalArgumentException(RpcAuth.ENV + " must be at least " + RpcAuth.MIN_LENGTH
+                    + " characters long, got " + value.length());
+        }
+        return value;
+    }
+
+    @Override
+    public String toString() {
+        return "DaemonSettings[pgBin=" + pgBin + ", pgData=" + pgData + ", pgConfDir=" + pgConfDir
+                + ", socketDir=" + socketDir + ", stateDir=" + stateDir + ", rpcPort=" + rpcPort
+                + ", maxNodes=" + maxNodes + ", tables=" + tables + ", rpcSecret=***]";
     }
 
     /** Path of the unix socket of the local server (port 5432). */

@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgmesh.node.pg.NodeConnections;
 import io.pgmesh.node.pg.PostgresServer;
-import io.pgmesh.node.rpc.CallGuard;
 import io.pgmesh.node.rpc.NodeErrorResolver;
 import io.pgmesh.node.rpc.RpcDispatcher;
 import io.pgmesh.node.rpc.RpcServer;
+import io.pgmesh.node.rpc.SharedSecretGuard;
 import io.pgmesh.node.service.NodeRpcService;
 import io.pgmesh.node.service.StateStore;
 import io.pgmesh.protocol.NodeRpc;
@@ -60,7 +60,7 @@ public final class NodeDaemonMain {
         NodeRpcService service = new NodeRpcService(connections, new StateStore(settings.stateDir()));
         ObjectMapper mapper = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         RpcDispatcher dispatcher = new RpcDispatcher(mapper, service, NodeRpc.class,
-                new NodeErrorResolver(service::nodeName), CallGuard.ADMIT_ALL);
+                new NodeErrorResolver(service::nodeName), new SharedSecretGuard(settings.rpcSecret(), service::nodeName));
         RpcServer server = new RpcServer(dispatcher, rpcWorkers());
         server.start(new InetSocketAddress(settings.rpcPort()));
         log.info("[{}] ready", service.nodeName());

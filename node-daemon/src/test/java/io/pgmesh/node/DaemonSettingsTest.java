@@ -10,36 +10,41 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class DaemonSettingsTest {
 
+    private static final String SECRET = "0123456789abcdef-cluster";
+
     @Test
-    void defaultsMatchTheDebianCluster() {
-        DaemonSettings s = DaemonSettings.fromEnv(Map.of());
-        assertThat(s.pgBin()).isEqualTo(Path.of("/usr/lib/postgresql/17/bin"));
-        assertThat(s.pgData()).isEqualTo(Path.of("/var/lib/postgresql/17/main"));
-        assertThat(s.pgConfDir()).isEqualTo(Path.of("/etc/postgresql/17/main"));
-        assertThat(s.socketFile()).isEqualTo(Path.of("/var/run/postgresql/.s.PGSQL.5432"));
-        assertThat(s.stateDir()).isEqualTo(Path.of("/var/lib/postgresql/pgmesh"));
+    void defaultsWithASecret() {
+        DaemonSettings s = DaemonSettings.fromEnv(Map.of("PGMESH_RPC_SECRET", SECRET));
         assertThat(s.rpcPort()).isEqualTo(64000);
         assertThat(s.maxNodes()).isEqualTo(8);
+        assertThat(s.pgData()).isEqualTo(Path.of("/var/lib/postgresql/17/main"));
+        assertThat(s.rpcSecret()).isEqualTo(SECRET);
     }
 
     @Test
-    void readsOverrides() {
-        DaemonSettings s = DaemonSettings.fromEnv(Map.of("PGMESH_MAX_NODES", "64", "PGMESH_RPC_PORT", "7000",
-                "PGMESH_STATE_DIR", "/tmp/x"));
-        assertThat(s.maxNodes()).isEqualTo(64);
-        assertThat(s.rpcPort()).isEqualTo(7000);
-        assertThat(s.stateDir()).isEqualTo(Path.of("/tmp/x"));
+    void withoutASecretTheDaemonRefusesToStart() {
+        assertThatThrownBy(() -> DaemonSettings.fromEnv(Map.of()))
+                .hasMessageStartingWith("PGMESH_RPC_SECRET is not set");
+        assertThatThrownBy(() -> DaemonSettings.fromEnv(Map.of("PGMESH_RPC_SECRET", "   ")))
+                .hasMessageStartingWith("PGMESH_RPC_SECRET is not set");
     }
 
     @Test
-    void rejectsOutOfRangeOrGarbageNamingTheVariable() {
-        assertThatThrownBy(() -> DaemonSettings.fromEnv(Map.of("PGMESH_MAX_NODES", "0")))
-                .hasMessageContaining("PGMESH_MAX_NODES").hasMessageContaining("1..64");
-        assertThatThrownBy(() -> DaemonSettings.fromEnv(Map.of("PGMESH_MAX_NODES", "65")))
-                .hasMessageContaining("PGMESH_MAX_NODES");
-        assertThatThrownBy(() -> DaemonSettings.fromEnv(Map.of("PGMESH_MAX_NODES", "eight")))
-                .hasMessageContaining("PGMESH_MAX_NODES").hasMessageContaining("eight");
-        assertThatThrownBy(() -> DaemonSettings.fromEnv(Map.of("PGMESH_PG_DATA", "relative/dir")))
-                .hasMessageContaining("PGMESH_PG_DATA");
+    void aShortSecretIsRefusedWithoutShowingIt() {
+        assertThatThrownBy(() -> DaemonSettings.fromEnv(Map.of("PGMESH_RPC_SECRET", "short-one")))
+                .hasMessage("PGMESH_RPC_SECRET must be at least 16 characters long, got 9")
+                .hasMessageNotContaining("short-one");
+    }
+
+    @Test
+    void theSecretNeverAppearsInToString() {
+        DaemonSettings s = DaemonSettings.fromEnv(Map.of("PGMESH_RPC_SECRET", SECRET, "PGMESH_MAX_NODES", "5"));
+        assertThat(s.toString()).doesNotContain(SECRET).contains("rpcSecret=***").contains("maxNodes=5");
+    }
+
+    @Test
+    void badNumbersNameTheVariable() {
+        assertThatThrownBy(() -> DaemonSettings.fromEnv(Map.of("PGMESH_RPC_SECRET", SECRET, "PGMESH_MAX_NODES", "many")))
+                .hasMessageStartingWith("PGMESH_MAX_NODES must be an integer");
     }
 }

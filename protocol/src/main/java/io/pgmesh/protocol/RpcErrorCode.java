@@ -12,6 +12,8 @@ public enum RpcErrorCode {
     INVALID_REQUEST(-32012),
     /** The node has not been told what it needs first (e.g. its topology). */
     NOT_CONFIGURED(-32013),
+    /** The call did not carry the cluster's secret (see {@link RpcAuth}); nothing was executed. */
+    UNAUTHORIZED(-32014),
     /** Anything else: a bug in the daemon. */
     INTERNAL(-32099);
 

@@ -11,6 +11,7 @@ import io.pgmesh.protocol.NetworkTopology;
 import io.pgmesh.protocol.NodeRpc;
 import io.pgmesh.protocol.NodeStatus;
 import io.pgmesh.protocol.ReplicaTableRequest;
+import io.pgmesh.protocol.RpcAuth;
 import io.pgmesh.protocol.RpcErrorCode;
 import io.pgmesh.protocol.StepResult;
 import io.pgmesh.protocol.TableSpec;
@@ -38,7 +39,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
@@ -49,6 +54,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class NodeDaemonIT {
 
     private static final String DB = "lb-test";
+    private static final String SECRET = "node-daemon-it-" + java.util.UUID.randomUUID();
+    /** Frames of the fuzz run (CI); the stress profile raises it with -Dpgmesh.fuzz.frames. */
+    private static final int FUZZ_FRAMES = Integer.getInteger("pgmesh.fuzz.frames", 10_000);
     private static final Credentials OWNER = new Credentials("admin", "owner-pw-1");
     private static final Credentials REPL = new Credentials("replicator", "repl-pw-1");
     private static final Credentials WRITER = new Credentials("testwriter", "writer-pw-1");
@@ -58,6 +66,7 @@ class NodeDaemonIT {
             new ColumnSpec("col1", "varchar", false, false, "default-value"),
             new ColumnSpec("col2", "varchar", false, false, null)));
 
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static GenericContainer<?> container;
     private static NodeRpcClient client;
     private static NodeRpc node;
@@ -67,6 +76,7 @@ class NodeDaemonIT {
         container = new GenericContainer<>(DockerImageName.parse(TestClusters.ensureImage()))
                 .withLabel(Labels.CLUSTER, "pgmesh-it-daemon")
                 .withEnv("PGMESH_MAX_NODES", "4")
+                .withEnv(RpcAuth.ENV, SECRET)
                 .withExposedPorts(5432, 64000)
                 .withCreateContainerCmdModifier(cmd -> {
                     Ports ports = new Ports();
@@ -76,7 +86,7 @@ class NodeDaemonIT {
                 })
                 .waitingFor(Wait.forListeningPorts(64000).withStartupTimeout(Duration.ofSeconds(90)));
         container.start();
-        client = NodeRpcClient.forLocalPort("node2", container.getMappedPort(64000), Duration.ofSeconds(60));
+        client = NodeRpcClient.forLocalPort("node2", container.getMappedPort(64000), Duration.ofSeconds(60), SECRET);
         node = client.api();
     }
 
@@ -180,15 +190,121 @@ class NodeDaemonIT {
     @Test
     @Order(8)
     void unknownMethodGetsMethodNotFound() throws Exception {
+        String response = rawCall("{\"auth\":\"" + SECRET + "\",\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"dropEverything\",\"params\":{}}");
+        assertThat(response).contains("\"code\":-32601").contains("\"id\":7");
+    }
+
+    @Test
+    @Order(9)
+    void callsWithoutTheClusterSecretAreRefusedAndLogged() throws Exception {
+        String none = rawCall("{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"status\"}");
+        assertThat(none).contains("\"code\":" + RpcErrorCode.UNAUTHORIZED.code()).contains("\"id\":8")
+                .doesNotContain("\"result\"");
+        NodeRpc impostor = NodeRpcClient.forLocalPort("node2", container.getMappedPort(64000), Duration.ofSeconds(10),
+                "a-guess-at-the-secret-000").api();
+        NodeRpcException e = assertThrows(NodeRpcException.class,
+                () -> impostor.updateNetworkTopology(new NetworkTopology("evil", "node9", 9, "net", List.of())));
+        assertThat(e.errorCode()).isEqualTo(RpcErrorCode.UNAUTHORIZED);
+        assertThat(node.status().node()).as("the refused call changed nothing").isEqualTo("node2");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(container.getLogs())
+                .contains("status refused: the call carries no cluster secret")
+                .contains("updateNetworkTopology refused: the call carries a wrong cluster secret")
+                .doesNotContain("a-guess-at-the-secret-000"));
+    }
+
+    @Test
+    @Order(10)
+    void onlyTheLocalSocketIsTrustedEverythingElseIsScram() throws Exception {
+        var rules = container.execInContainer("psql", "-XAtc",
+                "SELECT string_agg(type || ' ' || auth_method, ',' ORDER BY line_number) FROM pg_hba_file_rules");
+        assertThat(rules.getExitCode()).as(rules.getStderr()).isZero();
+        for (String rule : rules.getStdout().trim().split(",")) {
+            assertThat(rule).as("hba rule").isIn("local peer", "host scram-sha-256", "hostssl scram-sha-256");
+        }
+        assertThat(rules.getStdout()).contains("host scram-sha-256");
+        Properties noPassword = new Properties();
+        noPassword.setProperty("user", "postgres");
+        var e = assertThrows(java.sql.SQLException.class, () -> java.sql.DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:" + container.getMappedPort(5432) + "/postgres", noPassword).close());
+        assertThat(e.getMessage()).containsIgnoringCase("SCRAM");
+    }
+
+    /**
+     * Random and mutated frames, each on its own connection; every answer must be a well-formed
+     * JSON-RPC error or a result of a read-only call, never INTERNAL; afterwards status is right.
+     */
+    @Test
+    @Order(99)
+    void survivesAFuzzOfRandomAndMutatedFrames() throws Exception {
+        long seed = Long.getLong("pgmesh.fuzz.seed", System.nanoTime());
+        RpcFuzzFrames frames = new RpcFuzzFrames(seed, SECRET, DB, "table1");
+        java.util.Map<Integer, Integer> codes = new java.util.TreeMap<>();
+        int answered = 0;
+        int results = 0;
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        for (int i = 0; i < FUZZ_FRAMES; i++) {
+            assertThat(System.nanoTime()).as("fuzz deadline (seed " + seed + ")").isLessThan(deadline);
+            byte[] frame = frames.next();
+            for (String line : sendAndReadAll(frame)) {
+                answered++;
+                JsonNode response = JSON.readTree(line);
+                String context = "seed " + seed + ", frame " + i + ": " + new String(frame, StandardCharsets.UTF_8)
+                        + " -> " + line;
+                assertThat(response.path("jsonrpc").asText()).as(context).isEqualTo("2.0");
+                assertThat(response.has("result") ^ response.has("error")).as(context).isTrue();
+                if (response.has("error")) {
+                    int code = response.at("/error/code").asInt();
+                    codes.merge(code, 1, Integer::sum);
+                    assertThat(code).as(context).isIn(-32700, -32600, -32601, -32602,
+                            RpcErrorCode.UNAUTHORIZED.code(), RpcErrorCode.INVALID_REQUEST.code(),
+                            RpcErrorCode.NOT_CONFIGURED.code());
+                } else {
+                    results++;
+                }
+            }
+            if (i % 2_000 == 1_999) {
+                assertThat(node.status().node()).as("status during the fuzz (seed " + seed + ")").isEqualTo("node2");
+            }
+        }
+        System.out.printf("[fuzz] seed %d: %d frames, %d answers (%d results), error codes %s%n",
+                seed, FUZZ_FRAMES, answered, results, codes);
+        NodeStatus after = node.status();
+        assertThat(after.node()).isEqualTo("node2");
+        assertThat(after.postgresUp()).isTrue();
+        assertThat(after.publications()).extracting(p -> p.name()).containsExactly(MeshNames.publication("node2", "table1"));
+        assertThat(codes).containsKeys(-32700, RpcErrorCode.UNAUTHORIZED.code());
+        assertThat(results).as("some read-only calls survived mutation and were served").isPositive();
+    }
+
+    private static List<String> sendAndReadAll(byte[] frame) throws Exception {
+        try (Socket s = new Socket("127.0.0.1", container.getMappedPort(64000))) {
+            s.setSoTimeout(30_000);
+            try {
+                s.getOutputStream().write(frame);
+                s.shutdownOutput();
+            } catch (java.net.SocketException closedEarly) {
+                // the daemon may close a connection before it read everything (e.g. over 1 MiB)
+            }
+            List<String> lines = new java.util.ArrayList<>();
+            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+            try {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    lines.add(line);
+                }
+            } catch (java.net.SocketException reset) {
+                // closed by the daemon after an oversized or corrupt frame
+            }
+            return lines;
+        }
+    }
+
+    private static String rawCall(String request) throws Exception {
         try (Socket s = new Socket("127.0.0.1", container.getMappedPort(64000))) {
             s.setSoTimeout(10_000);
             OutputStream out = s.getOutputStream();
-            out.write("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"dropEverything\",\"params\":{}}"
-                    .getBytes(StandardCharsets.UTF_8));
+            out.write(request.getBytes(StandardCharsets.UTF_8));
             out.flush();
-            String response = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8))
-                    .readLine();
-            assertThat(response).contains("\"code\":-32601").contains("\"id\":7");
+            return new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8)).readLine();
         }
     }
 }

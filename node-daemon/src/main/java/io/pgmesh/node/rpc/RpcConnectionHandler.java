@@ -6,6 +6,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.TooLongFrameException;
 import org.slf4j.Logger;
@@ -31,6 +32,7 @@ final class RpcConnectionHandler extends SimpleChannelInboundHandler<ByteBuf> {
     private final Executor workers;
     private final Queue<byte[]> pending = new ArrayDeque<>();
     private boolean busy;
+    private boolean inputShutdown;
 
     RpcConnectionHandler(RpcDispatcher dispatcher, Executor workers) {
         this.dispatcher = dispatcher;
@@ -50,7 +52,11 @@ final class RpcConnectionHandler extends SimpleChannelInboundHandler<ByteBuf> {
         }
         byte[] request = pending.poll();
         if (request == null) {
-            ctx.channel().config().setAutoRead(true);
+            if (inputShutdown) {
+                ctx.close();
+            } else {
+                ctx.channel().config().setAutoRead(true);
+            }
             return;
         }
         busy = true;
@@ -73,6 +79,18 @@ final class RpcConnectionHandler extends SimpleChannelInboundHandler<ByteBuf> {
             log.warn("no worker accepts requests (shutting down?); closing {}", ctx.channel().remoteAddress());
             ctx.close();
         }
+    }
+
+    /** The client sent all it will send: answer what is queued, then close. */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+        if (event instanceof ChannelInputShutdownEvent) {
+            inputShutdown = true;
+            if (!busy && pending.isEmpty()) {
+                ctx.close();
+            }
+        }
+        super.userEventTriggered(ctx, event);
     }
 
     @Override

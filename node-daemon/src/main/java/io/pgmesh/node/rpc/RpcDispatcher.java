@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.googlecode.jsonrpc4j.ErrorResolver.JsonError;
 import com.googlecode.jsonrpc4j.JsonRpcBasicServer;
 import io.pgmesh.node.NodeOperationException;
+import io.pgmesh.protocol.RpcAuth;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -16,7 +17,7 @@ import java.io.UncheckedIOException;
 /**
  * Turns one request frame into its response bytes (each ending in '\n'; empty for a
  * notification). It parses the frame itself so that malformed JSON and non-requests get a
- * real {@code "id": null}, runs the {@link CallGuard}, then lets jsonrpc4j dispatch.
+ * real {@code "id": null}, runs the {@link CallGuard}, removes the secret, then lets jsonrpc4j dispatch.
  */
 public final class RpcDispatcher {
 
@@ -61,13 +62,23 @@ public final class RpcDispatcher {
             JsonError rejected = errors.toJsonError(e, call.get("method").asText());
             return error(id, rejected.code, rejected.message, rejected.data);
         }
+        // the secret stops here: jsonrpc4j (and anything it logs) never sees it
+        byte[] dispatched = call.remove(RpcAuth.FIELD) == null ? frame : serialize(call);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            jsonRpc.handleRequest(new ByteArrayInputStream(frame), out);
+            jsonRpc.handleRequest(new ByteArrayInputStream(dispatched), out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
+    }
+
+    private byte[] serialize(ObjectNode call) {
+        try {
+            return mapper.writeValueAsBytes(call);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Response to bytes that are not JSON at all. */

@@ -37,6 +37,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RpcServerTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    static final String SECRET = "s3cret-of-this-test-cluster";
+    /** The auth member every admitted call carries. */
+    static final String AUTH = "\"auth\":\"" + SECRET + "\",";
 
     /** Answers status, echoes the topology's node name, fails initDatabase the way a node would. */
     static final class FakeNode implements NodeRpc {
@@ -121,7 +124,7 @@ class RpcServerTest {
     @BeforeEach
     void start() throws InterruptedException {
         RpcDispatcher dispatcher = new RpcDispatcher(JSON, new FakeNode(), NodeRpc.class,
-                new NodeErrorResolver(() -> "node7"), CallGuard.ADMIT_ALL);
+                new NodeErrorResolver(() -> "node7"), new SharedSecretGuard(SECRET, () -> "node7"));
         server = new RpcServer(dispatcher, Executors.newFixedThreadPool(2));
         address = server.start(new InetSocketAddress("127.0.0.1", 0));
     }
@@ -134,7 +137,7 @@ class RpcServerTest {
     @Test
     void answersACall() throws IOException {
         try (Client c = new Client()) {
-            JsonNode response = c.call("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"status\"}");
+            JsonNode response = c.call("{" + AUTH + "\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"status\"}");
             assertThat(response.get("id").asInt()).isEqualTo(1);
             assertThat(response.at("/result/node").asText()).isEqualTo("node7");
             assertThat(response.at("/result/index").asInt()).isEqualTo(7);
@@ -177,13 +180,54 @@ class RpcServerTest {
     void answersSequentialAndPipelinedCallsOnOneSocketInOrder() throws IOException {
         try (Client c = new Client()) {
             assertThat(c.call(request(1, "status")).get("id").asInt()).isEqualTo(1);
-            assertThat(c.call("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"updateNetworkTopology\",\"params\":"
+            assertThat(c.call("{" + AUTH + "\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"updateNetworkTopology\",\"params\":"
                     + "{\"topology\":{\"cluster\":\"c\",\"nodeName\":\"node3\",\"nodeIndex\":3,\"hosts\":[]}}}")
                     .at("/result/node").asText()).isEqualTo("node3");
             c.send(request(3, "status") + request(4, "subscribeToNode", "{\"request\":{}}") + request(5, "status"));
             assertThat(c.read().get("id").asInt()).isEqualTo(3);
             assertThat(c.read().get("id").asInt()).isEqualTo(4);
             assertThat(c.read().get("id").asInt()).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void aCallWithoutTheSecretIsRefusedAndTheConnectionStaysUsable() throws IOException {
+        try (Client c = new Client()) {
+            JsonNode missing = c.call("{\"jsonrpc\":\"2.0\",\"id\":21,\"method\":\"status\"}");
+            assertThat(missing.get("id").asInt()).isEqualTo(21);
+            assertThat(missing.has("result")).isFalse();
+            assertThat(missing.at("/error/code").asInt()).isEqualTo(RpcErrorCode.UNAUTHORIZED.code());
+            assertThat(missing.at("/error/message").asText()).isEqualTo("[node7] status refused: the call carries no"
+                    + " cluster secret (member \"auth\")");
+            assertThat(missing.at("/error/data/errorCode").asText()).isEqualTo("UNAUTHORIZED");
+            assertThat(c.call(request(22, "status")).at("/result/node").asText()).isEqualTo("node7");
+        }
+    }
+
+    @Test
+    void aWrongOrMistypedSecretIsRefusedWithoutEchoingIt() throws IOException {
+        try (Client c = new Client()) {
+            for (String auth : new String[]{"\"" + SECRET + "x\"", "\"" + SECRET.substring(1) + "\"", "\"\"", "42", "null",
+                    "[\"" + SECRET + "\"]"}) {
+                JsonNode refused = c.call("{\"auth\":" + auth + ",\"jsonrpc\":\"2.0\",\"id\":23,"
+                        + "\"method\":\"updateNetworkTopology\",\"params\":{\"topology\":{\"cluster\":\"c\","
+                        + "\"nodeName\":\"node3\",\"nodeIndex\":3,\"hosts\":[]}}}");
+                assertThat(refused.at("/error/code").asInt()).as(auth).isEqualTo(RpcErrorCode.UNAUTHORIZED.code());
+                assertThat(refused.toString()).as(auth).doesNotContain(SECRET.substring(1));
+            }
+        }
+    }
+
+    @Test
+    void aClientThatShutsDownItsOutputStillGetsEveryAnswer() throws IOException {
+        try (Client c = new Client()) {
+            c.send(request(31, "status") + request(32, "status") + "{\"jsonrpc\":\"2.0\",\"id\":33,\"method\":\"sta");
+            c.socket.shutdownOutput();
+            String all = c.readToEnd();
+            String[] lines = all.split("\n");
+            assertThat(lines).hasSize(2);
+            assertThat(JSON.readTree(lines[0]).get("id").asInt()).isEqualTo(31);
+            assertThat(JSON.readTree(lines[1]).get("id").asInt()).isEqualTo(32);
         }
     }
 
@@ -275,18 +319,18 @@ class RpcServerTest {
     @Test
     void justUnderTheLimitIsServed() throws IOException {
         try (Client c = new Client()) {
-            String prefix = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"status\",\"pad\":\"";
+            String prefix = "{" + AUTH + "\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"status\",\"pad\":\"";
             String big = prefix + "x".repeat(RpcServer.MAX_FRAME_BYTES - prefix.length() - 2) + "\"}";
             assertThat(c.call(big).get("id").asInt()).isEqualTo(2);
         }
     }
 
-    private static String request(int id, String method) {
-        return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"" + method + "\"}";
+    static String request(int id, String method) {
+        return "{" + AUTH + "\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"" + method + "\"}";
     }
 
-    private static String request(int id, String method, String params) {
-        return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"" + method + "\",\"params\":" + params + "}";
+    static String request(int id, String method, String params) {
+        return "{" + AUTH + "\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"" + method + "\",\"params\":" + params + "}";
     }
 
     private final class Client implements AutoCloseable {

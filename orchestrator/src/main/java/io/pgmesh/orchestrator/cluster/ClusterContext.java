@@ -36,11 +36,21 @@ public record ClusterContext(String cluster, SysConfig config, NodeContainers co
     }
 
     public NodeRpcClient rpc(NodeContainer node) {
+        return rpc(node, CALL_TIMEOUT);
+    }
+
+    /** A client of the node's daemon that sends the cluster's RPC secret with every call. */
+    public NodeRpcClient rpc(NodeContainer node, Duration callTimeout) {
         if (!node.running() || node.rpcPort() == 0) {
             throw new IllegalStateException("[" + node.node() + "] container " + node.containerName()
                     + " is not running (" + node.state() + ")");
         }
-        return NodeRpcClient.forLocalPort(node.node(), node.rpcPort(), CALL_TIMEOUT);
+        return NodeRpcClient.forLocalPort(node.node(), node.rpcPort(), callTimeout, rpcSecret());
+    }
+
+    /** The cluster's RPC secret, as stored at {@code up}. */
+    public String rpcSecret() {
+        return ClusterSecrets.rpcSecret(home, cluster);
     }
 
     public void log(String node, String message) {

@@ -19,10 +19,10 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Per-cluster role passwords. A password set in sysconfig.json wins; otherwise the one stored for
- * the cluster is used; otherwise one is generated at {@code up} and stored in
- * {@code $PGMESH_HOME/clusters/<cluster>/secrets.json} (default PGMESH_HOME: ~/.pgmesh), readable
- * by its owner only. Passwords are never printed.
+ * Per-cluster role passwords and the cluster's RPC secret. A password set in sysconfig.json wins;
+ * otherwise the one stored for the cluster is used; otherwise one is generated at {@code up} and
+ * stored in {@code $PGMESH_HOME/clusters/<cluster>/secrets.json} (default PGMESH_HOME: ~/.pgmesh),
+ * readable by its owner only. The RPC secret is always generated. Secrets are never printed.
  */
 public final class ClusterSecrets {
 
@@ -30,6 +30,8 @@ public final class ClusterSecrets {
     public static final String REPLICATOR = "replicator";
     public static final String WRITER = "writer";
     public static final String READER = "reader";
+    /** Not a role: the secret every JSON-RPC call to the cluster's daemons carries (always generated). */
+    public static final String RPC = "rpc";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -62,7 +64,7 @@ public final class ClusterSecrets {
         Map<String, String> stored = read(file);
         Map<String, String> result = new LinkedHashMap<>();
         boolean changed = false;
-        for (String role : new String[]{OWNER, REPLICATOR, WRITER, READER}) {
+        for (String role : new String[]{OWNER, REPLICATOR, WRITER, READER, RPC}) {
             Optional<String> fromConfig = configured.getOrDefault(role, Optional.empty());
             if (fromConfig.isPresent()) {
                 result.put(role, fromConfig.get());
@@ -94,6 +96,22 @@ public final class ClusterSecrets {
             throw new IllegalArgumentException("unknown role " + role);
         }
         return pw;
+    }
+
+    /** The secret every JSON-RPC call to this cluster's daemons carries. */
+    public String rpcSecret() {
+        return password(RPC);
+    }
+
+    /** The stored RPC secret of {@code cluster}; an error naming the file when there is none. */
+    public static String rpcSecret(Path home, String cluster) {
+        Path file = fileFor(home, cluster);
+        String secret = read(file).get(RPC);
+        if (secret == null || secret.isBlank()) {
+            throw new IllegalStateException("no RPC secret for cluster " + cluster + " in " + file
+                    + ": was the cluster created with 'pgmesh up' by this user (same PGMESH_HOME)?");
+        }
+        return secret;
     }
 
     public Path file() {

@@ -31,7 +31,7 @@ public final class ClusterStatus {
             return new NodeReport(node, null, NodeReport.DOWN, "container " + node.state());
         }
         NodeStatus status;
-        try (NodeRpcClient client = NodeRpcClient.forLocalPort(node.node(), node.rpcPort(), STATUS_TIMEOUT)) {
+        try (NodeRpcClient client = ctx.rpc(node, STATUS_TIMEOUT)) {
             status = client.api().status();
         } catch (NodeRpcException e) {
             return new NodeReport(node, null, NodeReport.UNREACHABLE, e.getMessage());

@@ -6,6 +6,7 @@ import io.pgmesh.orchestrator.docker.NodeContainerSpec;
 import io.pgmesh.orchestrator.rpc.NodeRpcClient;
 import io.pgmesh.orchestrator.wait.Poll;
 import io.pgmesh.protocol.MeshNames;
+import io.pgmesh.protocol.RpcAuth;
 import io.pgmesh.protocol.NodeStatus;
 
 import java.time.Duration;
@@ -36,7 +37,8 @@ final class NodeStarter {
                     "PGMESH_MAX_NODES=" + ctx.config().maxNodes(),
                     "PGMESH_TABLES=" + ctx.config().tables().size(),
                     "PGMESH_CLUSTER=" + ctx.cluster(),
-                    "PGMESH_NODE=" + node)));
+                    "PGMESH_NODE=" + node,
+                    RpcAuth.ENV + "=" + ctx.rpcSecret())));
         } else if (!existing.running()) {
             ctx.log(node, "starting existing container " + existing.containerName() + " (" + existing.state() + ")");
             container = ctx.containers().start(existing.containerId());

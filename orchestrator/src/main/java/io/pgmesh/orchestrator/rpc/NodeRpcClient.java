@@ -2,10 +2,12 @@ package io.pgmesh.orchestrator.rpc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.googlecode.jsonrpc4j.JsonRpcClient;
 import com.googlecode.jsonrpc4j.JsonRpcClientException;
 import com.googlecode.jsonrpc4j.JsonRpcParam;
 import io.pgmesh.protocol.NodeRpc;
+import io.pgmesh.protocol.RpcAuth;
 
 import java.io.IOException;
 import java.lang.reflect.Method;
@@ -32,15 +34,27 @@ public final class NodeRpcClient implements AutoCloseable {
     private final JsonRpcClient rpc;
     private Socket socket;
 
-    public NodeRpcClient(String node, InetSocketAddress address, Duration callTimeout) {
+    /** @param secret the cluster's RPC secret, sent with every call ({@link RpcAuth}) */
+    public NodeRpcClient(String node, InetSocketAddress address, Duration callTimeout, String secret) {
         this.node = node;
         this.address = address;
         this.callTimeout = callTimeout;
         this.rpc = new JsonRpcClient(new ObjectMapper().findAndRegisterModules());
+        this.rpc.setRequestListener(new JsonRpcClient.RequestListener() {
+            @Override
+            public void onBeforeRequestSent(JsonRpcClient client, ObjectNode request) {
+                request.put(RpcAuth.FIELD, secret);
+            }
+
+            @Override
+            public void onBeforeResponseProcessed(JsonRpcClient client, ObjectNode response) {
+                // nothing to do
+            }
+        });
     }
 
-    public static NodeRpcClient forLocalPort(String node, int port, Duration callTimeout) {
-        return new NodeRpcClient(node, new InetSocketAddress("127.0.0.1", port), callTimeout);
+    public static NodeRpcClient forLocalPort(String node, int port, Duration callTimeout, String secret) {
+        return new NodeRpcClient(node, new InetSocketAddress("127.0.0.1", port), callTimeout, secret);
     }
 
     public String node() {

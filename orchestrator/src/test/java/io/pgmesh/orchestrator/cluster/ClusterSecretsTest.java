@@ -33,6 +33,23 @@ class ClusterSecretsTest {
     }
 
     @Test
+    void theRpcSecretIsGeneratedStoredAndFoundByLaterCommands() {
+        ClusterSecrets created = ClusterSecrets.resolve(home, "c3",
+                Map.of(ClusterSecrets.OWNER, Optional.of("configured-owner")), true);
+        assertThat(created.rpcSecret()).hasSizeGreaterThanOrEqualTo(32)
+                .isNotEqualTo(created.password(ClusterSecrets.REPLICATOR));
+        assertThat(ClusterSecrets.rpcSecret(home, "c3")).isEqualTo(created.rpcSecret());
+        assertThat(ClusterSecrets.resolve(home, "c3", Map.of(), true).rpcSecret()).isEqualTo(created.rpcSecret());
+        assertThat(ClusterSecrets.resolve(home, "c4", Map.of(), true).rpcSecret()).isNotEqualTo(created.rpcSecret());
+    }
+
+    @Test
+    void aClusterWithoutStoredSecretsHasNoRpcSecret() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> ClusterSecrets.rpcSecret(home, "never-up"));
+        assertThat(e.getMessage()).contains("never-up").contains("secrets.json").contains("pgmesh up");
+    }
+
+    @Test
     void configuredPasswordWinsAndIsNotStored() throws Exception {
         ClusterSecrets s = ClusterSecrets.resolve(home, "c2",
                 Map.of(ClusterSecrets.REPLICATOR, Optional.of("from-config")), true);

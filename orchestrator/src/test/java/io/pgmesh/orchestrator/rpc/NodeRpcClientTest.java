@@ -31,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class NodeRpcClientTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SECRET = "the-cluster-secret-of-this-test";
     private FakeDaemon daemon;
 
     @AfterEach
@@ -43,13 +44,14 @@ class NodeRpcClientTest {
     @Test
     void sendsNamedParamsAndReadsTypedResults() throws Exception {
         daemon = new FakeDaemon(req -> result(req, JSON.valueToTree(new StepResult("node1", List.of("created role x")))));
-        try (NodeRpcClient client = NodeRpcClient.forLocalPort("node1", daemon.port(), Duration.ofSeconds(5))) {
+        try (NodeRpcClient client = NodeRpcClient.forLocalPort("node1", daemon.port(), Duration.ofSeconds(5), SECRET)) {
             StepResult r = client.api().initDatabase(new DatabaseSpec("lb-test", new Credentials("a", "b"),
                     new Credentials("r", "s"), new Credentials("w", "x"), new Credentials("t", "u")));
             assertThat(r.actions()).containsExactly("created role x");
         }
         JsonNode request = daemon.requests.get(0);
         assertThat(request.get("method").asText()).isEqualTo("initDatabase");
+        assertThat(request.get("auth").asText()).as("every call carries the cluster secret").isEqualTo(SECRET);
         assertThat(request.get("params").get("database").get("name").asText()).isEqualTo("lb-test");
     }
 
@@ -57,7 +59,7 @@ class NodeRpcClientTest {
     void manySequentialCallsShareOneConnection() throws Exception {
         daemon = new FakeDaemon(req -> result(req, JSON.valueToTree(
                 new NodeStatus("node0", 0, "c", true, "17.6", "lb-test", List.of(), List.of(), Map.of()))));
-        try (NodeRpcClient client = NodeRpcClient.forLocalPort("node0", daemon.port(), Duration.ofSeconds(5))) {
+        try (NodeRpcClient client = NodeRpcClient.forLocalPort("node0", daemon.port(), Duration.ofSeconds(5), SECRET)) {
             for (int i = 0; i < 50; i++) {
                 assertThat(client.api().status().postgresUp()).isTrue();
             }
@@ -82,7 +84,7 @@ class NodeRpcClientTest {
             response.set("error", error);
             return response;
         });
-        try (NodeRpcClient client = NodeRpcClient.forLocalPort("node1", daemon.port(), Duration.ofSeconds(5))) {
+        try (NodeRpcClient client = NodeRpcClient.forLocalPort("node1", daemon.port(), Duration.ofSeconds(5), SECRET)) {
             NodeRpcException e = assertThrows(NodeRpcException.class, () -> client.api().status());
             assertThat(e.errorCode()).isEqualTo(RpcErrorCode.PG_ERROR);
             assertThat(e.sqlState()).isEqualTo("08006");
@@ -95,7 +97,7 @@ class NodeRpcClientTest {
     void reconnectsOnceWhenTheDaemonDroppedTheConnection() throws Exception {
         daemon = new FakeDaemon(req -> result(req, JSON.valueToTree(
                 new NodeStatus("node0", 0, "c", true, "17.6", null, List.of(), List.of(), Map.of()))));
-        try (NodeRpcClient client = NodeRpcClient.forLocalPort("node0", daemon.port(), Duration.ofSeconds(5))) {
+        try (NodeRpcClient client = NodeRpcClient.forLocalPort("node0", daemon.port(), Duration.ofSeconds(5), SECRET)) {
             client.api().status();
             daemon.dropConnections();
             assertThat(client.api().status().node()).isEqualTo("node0");
@@ -109,7 +111,7 @@ class NodeRpcClientTest {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        try (NodeRpcClient client = NodeRpcClient.forLocalPort("node3", port, Duration.ofSeconds(2))) {
+        try (NodeRpcClient client = NodeRpcClient.forLocalPort("node3", port, Duration.ofSeconds(2), SECRET)) {
             NodeRpcException e = assertThrows(NodeRpcException.class, () -> client.api().status());
             assertThat(e.isTransportFailure()).isTrue();
             assertThat(e.getMessage()).contains("[node3]").contains("127.0.0.1:" + port).contains("status");
