@@ -15,10 +15,12 @@ import java.util.Optional;
  * @param parts       every address range ("part") of the network, in file order
  * @param nodeRange   the part node addresses are taken from (one of {@code parts})
  * @param scale       node count limits
+ * @param subnetPath  the JSON path of the subnet field ({@code system.networks[i].config.net.ipv4.subnet}), for
+ *                    problems found about it after loading (e.g. an overlap with a live Docker network)
  */
 public record NetworkConfig(String id, Ipv4Net subnet, Ipv4Address gateway, Optional<Ipv4Address> hostAddress,
                             Optional<String> domain, List<AddressRange> parts, AddressRange nodeRange,
-                            ScaleConfig scale) {
+                            ScaleConfig scale, String subnetPath) {
 
     public NetworkConfig {
         Objects.requireNonNull(id, "id");
@@ -29,6 +31,7 @@ public record NetworkConfig(String id, Ipv4Net subnet, Ipv4Address gateway, Opti
         parts = List.copyOf(parts);
         Objects.requireNonNull(nodeRange, "nodeRange");
         Objects.requireNonNull(scale, "scale");
+        Objects.requireNonNull(subnetPath, "subnetPath");
     }
 
     /** Address of node {@code index} (0-based); {@link IllegalArgumentException} unless 0 <= index < max_nodes. */

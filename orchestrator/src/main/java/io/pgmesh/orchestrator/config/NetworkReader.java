@@ -111,7 +111,7 @@ final class NetworkReader {
             return null;
         }
         return new NetworkConfig(id, subnet, gateway, Optional.ofNullable(host), Optional.ofNullable(domain),
-                parts, nodes, scale);
+                parts, nodes, scale, child(ipPath, "subnet"));
     }
 
     private ScaleConfig scale(ObjectNode obj, String path) {

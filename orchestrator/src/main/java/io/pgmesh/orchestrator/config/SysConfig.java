@@ -13,9 +13,11 @@ import java.util.Objects;
  * @param roles          {@code system.config.roles}
  * @param databaseConfig {@code system.config.database}
  * @param networks       {@code system.networks}, in file order
+ * @param poolGroups     {@code system.config.pool.groups}
+ * @param source         where the config was read from (the file), for problems found about it after loading
  */
 public record SysConfig(String networkId, Roles roles, DatabaseConfig databaseConfig, List<NetworkConfig> networks,
-                        List<PoolGroupConfig> poolGroups) {
+                        List<PoolGroupConfig> poolGroups, String source) {
 
     public SysConfig {
         Objects.requireNonNull(networkId, "networkId");
@@ -23,6 +25,7 @@ public record SysConfig(String networkId, Roles roles, DatabaseConfig databaseCo
         Objects.requireNonNull(databaseConfig, "databaseConfig");
         networks = List.copyOf(networks);
         poolGroups = List.copyOf(poolGroups);
+        Objects.requireNonNull(source, "source");
     }
 
     public NetworkConfig selectedNetwork() {

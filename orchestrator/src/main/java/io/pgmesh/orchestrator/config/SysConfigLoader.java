@@ -107,14 +107,14 @@ public final class SysConfigLoader {
             throw new ConfigException(source, List.of("(document): is empty"));
         }
         SysConfigLoader loader = new SysConfigLoader(env);
-        SysConfig config = loader.read(root);
+        SysConfig config = loader.read(root, source);
         if (!loader.w.problems().isEmpty() || config == null) {
             throw new ConfigException(source, loader.w.problems());
         }
         return config;
     }
 
-    private SysConfig read(JsonNode root) {
+    private SysConfig read(JsonNode root, String source) {
         ObjectNode top = w.object(root, "", List.of("system"));
         ObjectNode system = w.objectField(top, "", "system", top != null, List.of("config", "networks"));
         String configPath = "system.config";
@@ -141,7 +141,7 @@ public final class SysConfigLoader {
         if (!w.problems().isEmpty() || networkId == null || roles == null || database == null || poolGroups == null) {
             return null;
         }
-        return new SysConfig(networkId, roles, database, networks.networks(), poolGroups);
+        return new SysConfig(networkId, roles, database, networks.networks(), poolGroups, source);
     }
 
     // ---- roles ----
