@@ -41,6 +41,7 @@ public final class ClusterUp {
     /** Brings the cluster to {@code nodeCount} nodes, all replicating with each other. */
     public List<NodeContainer> run(int nodeCount) {
         requireNodeCount(nodeCount);
+        new UpPreflight(ctx).check(nodeCount); // before anything is created: subnet overlap, foreign names
         ClusterSecrets secrets = ClusterSecrets.resolve(ctx.home(), ctx.cluster(),
                 MeshSpecs.configuredPasswords(ctx.config()), true);
         String image = images.ensureBuilt();

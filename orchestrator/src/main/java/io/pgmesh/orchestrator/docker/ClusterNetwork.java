@@ -3,8 +3,12 @@ package io.pgmesh.orchestrator.docker;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.model.Network;
+import io.pgmesh.orchestrator.config.SubnetOverlaps;
+import io.pgmesh.orchestrator.config.SysConfig;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -38,9 +42,7 @@ public final class ClusterNetwork {
         List<Network> sameName = docker.listNetworksCmd().withNameFilter(name).exec().stream()
                 .filter(n -> n.getName().equals(name)).toList();
         if (!sameName.isEmpty()) {
-            throw new DockerOperationException(DockerOperationException.Kind.CONFLICT,
-                    "a Docker network named " + name + " exists but does not belong to cluster " + cluster
-                            + "; remove it (docker network rm " + name + ") or use another --cluster", null);
+            throw foreignNamesake(cluster, name);
         }
         log.accept("[network] creating " + name + " (" + subnetCidr + ", gateway " + gateway + ")");
         try {
@@ -64,6 +66,44 @@ public final class ClusterNetwork {
         }
         return find(cluster).orElseThrow(() -> new DockerOperationException(DockerOperationException.Kind.OTHER,
                 "network " + name + " was created but cannot be found by its labels", null));
+    }
+
+    /**
+     * Checks, before anything is created, that the cluster's network can be created as configured: a network
+     * of its name that is not the cluster's is a CONFLICT, and a configured subnet that overlaps any other
+     * Docker network is a {@link io.pgmesh.orchestrator.config.ConfigException} naming the subnet's JSON path.
+     * The cluster's own network (its name, labelled for the cluster) is left out: {@code up} reuses it.
+     */
+    public void preflight(String cluster, String name, SysConfig config) {
+        List<SubnetOverlaps.ExistingNetwork> others = new ArrayList<>();
+        for (Network n : docker.listNetworksCmd().exec()) {
+            if (name.equals(n.getName())) {
+                if (isOwn(n, cluster)) {
+                    continue;
+                }
+                throw foreignNamesake(cluster, name);
+            }
+            others.add(new SubnetOverlaps.ExistingNetwork(n.getName(), subnets(n)));
+        }
+        SubnetOverlaps.check(config, others);
+    }
+
+    private static boolean isOwn(Network network, String cluster) {
+        return network.getLabels() != null && cluster.equals(network.getLabels().get(Labels.CLUSTER));
+    }
+
+    private static List<String> subnets(Network network) {
+        if (network.getIpam() == null || network.getIpam().getConfig() == null) {
+            return List.of();
+        }
+        return network.getIpam().getConfig().stream().map(Network.Ipam.Config::getSubnet)
+                .filter(Objects::nonNull).toList();
+    }
+
+    private static DockerOperationException foreignNamesake(String cluster, String name) {
+        return new DockerOperationException(DockerOperationException.Kind.CONFLICT,
+                "a Docker network named " + name + " exists but does not belong to cluster " + cluster
+                        + "; remove it (docker network rm " + name + ") or use another --cluster", null);
     }
 
     /** Records that a removed node's index is never to be used again (see {@link RetiredNodes}). */
