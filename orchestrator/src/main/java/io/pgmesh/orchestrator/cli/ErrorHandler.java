@@ -10,7 +10,11 @@ import picocli.CommandLine.ParseResult;
 
 import java.io.PrintWriter;
 
-/** Prints a failure as a message with its evidence, not a stack trace (unless --verbose). */
+/**
+ * Prints a failure as a message with its evidence, not a stack trace (unless --verbose). A failure whose message
+ * already says the cause and the fix (an invalid config, an unreachable engine, a missing or unbuildable image, a
+ * name or subnet conflict) is one line; any other failure also says how to get the stack trace.
+ */
 final class ErrorHandler implements IExecutionExceptionHandler {
 
     @Override
@@ -23,11 +27,22 @@ final class ErrorHandler implements IExecutionExceptionHandler {
         }
         if (verbose(parseResult)) {
             e.printStackTrace(err);
-        } else {
+        } else if (!selfExplaining(e)) {
             err.println("(run again with --verbose for the stack trace)");
         }
         err.flush();
         return exitCode(e);
+    }
+
+    /** Whether the message states the cause and the fix, so that a stack trace would add nothing for a user. */
+    static boolean selfExplaining(Throwable e) {
+        if (e instanceof ConfigException) {
+            return true;
+        }
+        return e instanceof DockerOperationException d && switch (d.kind()) {
+            case ENGINE_UNREACHABLE, IMAGE_MISSING, IMAGE_BUILD_FAILED, CONFLICT -> true;
+            default -> false;
+        };
     }
 
     static int exitCode(Throwable e) {
@@ -52,6 +67,9 @@ final class ErrorHandler implements IExecutionExceptionHandler {
     }
 
     static String message(Throwable e) {
+        if (e instanceof ConfigException c && c.problems().size() == 1) {
+            return c.source() + ": " + c.problems().get(0);
+        }
         if (e instanceof NodeRpcException || e instanceof DockerOperationException || e instanceof ConfigException
                 || e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
             return e.getMessage();

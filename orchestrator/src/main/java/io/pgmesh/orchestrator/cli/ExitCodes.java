@@ -9,11 +9,18 @@ public final class ExitCodes {
     public static final int USAGE = 2;
     /** The Docker engine does not answer. */
     public static final int ENGINE_UNREACHABLE = 3;
-    /** sysconfig.json is invalid. */
+    /**
+     * sysconfig.json is invalid, including a subnet that overlaps an existing Docker network (checked against the
+     * engine before {@code up} creates anything).
+     */
     public static final int INVALID_CONFIG = 4;
     /** The node image or its base image is missing or cannot be built. */
     public static final int IMAGE = 5;
-    /** A name, subnet or port conflicts with something that is not this cluster's. */
+    /**
+     * A container or network name is held by something that is not this cluster's, or the engine refused the
+     * subnet as overlapping (a network created after the pre-flight check). Published ports are ephemeral, so
+     * they never conflict.
+     */
     public static final int CONFLICT = 6;
     /** {@code check} found nodes whose data differ. */
     public static final int DIVERGENCE = 7;

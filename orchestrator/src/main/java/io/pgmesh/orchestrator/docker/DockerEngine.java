@@ -9,31 +9,65 @@ import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 
 import java.time.Duration;
 
-/** Connects to the Docker engine (DOCKER_HOST or the local socket) and checks that it answers. */
+/**
+ * Connects to the Docker engine and checks that it answers. The engine is the one named by the system property
+ * {@value #HOST_PROPERTY} when set (e.g. {@code java -Dpgmesh.docker.host=unix:///run/docker.sock -jar ...}),
+ * else by the environment variable DOCKER_HOST, else the local socket /var/run/docker.sock.
+ */
 public final class DockerEngine {
+
+    /** System property naming the engine (a DOCKER_HOST value); it takes precedence over DOCKER_HOST. */
+    public static final String HOST_PROPERTY = "pgmesh.docker.host";
 
     private DockerEngine() {
     }
 
     /** A client for the engine; fails with ENGINE_UNREACHABLE and the fix when it does not answer. */
     public static DockerClient connect() {
-        DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
-        DockerHttpClient http = new ZerodepDockerHttpClient.Builder()
-                .dockerHost(config.getDockerHost())
-                .sslConfig(config.getSSLConfig())
-                .maxConnections(32)
-                .connectionTimeout(Duration.ofSeconds(5))
-                .responseTimeout(Duration.ofMinutes(10))
-                .build();
+        String override = System.getProperty(HOST_PROPERTY);
+        DockerClientConfig config;
+        DockerHttpClient http;
+        try {
+            DefaultDockerClientConfig.Builder builder = DefaultDockerClientConfig.createDefaultConfigBuilder();
+            if (override != null && !override.isBlank()) {
+                builder.withDockerHost(override.strip());
+            }
+            config = builder.build();
+            http = new ZerodepDockerHttpClient.Builder()
+                    .dockerHost(config.getDockerHost())
+                    .sslConfig(config.getSSLConfig())
+                    .maxConnections(32)
+                    .connectionTimeout(Duration.ofSeconds(5))
+                    .responseTimeout(Duration.ofMinutes(10))
+                    .build();
+        } catch (RuntimeException e) {
+            String env = System.getenv("DOCKER_HOST");
+            String setting = override != null && !override.isBlank() ? HOST_PROPERTY + " '" + override.strip() + "'"
+                    : env != null ? "DOCKER_HOST '" + env + "'" : "the Docker client configuration";
+            throw new DockerOperationException(DockerOperationException.Kind.ENGINE_UNREACHABLE,
+                    setting + " does not name a usable Docker engine (" + hostProblem(e) + "); set it to e.g."
+                            + " unix:///var/run/docker.sock, or unset it", e);
+        }
         DockerClient client = DockerClientImpl.getInstance(config, http);
         try {
             client.pingCmd().exec();
         } catch (RuntimeException e) {
             throw new DockerOperationException(DockerOperationException.Kind.ENGINE_UNREACHABLE,
                     "the Docker engine at " + config.getDockerHost() + " does not answer (" + rootMessage(e)
-                            + "); start it with: bash docker/ensure-engine.sh", e);
+                            + "); start it with: bash docker/ensure-engine.sh (or point DOCKER_HOST at a running"
+                            + " engine)", e);
         }
         return client;
+    }
+
+    /** docker-java fails on a host without a scheme with a bare NullPointerException. */
+    private static String hostProblem(RuntimeException e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root instanceof NullPointerException ? "not a URI with a scheme such as unix:// or tcp://"
+                : rootMessage(e);
     }
 
     static String rootMessage(Throwable e) {

@@ -1,5 +1,9 @@
 package io.pgmesh.orchestrator.cli;
 
+import io.pgmesh.orchestrator.config.ConfigException;
+import io.pgmesh.orchestrator.docker.DockerEngine;
+import io.pgmesh.orchestrator.docker.DockerOperationException;
+import io.pgmesh.orchestrator.docker.DockerOperationException.Kind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -8,6 +12,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -36,6 +42,8 @@ class PgMeshCliTest {
         assertThat(code).isEqualTo(ExitCodes.INVALID_CONFIG);
         assertThat(err.toString()).contains("system.networks[0].config.scale.max_nodes")
                 .doesNotContain("\tat io.pgmesh");
+        assertThat(err.toString().lines()).as("one problem, one line").containsExactly("pgmesh: error: " + bad
+                + ": system.networks[0].config.scale.max_nodes: must be >= min_nodes (3)");
     }
 
     @Test
@@ -71,5 +79,132 @@ class PgMeshCliTest {
             assertThat(run(cmd, "--help")).isZero();
             assertThat(out.toString()).contains("Example:").contains("--cluster").contains("--config");
         }
+    }
+
+    // ---- failures whose message says cause and fix: one line, their own exit code, a stack trace only with -v ----
+
+    /** Runs the CLI with the engine looked for at {@code host} (the property DockerEngine honours). */
+    private int runAgainstEngine(String host, String... args) {
+        String before = System.getProperty(DockerEngine.HOST_PROPERTY);
+        System.setProperty(DockerEngine.HOST_PROPERTY, host);
+        try {
+            return run(args);
+        } finally {
+            if (before == null) {
+                System.clearProperty(DockerEngine.HOST_PROPERTY);
+            } else {
+                System.setProperty(DockerEngine.HOST_PROPERTY, before);
+            }
+        }
+    }
+
+    @Test
+    void unreachableEngineIsOneLineWithCauseAndFix() {
+        String host = "unix://" + dir.resolve("no-engine.sock");
+        for (String command : new String[]{"status", "up", "down"}) {
+            err.getBuffer().setLength(0);
+            long started = System.nanoTime();
+            int code = runAgainstEngine(host, command, "--config", Path.of("..", "sysconfig.json").toString());
+            assertThat(code).as(command).isEqualTo(ExitCodes.ENGINE_UNREACHABLE);
+            assertThat(err.toString().lines()).as(command).singleElement().asString()
+                    .startsWith("pgmesh: error: the Docker engine at " + host + " does not answer (")
+                    .contains("start it with: bash docker/ensure-engine.sh")
+                    .contains("DOCKER_HOST");
+            assertThat((System.nanoTime() - started) / 1_000_000).as("a missing socket fails at once").isLessThan(10_000);
+        }
+    }
+
+    @Test
+    void unreachableEngineShowsTheStackTraceWithVerbose() {
+        String host = "unix://" + dir.resolve("no-engine.sock");
+        for (String verbose : new String[]{"-v", "--verbose"}) {
+            err.getBuffer().setLength(0);
+            int code = runAgainstEngine(host, "status", verbose, "--config", Path.of("..", "sysconfig.json").toString());
+            assertThat(code).isEqualTo(ExitCodes.ENGINE_UNREACHABLE);
+            assertThat(err.toString()).startsWith("pgmesh: error: the Docker engine at " + host)
+                    .contains(DockerOperationException.class.getName())
+                    .contains("\tat io.pgmesh.orchestrator.docker.DockerEngine.connect");
+        }
+    }
+
+    @Test
+    void unusableEngineAddressIsAnUnreachableEngineNamingTheSetting() {
+        int code = runAgainstEngine("ftp://nowhere", "status", "--config", Path.of("..", "sysconfig.json").toString());
+        assertThat(code).as(err.toString()).isEqualTo(ExitCodes.ENGINE_UNREACHABLE);
+        assertThat(err.toString().lines()).singleElement().asString()
+                .startsWith("pgmesh: error: " + DockerEngine.HOST_PROPERTY + " 'ftp://nowhere' does not name a usable"
+                        + " Docker engine")
+                .contains("unset it");
+        err.getBuffer().setLength(0);
+        assertThat(runAgainstEngine("bogus", "status", "--config", Path.of("..", "sysconfig.json").toString()))
+                .isEqualTo(ExitCodes.ENGINE_UNREACHABLE);
+        assertThat(err.toString().lines()).containsExactly("pgmesh: error: " + DockerEngine.HOST_PROPERTY + " 'bogus'"
+                + " does not name a usable Docker engine (not a URI with a scheme such as unix:// or tcp://);"
+                + " set it to e.g. unix:///var/run/docker.sock, or unset it");
+    }
+
+    /** A command that fails with a given exception, to see how the real handler renders it. */
+    @CommandLine.Command(name = "fail")
+    static final class Failing implements Callable<Integer> {
+        final RuntimeException failure;
+
+        @CommandLine.Option(names = {"-v", "--verbose"})
+        boolean verbose;
+
+        Failing(RuntimeException failure) {
+            this.failure = failure;
+        }
+
+        @Override
+        public Integer call() {
+            throw failure;
+        }
+    }
+
+    private int runFailing(RuntimeException failure, String... args) {
+        CommandLine cli = new CommandLine(new Failing(failure))
+                .setExecutionExceptionHandler(new ErrorHandler())
+                .setExitCodeExceptionMapper(ErrorHandler::exitCode);
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        return cli.execute(args);
+    }
+
+    @Test
+    void imageAndConflictFailuresAreOneLineWithTheirOwnCodes() {
+        record Case(RuntimeException failure, int code) {
+        }
+        Exception cause = new RuntimeException("deep cause");
+        for (Case c : List.of(
+                new Case(new DockerOperationException(Kind.IMAGE_BUILD_FAILED, "building the node image failed: x;"
+                        + " check that the Debian mirror is reachable from containers, then run again", cause),
+                        ExitCodes.IMAGE),
+                new Case(new DockerOperationException(Kind.IMAGE_MISSING, "no base image; create one with: bash"
+                        + " docker/ensure-base-image.sh", null), ExitCodes.IMAGE),
+                new Case(new DockerOperationException(Kind.CONFLICT, "a container named c exists; remove it", cause),
+                        ExitCodes.CONFLICT),
+                new Case(new ConfigException("f.json", List.of("a.b: bad")), ExitCodes.INVALID_CONFIG))) {
+            err.getBuffer().setLength(0);
+            assertThat(runFailing(c.failure())).isEqualTo(c.code());
+            assertThat(err.toString().lines()).as(c.toString()).singleElement().asString().startsWith("pgmesh: error: ");
+            err.getBuffer().setLength(0);
+            assertThat(runFailing(c.failure(), "--verbose")).isEqualTo(c.code());
+            assertThat(err.toString()).as("the stack trace with --verbose")
+                    .contains(c.failure().getClass().getName() + ": ").contains("\tat io.pgmesh.");
+        }
+    }
+
+    @Test
+    void severalConfigProblemsKeepOneLineEach() {
+        assertThat(runFailing(new ConfigException("f.json", List.of("a.b: bad", "a.c: worse"))))
+                .isEqualTo(ExitCodes.INVALID_CONFIG);
+        assertThat(err.toString().lines()).containsExactly("pgmesh: error: f.json: 2 problems", "a.b: bad", "a.c: worse");
+    }
+
+    @Test
+    void anUnexpectedFailureSaysHowToGetTheStackTrace() {
+        assertThat(runFailing(new IllegalStateException("odd"))).isEqualTo(ExitCodes.FAILURE);
+        assertThat(err.toString().lines())
+                .containsExactly("pgmesh: error: odd", "(run again with --verbose for the stack trace)");
     }
 }
