@@ -1,0 +1,62 @@
+package io.pgmesh.orchestrator.cluster;
+
+import io.pgmesh.orchestrator.check.ReplicationDrain;
+import io.pgmesh.orchestrator.docker.NodeContainer;
+import io.pgmesh.orchestrator.wait.Poll;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Brings a stopped or killed node of the cluster back: starts its container (same data, same
+ * address; new ephemeral host ports), waits for its daemon, then until every node's subscriptions
+ * stream again (the node's to its peers and theirs to it) and the changes the node missed have
+ * been applied everywhere. A node that already runs is only checked: running it again is harmless.
+ */
+public final class NodeRestart {
+
+    private static final Duration POLL_INTERVAL = Duration.ofMillis(500);
+
+    private final ClusterContext ctx;
+
+    public NodeRestart(ClusterContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** Starts {@code node} and returns its container once the mesh is healthy and drained. */
+    public NodeContainer startNode(String node, Duration catchUpTimeout) {
+        List<NodeContainer> members = ctx.containers().list(ctx.cluster());
+        NodeContainer container = members.stream().filter(c -> c.node().equals(node)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("NODE: cluster " + ctx.cluster() + " has no node '" + node
+                        + "' (nodes: " + members.stream().map(NodeContainer::node).collect(Collectors.joining(", "))
+                        + "); use 'pgmesh add-node' to add one"));
+        NodeContainer started = new NodeStarter(ctx).ensureRunning(container.index(), null, container);
+        ctx.log(node, "waiting until every subscription from and to it streams again (deadline "
+                + catchUpTimeout.toSeconds() + " s)");
+        long start = System.nanoTime();
+        awaitHealthy(catchUpTimeout);
+        Duration drained = new ReplicationDrain(ctx).await(catchUpTimeout);
+        ctx.log(node, String.format("caught up: mesh healthy after %.1f s, missed changes applied in %.1f s",
+                (System.nanoTime() - start) / 1e9 - drained.toMillis() / 1000.0, drained.toMillis() / 1000.0));
+        return started;
+    }
+
+    private void awaitHealthy(Duration timeout) {
+        ClusterStatus status = new ClusterStatus(ctx);
+        try {
+            Poll.until("every node healthy", timeout, POLL_INTERVAL, () -> {
+                List<NodeReport> reports = status.collect();
+                return reports.stream().allMatch(r -> NodeReport.HEALTHY.equals(r.health()))
+                        ? Optional.of(reports) : Optional.empty();
+            });
+        } catch (Poll.TimeoutException e) {
+            String unhealthy = status.collect().stream().filter(r -> !NodeReport.HEALTHY.equals(r.health()))
+                    .map(r -> r.container().node() + " " + r.health() + " (" + r.detail() + ")")
+                    .collect(Collectors.joining("; "));
+            throw new IllegalStateException("the mesh did not become healthy within " + timeout.toSeconds()
+                    + " s: " + unhealthy + "; see 'pgmesh status' and 'pgmesh logs NODE'", e);
+        }
+    }
+}
