@@ -11,8 +11,10 @@ import picocli.CommandLine.HelpCommand;
                 StartNodeCommand.class,
                 TestCommand.class, CheckCommand.class, RepairCommand.class, ConflictsCommand.class, DownCommand.class,
                 HelpCommand.class},
-        footer = {"", "Exit codes: 0 ok, 1 failure, 2 usage, 3 Docker engine unreachable, 4 invalid config,",
-                "            5 node image missing or not buildable, 6 name/subnet conflict, 7 nodes diverge (check)"})
+        footer = {"", "Exit codes: 0 ok, 1 failure, 2 usage, 3 Docker engine unreachable,",
+                "            4 invalid config (also a subnet overlapping a Docker network),",
+                "            5 node image missing or not buildable, 6 container/network name taken,",
+                "            7 nodes diverge (check)"})
 public final class PgMesh {
 
     public static void main(String[] args) {
