@@ -25,7 +25,12 @@ public final class ClusterCheck {
 
     /** Buckets per table digest: divergent rows are then fetched for the differing buckets only. */
     static final int BUCKETS = 256;
-    private static final int MAX_BUCKETS_PER_CALL = 256;
+    /**
+     * Row hashes are fetched 16 buckets (1/16 of a table) per call: while clients write, nearly
+     * every bucket differs, and one answer for the whole table can exceed the daemon's small heap
+     * (ScaleIT once saw the daemon close the connection instead of answering).
+     */
+    private static final int MAX_BUCKETS_PER_CALL = 16;
 
     /** A table's outcome. {@code differences} is empty when the table is identical everywhere. */
     public record TableResult(String table, List<TableDigest> digests, boolean identical,
