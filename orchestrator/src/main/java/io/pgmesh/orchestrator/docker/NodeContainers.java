@@ -84,7 +84,9 @@ public final class NodeContainers {
         HostConfig hostConfig = HostConfig.newHostConfig()
                 .withNetworkMode(spec.network())
                 .withPortBindings(ports)
-                .withShmSize(256L * 1024 * 1024);
+                .withShmSize(256L * 1024 * 1024)
+                // docker-init as PID 1 reaps orphans: a PostgreSQL whose daemon died and was restarted
+                .withInit(true);
         String id;
         try {
             id = docker.createContainerCmd(spec.image())

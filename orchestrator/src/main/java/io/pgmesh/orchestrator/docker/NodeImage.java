@@ -20,9 +20,10 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * The node image: built from the Dockerfile and daemon jar packaged in the orchestrator jar
- * (resources under {@code node-image/}), tagged with a hash of their content and of the base
- * image, so a changed daemon or Dockerfile gives a new image and an unchanged one is reused.
+ * The node image: built from the Dockerfile, the supervisor script (the entrypoint) and the daemon
+ * jar packaged in the orchestrator jar (resources under {@code node-image/}), tagged with a hash of
+ * their content and of the base image, so a changed daemon, script or Dockerfile gives a new image
+ * and an unchanged one is reused.
  */
 public final class NodeImage {
 
@@ -31,7 +32,8 @@ public final class NodeImage {
     public static final List<String> BASE_IMAGES = List.of("pgmesh-base:trixie", "debian:trixie-slim");
 
     private static final String RESOURCE_DIR = "node-image/";
-    private static final List<String> CONTEXT_FILES = List.of("Dockerfile", "node-daemon.jar");
+    /** Every file of the build context; each is part of the content hash, so a change gives a new image. */
+    private static final List<String> CONTEXT_FILES = List.of("Dockerfile", "node-daemon.jar", "pgmesh-entrypoint.sh");
 
     private final DockerClient docker;
     private final Consumer<String> log;

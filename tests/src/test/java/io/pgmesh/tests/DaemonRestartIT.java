@@ -1,0 +1,174 @@
+package io.pgmesh.tests;
+
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.model.Frame;
+import io.pgmesh.orchestrator.cluster.ClusterStatus;
+import io.pgmesh.orchestrator.cluster.NodeReport;
+import io.pgmesh.orchestrator.docker.ContainerLogs;
+import io.pgmesh.orchestrator.docker.NodeContainer;
+import io.pgmesh.orchestrator.rpc.NodeRpcClient;
+import io.pgmesh.protocol.NodeStatus;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Issue 6, node faults: the daemon dies inside a running container (SIGKILL). The container's
+ * supervisor restarts it, the new daemon adopts the PostgreSQL that kept running, and the
+ * orchestrator's client of that node answers again on the same object. The container did not
+ * restart, PostgreSQL did not restart, and replication goes on. A docker stop afterwards still
+ * stops the adopted PostgreSQL cleanly.
+ */
+class DaemonRestartIT {
+
+    private static final String PG_DATA = "/var/lib/postgresql/17/main";
+
+    @Test
+    void killedDaemonIsRestartedAndTheSameClientReconnects() throws Exception {
+        try (TestCluster cluster = TestCluster.start("pgmesh-itdr", 97, 2)) {
+            NodeContainer node0 = cluster.nodes.get(0);
+            NodeContainer node1 = cluster.nodes.get(1);
+            try (NodeRpcClient client = cluster.ctx.rpc(node0)) {
+                NodeStatus before = client.api().status();
+                assertThat(before.node()).isEqualTo("node0");
+                assertThat(before.postgresUp()).isTrue();
+
+                InspectContainerResponse.ContainerState stateBefore = state(node0);
+                Integer restartsBefore = restartCount(node0);
+                String postmasterBefore = postmasterPid(node0);
+                List<String> daemons = daemonPids(node0);
+                assertThat(daemons).as("java processes in " + node0.containerName()).hasSize(1);
+                String oldDaemon = daemons.get(0);
+
+                long killed = System.nanoTime();
+                exec(node0, "kill", "-KILL", oldDaemon);
+
+                AtomicReference<NodeStatus> after = new AtomicReference<>();
+                await("node0's daemon answers the same client again").atMost(Duration.ofSeconds(90))
+                        .pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                        .untilAsserted(() -> {
+                            NodeStatus s = client.api().status();
+                            assertThat(s.postgresUp()).isTrue();
+                            after.set(s);
+                        });
+                double backAfter = (System.nanoTime() - killed) / 1e9;
+                System.out.printf("[DaemonRestartIT] daemon killed -> status answers again after %.2f s%n", backAfter);
+
+                assertThat(after.get().node()).isEqualTo(before.node());
+                assertThat(after.get().index()).isEqualTo(before.index());
+                assertThat(after.get().cluster()).isEqualTo(before.cluster());
+                assertThat(after.get().database()).isEqualTo(before.database());
+                assertThat(daemonPids(node0)).as("a new daemon runs").hasSize(1).doesNotContain(oldDaemon);
+
+                InspectContainerResponse.ContainerState stateAfter = state(node0);
+                assertThat(stateAfter.getRunning()).isTrue();
+                assertThat(stateAfter.getStartedAt()).as("container StartedAt").isEqualTo(stateBefore.getStartedAt());
+                assertThat(restartCount(node0)).as("container restart count").isEqualTo(restartsBefore);
+                assertThat(postmasterPid(node0)).as("the PostgreSQL that ran is adopted, not restarted")
+                        .isEqualTo(postmasterBefore);
+                assertThat(ContainerLogs.tail(TestClusters.docker(), node0.containerId(), 200))
+                        .anyMatch(l -> l.contains("[supervisor] node daemon exited unexpectedly with status 137"));
+            }
+
+            await("every node healthy").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                    .untilAsserted(() -> assertThat(new ClusterStatus(cluster.ctx).collect())
+                            .allSatisfy(r -> assertThat(r.health()).as(r.container().node() + " " + r.detail())
+                                    .isEqualTo(NodeReport.HEALTHY)));
+
+            long id;
+            try (Connection c = TestClusters.connectAsWriter(cluster.ctx, node0);
+                 PreparedStatement insert = c.prepareStatement(
+                         "INSERT INTO table1 (col2) VALUES ('after the daemon restart') RETURNING id");
+                 ResultSet rs = insert.executeQuery()) {
+                rs.next();
+                id = rs.getLong(1);
+            }
+            await("the row written on node0 reaches node1").atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+                        try (Connection c = TestClusters.connectAsReader(cluster.ctx, node1);
+                             PreparedStatement select = c.prepareStatement("SELECT col2 FROM table1 WHERE id = ?")) {
+                            select.setLong(1, id);
+                            try (ResultSet rs = select.executeQuery()) {
+                                assertThat(rs.next()).isTrue();
+                                assertThat(rs.getString(1)).isEqualTo("after the daemon restart");
+                            }
+                        }
+                    });
+
+            // docker stop still stops cleanly and quickly: the supervisor stops the adopted PostgreSQL
+            long stopping = System.nanoTime();
+            TestClusters.docker().stopContainerCmd(node0.containerId()).withTimeout(20).exec();
+            double stopSeconds = (System.nanoTime() - stopping) / 1e9;
+            System.out.printf("[DaemonRestartIT] docker stop of node0 took %.2f s%n", stopSeconds);
+            assertThat(stopSeconds).isLessThan(15);
+            assertThat(state(node0).getExitCodeLong()).isZero();
+            assertThat(ContainerLogs.tail(TestClusters.docker(), node0.containerId(), 40))
+                    .anyMatch(l -> l.contains("[supervisor] stopping PostgreSQL"))
+                    .anyMatch(l -> l.contains("database system is shut down"))
+                    .anyMatch(l -> l.contains("[supervisor] stopped"));
+        }
+    }
+
+    private static InspectContainerResponse.ContainerState state(NodeContainer node) {
+        return TestClusters.docker().inspectContainerCmd(node.containerId()).exec().getState();
+    }
+
+    private static Integer restartCount(NodeContainer node) {
+        return TestClusters.docker().inspectContainerCmd(node.containerId()).exec().getRestartCount();
+    }
+
+    /** The postmaster's pid from postmaster.pid (its first line). */
+    private static String postmasterPid(NodeContainer node) {
+        return exec(node, "head", "-n", "1", PG_DATA + "/postmaster.pid").strip();
+    }
+
+    /**
+     * Pids of the daemon's JVM ({@code java ... -jar /opt/pgmesh/node-daemon.jar}), from /proc/PID/cmdline: the
+     * image has no procps, and /proc/PID/exe of another user's process is unreadable without CAP_SYS_PTRACE.
+     */
+    private static List<String> daemonPids(NodeContainer node) {
+        String out = exec(node, "/bin/bash", "-c", "for d in /proc/[0-9]*; do"
+                + " case \"$(tr '\\0' ' ' < \"$d/cmdline\" 2>/dev/null)\" in"
+                + " 'java '*' -jar /opt/pgmesh/node-daemon.jar'*) echo \"${d#/proc/}\";; esac; done");
+        return out.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+    }
+
+    /** Runs a command in the node's container as root; returns its output, fails on a non-zero exit. */
+    private static String exec(NodeContainer node, String... command) {
+        var docker = TestClusters.docker();
+        String exec = docker.execCreateCmd(node.containerId()).withUser("root").withCmd(command)
+                .withAttachStdout(true).withAttachStderr(true).exec().getId();
+        StringBuilder output = new StringBuilder();
+        try {
+            boolean done = docker.execStartCmd(exec).exec(new ResultCallback.Adapter<Frame>() {
+                @Override
+                public void onNext(Frame frame) {
+                    synchronized (output) {
+                        output.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
+                    }
+                }
+            }).awaitCompletion(30, TimeUnit.SECONDS);
+            assertThat(done).as("docker exec " + String.join(" ", command) + " finished").isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        Long exit = docker.inspectExecCmd(exec).exec().getExitCodeLong();
+        synchronized (output) {
+            assertThat(exit).as("exit of '" + String.join(" ", command) + "' in " + node.node() + ": " + output)
+                    .isZero();
+            return output.toString();
+        }
+    }
+}
