@@ -1,0 +1,157 @@
+package io.pgmesh.tests;
+
+import io.pgmesh.orchestrator.cluster.ClusterStatus;
+import io.pgmesh.orchestrator.cluster.NodeReport;
+import io.pgmesh.orchestrator.docker.NodeContainer;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Issue 6, node faults: the orchestrator is killed (SIGKILL) in the middle of {@code up}, while node1
+ * joins the mesh. Running {@code up} again completes the cluster: 3 nodes, {@code check} passes, and a
+ * row written on the last node reaches the others.
+ *
+ * <p>The interrupted {@code up} runs the real CLI in a separate JVM, so that it can be killed like a
+ * user's Ctrl-\ or an OOM kill would: no shutdown hook, no finally block of the orchestrator runs.
+ */
+class OrchestratorKillIT {
+
+    private static final String CLUSTER = "pgmesh-itok";
+    private static final Duration CHILD_DEADLINE = Duration.ofMinutes(5);
+
+    /**
+     * The child is killed {@code delayMs} after it prints {@code killAt}, a step line of node1's join,
+     * which it prints when the step's RPC returned, right before it sends the next one:
+     * <ul>
+     * <li>{@code [node1] initDatabase}, at once: node1 has its database; createReplicaTable on node1 (its
+     * table, publication and subscription to node0) is not sent yet;</li>
+     * <li>{@code [node1] initDatabase}, 60 ms later: createReplicaTable on node1 is usually in flight,
+     * and the daemon finishes it after its caller died (the rerun then finds it in place);</li>
+     * <li>{@code [node1] createReplicaTable}, at once: node1 subscribes to node0, node0 does not
+     * subscribe to node1 yet.</li>
+     * </ul>
+     * Whatever state the kill leaves, the rerun must complete the cluster.
+     */
+    @ParameterizedTest(name = "killed {1} ms after ''{0}''")
+    @CsvSource({"'[node1] initDatabase', 0", "'[node1] initDatabase', 60", "'[node1] createReplicaTable', 0"})
+    void upKilledWhileNode1JoinsIsCompletedByTheNextUp(String killAt, long delayMs) throws Exception {
+        try (TestCluster cluster = TestCluster.start(CLUSTER, 98, 0)) {
+            TestClusters.ensureImage(); // built here, so the child's deadline covers the cluster only
+
+            List<String> childOut = new CopyOnWriteArrayList<>();
+            long started = System.nanoTime();
+            Process child = startUp(cluster.configFile, childOut, killAt, delayMs);
+            try {
+                assertThat(child.waitFor(CHILD_DEADLINE.toSeconds(), TimeUnit.SECONDS))
+                        .as("the child 'up' reached '" + killAt + "' and was killed within " + CHILD_DEADLINE).isTrue();
+                System.out.printf("[OrchestratorKillIT] child 'up' killed %d ms after '%s', %.1f s after its start"
+                        + " (exit %d)%n", delayMs, killAt, (System.nanoTime() - started) / 1e9, child.exitValue());
+                assertThat(childOut).as("the child reached node1's join").anyMatch(l -> l.startsWith(killAt));
+                assertThat(child.exitValue()).as("killed by SIGKILL").isEqualTo(137);
+            } finally {
+                child.destroyForcibly();
+            }
+            assertThat(childOut).as("the child did not finish 'up'").noneMatch(l -> l.startsWith("[up] cluster"));
+            assertThat(cluster.ctx.containers().list(CLUSTER)).as("node2 was never started")
+                    .extracting(NodeContainer::node).containsExactly("node0", "node1");
+
+            long rerunStarted = System.nanoTime();
+            CliRun rerun = cluster.pgmesh("up", "--nodes", "3");
+            System.out.printf("[OrchestratorKillIT] rerun of 'up' took %.1f s%n", (System.nanoTime() - rerunStarted) / 1e9);
+            assertThat(rerun.exitCode()).as("rerun of up: " + rerun.err()).isZero();
+
+            List<NodeContainer> nodes = cluster.ctx.containers().list(CLUSTER);
+            assertThat(nodes).extracting(NodeContainer::node).containsExactly("node0", "node1", "node2");
+            assertThat(nodes).allMatch(NodeContainer::running);
+            await("every node healthy").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                    .untilAsserted(() -> assertThat(new ClusterStatus(cluster.ctx).collect())
+                            .hasSize(3)
+                            .allSatisfy(r -> assertThat(r.health()).as(r.container().node() + " " + r.detail())
+                                    .isEqualTo(NodeReport.HEALTHY)));
+
+            CliRun check = cluster.pgmesh("check");
+            assertThat(check.exitCode()).as("check: " + check.out() + check.err()).isZero();
+
+            long id;
+            try (Connection c = TestClusters.connectAsWriter(cluster.ctx, nodes.get(2));
+                 PreparedStatement insert = c.prepareStatement(
+                         "INSERT INTO table1 (col2) VALUES ('written on node2 after the rerun') RETURNING id");
+                 ResultSet rs = insert.executeQuery()) {
+                rs.next();
+                id = rs.getLong(1);
+            }
+            for (NodeContainer reader : nodes.subList(0, 2)) {
+                await("the row written on node2 reaches " + reader.node()).atMost(Duration.ofSeconds(60))
+                        .pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+                            try (Connection c = TestClusters.connectAsReader(cluster.ctx, reader);
+                                 PreparedStatement select = c.prepareStatement("SELECT col2 FROM table1 WHERE id = ?")) {
+                                select.setLong(1, id);
+                                try (ResultSet rs = select.executeQuery()) {
+                                    assertThat(rs.next()).isTrue();
+                                    assertThat(rs.getString(1)).isEqualTo("written on node2 after the rerun");
+                                }
+                            }
+                        });
+            }
+        }
+    }
+
+    /**
+     * Starts {@code pgmesh up --nodes 3} in its own JVM; its output lines (stdout and stderr) go to
+     * {@code out}. The thread that reads them kills the child (SIGKILL) {@code delayMs} after the first line
+     * starting with {@code killAt}, so that the kill lands right after that step, before the orchestrator
+     * goes far on.
+     */
+    private static Process startUp(Path config, List<String> out, String killAt, long delayMs) throws IOException {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        List<String> command = new ArrayList<>(List.of(java.toString(), "-cp", System.getProperty("java.class.path"),
+                "io.pgmesh.orchestrator.cli.PgMesh", "up", "--nodes", "3", "--cluster", CLUSTER,
+                "--config", config.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("PGMESH_HOME", TestClusters.HOME.toAbsolutePath().toString());
+        Process process = builder.start();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader lines = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = lines.readLine()) != null) {
+                    if (line.startsWith(killAt) && process.isAlive()) {
+                        if (delayMs > 0) {
+                            Thread.sleep(delayMs);
+                        }
+                        process.destroyForcibly();
+                        System.out.println("[child up] " + line + "   <- killed here (SIGKILL)");
+                    } else {
+                        System.out.println("[child up] " + line);
+                    }
+                    out.add(line);
+                }
+            } catch (IOException e) {
+                // the pipe closes under the reader when the child is killed: its output ends there
+                System.out.println("[child up] output ended: " + e.getMessage());
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+            }
+        }, "child-up-output");
+        reader.setDaemon(true);
+        reader.start();
+        return process;
+    }
+}
