@@ -53,7 +53,8 @@ public final class PostgresServer {
     /**
      * Starts postgres as a child whose log goes to the container's output, and stops it with
      * {@code pg_ctl stop -m fast} when the JVM shuts down. If the postmaster dies on its own, the
-     * daemon exits too, so the container's restart policy can act.
+     * daemon exits too; the container's supervisor (pgmesh-entrypoint.sh) then restarts the
+     * daemon, which starts PostgreSQL again.
      */
     public void start() throws IOException {
         Path config = settings.pgConfDir().resolve("postgresql.conf");
