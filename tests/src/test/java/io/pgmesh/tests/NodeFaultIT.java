@@ -83,6 +83,15 @@ class NodeFaultIT {
             long rows = insertedRows(node);
             assertThat(rows).as("rows on " + node.node()).isBetween(expected, expected + result.stats().retries());
         }
+        String writerPassword = io.pgmesh.orchestrator.cluster.ClusterSecrets.resolve(cluster.ctx.home(), cluster.name,
+                java.util.Map.of(), false).password(io.pgmesh.orchestrator.cluster.ClusterSecrets.WRITER);
+        CliRun credentials = cluster.pgmesh("credentials");
+        assertThat(credentials.exitCode()).isZero();
+        assertThat(credentials.out()).contains("testwriter").contains("jdbc:postgresql://127.0.0.1:")
+                .doesNotContain(writerPassword);
+        CliRun password = cluster.pgmesh("credentials", "--show-passwords", "--role", "writer", "--password-only");
+        assertThat(password.out().trim()).isEqualTo(writerPassword);
+
         CliRun unknown = cluster.pgmesh("start-node", "node7");
         assertThat(unknown.exitCode()).isNotZero();
         assertThat(unknown.err()).contains("no node 'node7'").contains("node0, node1, node2").doesNotContain("\tat ");

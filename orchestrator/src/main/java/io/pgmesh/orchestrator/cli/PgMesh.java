@@ -8,7 +8,7 @@ import picocli.CommandLine.HelpCommand;
 @Command(name = "pgmesh", mixinStandardHelpOptions = true, version = "pgmesh 0.1.0",
         description = "Run a multi-master PostgreSQL logical-replication mesh in Docker containers.",
         subcommands = {UpCommand.class, StatusCommand.class, AddNodeCommand.class, RemoveNodeCommand.class,
-                StartNodeCommand.class,
+                StartNodeCommand.class, CredentialsCommand.class,
                 TestCommand.class, CheckCommand.class, RepairCommand.class, ConflictsCommand.class, DownCommand.class,
                 HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 failure, 2 usage, 3 Docker engine unreachable,",
