@@ -14,14 +14,38 @@ import java.util.List;
  * @param publications    this node's publications
  * @param subscriptions   this node's subscriptions to its peers
  * @param conflicts       conflicts this node resolved while applying peers' changes, per table
+ * @param rows            rows of each table this node publishes; empty when not counted (an older daemon, no
+ *                        database yet, or an initial copy still running)
  */
 public record NodeStatus(String node, int index, String cluster, boolean postgresUp, String postgresVersion,
                          String database, List<PublicationInfo> publications,
-                         List<SubscriptionInfo> subscriptions, java.util.Map<String, Long> conflicts) {
+                         List<SubscriptionInfo> subscriptions, java.util.Map<String, Long> conflicts,
+                         List<TableRows> rows) {
+
+    /**
+     * How many rows a table holds.
+     *
+     * @param table the table
+     * @param rows  the exact count when {@code exact}; otherwise PostgreSQL's estimate (pg_class.reltuples), and at
+     *              least the limit up to which the daemon counts
+     * @param exact whether {@code rows} was counted
+     */
+    public record TableRows(String table, long rows, boolean exact) {
+    }
+
     public NodeStatus {
         conflicts = conflicts == null ? java.util.Map.of() : java.util.Map.copyOf(conflicts);
         publications = publications == null ? List.of() : List.copyOf(publications);
         subscriptions = subscriptions == null ? List.of() : List.copyOf(subscriptions);
+        rows = rows == null ? List.of() : List.copyOf(rows);
+    }
+
+    /** Without row counts (as an older daemon answers). */
+    public NodeStatus(String node, int index, String cluster, boolean postgresUp, String postgresVersion,
+                      String database, List<PublicationInfo> publications, List<SubscriptionInfo> subscriptions,
+                      java.util.Map<String, Long> conflicts) {
+        this(node, index, cluster, postgresUp, postgresVersion, database, publications, subscriptions, conflicts,
+                List.of());
     }
 
     /** Conflicts resolved on this node over all tables. */

@@ -3,6 +3,7 @@ package io.pgmesh.node.service;
 import io.pgmesh.node.pg.Catalog;
 import io.pgmesh.node.pg.NodeConnections;
 import io.pgmesh.node.pg.PgErrors;
+import io.pgmesh.node.pg.Sql;
 import io.pgmesh.protocol.NetworkTopology;
 import io.pgmesh.protocol.NodeStatus;
 import io.pgmesh.protocol.PublicationInfo;
@@ -10,13 +11,23 @@ import io.pgmesh.protocol.SubscriptionInfo;
 import io.pgmesh.protocol.TopologyHost;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
 /** Builds {@link NodeStatus} from the topology and the catalog; PostgreSQL being down is not an error. */
 final class StatusReport {
+
+    /**
+     * Rows are counted exactly up to this many per table (a bounded scan: status is polled while nodes start and
+     * join); a bigger table reports PostgreSQL's estimate instead.
+     */
+    static final long ROW_COUNT_LIMIT = 100_000;
 
     private final NodeConnections connections;
     private final NetworkTopology topology;
@@ -47,11 +58,62 @@ final class StatusReport {
             }
             List<PublicationInfo> publications = catalog.publications();
             List<SubscriptionInfo> subscriptions = catalog.subscriptions().stream().map(this::describe).toList();
+            // While an initial copy runs, its rows are invisible but scanned: no count then.
+            List<NodeStatus.TableRows> rows = subscriptions.stream().allMatch(SubscriptionInfo::synced)
+                    ? rows(c, replicatedTables(node, publications)) : List.of();
             return new NodeStatus(node, index, cluster, true, version, dbName, publications, subscriptions,
-                    catalog.conflictCounts());
+                    catalog.conflictCounts(), rows);
         } catch (SQLException e) {
             throw PgErrors.failed(node == null ? NodeRpcService.UNCONFIGURED : node, "read the node's status", e);
         }
+    }
+
+    /**
+     * The replicated tables: the ones this node's publications are named for (pub_&lt;node&gt;_&lt;table&gt;), in
+     * name order. A publication also carries the table's tombstones, which are not counted.
+     */
+    static List<String> replicatedTables(String node, List<PublicationInfo> publications) {
+        if (node == null) {
+            return List.of();
+        }
+        String prefix = io.pgmesh.protocol.MeshNames.publication(node, "");
+        return publications.stream().map(PublicationInfo::name).filter(name -> name.startsWith(prefix))
+                .map(name -> name.substring(prefix.length()))
+                .filter(table -> publications.stream().anyMatch(p -> p.tables().contains(table)))
+                .distinct().sorted().toList();
+    }
+
+    private static List<NodeStatus.TableRows> rows(Connection c, List<String> tables) throws SQLException {
+        List<NodeStatus.TableRows> rows = new ArrayList<>();
+        for (String table : tables) {
+            long counted;
+            try (Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT count(*) FROM (SELECT 1 FROM " + Sql.table(table)
+                         + " LIMIT " + (ROW_COUNT_LIMIT + 1) + ") s")) {
+                rs.next();
+                counted = rs.getLong(1);
+            }
+            Long estimate = null;
+            if (counted > ROW_COUNT_LIMIT) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(?)")) {
+                    ps.setString(1, Sql.table(table));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        estimate = rs.next() ? rs.getLong(1) : null;
+                    }
+                }
+            }
+            rows.add(tableRows(table, counted, estimate));
+        }
+        return rows;
+    }
+
+    /** A bounded count is exact below the limit; above it, the estimate, never less than what was counted. */
+    static NodeStatus.TableRows tableRows(String table, long counted, Long estimate) {
+        if (counted <= ROW_COUNT_LIMIT) {
+            return new NodeStatus.TableRows(table, counted, true);
+        }
+        return new NodeStatus.TableRows(table, Math.max(counted, estimate == null ? 0 : estimate), false);
     }
 
     private SubscriptionInfo describe(Catalog.SubscriptionRow row) {
