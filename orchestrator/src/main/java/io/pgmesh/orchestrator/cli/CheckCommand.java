@@ -14,7 +14,8 @@ import java.util.List;
         description = "Wait until replication has drained, then compare every table on every node (row count and an"
                 + " order-independent checksum over all rows and columns). On divergence, print per node the ids"
                 + " that differ and exit 7.",
-        footer = {"", "Example:", "  pgmesh check --timeout 120"})
+        footer = {"", "Examples:", "  pgmesh check --timeout 120",
+                "  pgmesh check --json | jq '.tables[] | select(.identical | not) | .differingIds'"})
 final class CheckCommand extends ClusterCommand {
 
     /** Ids listed per node at most; the rest are counted. */
@@ -24,6 +25,15 @@ final class CheckCommand extends ClusterCommand {
             description = "How long to wait for replication to drain (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
+    @Option(names = "--json", description = "Print one JSON document for scripts: identical, drainedMillis, and per"
+            + " table the rows and checksum per node and every differing id (step logs go to stderr).")
+    boolean json;
+
+    @Override
+    boolean logToStderr() {
+        return json;
+    }
+
     @Override
     public Integer call() throws Exception {
         if (timeoutSeconds < 1) {
@@ -32,7 +42,11 @@ final class CheckCommand extends ClusterCommand {
         }
         ClusterCheck.Result result = new ClusterCheck(context()).run(Duration.ofSeconds(timeoutSeconds));
         PrintWriter out = out();
-        result.tables().forEach(t -> out.println(render(t)));
+        if (json) {
+            out.println(Json.write(CheckJson.of(result)));
+        } else {
+            result.tables().forEach(t -> out.println(render(t)));
+        }
         out.flush();
         return result.identical() ? ExitCodes.OK : ExitCodes.DIVERGENCE;
     }

@@ -28,6 +28,19 @@ abstract class ClusterCommand implements Callable<Integer> {
         return spec.commandLine().getOut();
     }
 
+    /**
+     * Whether step logs go to stderr rather than stdout: a command whose stdout is a document for scripts
+     * ({@code --json}) keeps it free of anything else.
+     */
+    boolean logToStderr() {
+        return false;
+    }
+
+    /** The step log the cluster operation writes to; a command showing progress decorates it. */
+    java.util.function.Consumer<String> stepLog(java.util.function.Consumer<String> plain) {
+        return plain;
+    }
+
     /** Config first (nothing is touched when it is invalid), then the engine. */
     ClusterContext context() {
         return context(loadConfig());
@@ -42,11 +55,11 @@ abstract class ClusterCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--cluster: " + p);
         });
         DockerClient docker = DockerEngine.connect();
-        PrintWriter out = out();
-        java.util.function.Consumer<String> log = line -> {
-            out.println(line);
-            out.flush();
-        };
+        PrintWriter sink = logToStderr() ? spec.commandLine().getErr() : out();
+        java.util.function.Consumer<String> log = stepLog(line -> {
+            sink.println(line);
+            sink.flush();
+        });
         return new ClusterContext(global.cluster, config, new NodeContainers(docker, log),
                 new ClusterNetwork(docker, log), ClusterSecrets.home(), log);
     }

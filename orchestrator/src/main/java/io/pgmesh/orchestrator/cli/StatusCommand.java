@@ -2,55 +2,202 @@ package io.pgmesh.orchestrator.cli;
 
 import io.pgmesh.orchestrator.cluster.ClusterContext;
 import io.pgmesh.orchestrator.cluster.ClusterStatus;
+import io.pgmesh.orchestrator.cluster.MeshSpecs;
 import io.pgmesh.orchestrator.cluster.NodeReport;
 import io.pgmesh.orchestrator.docker.NodeContainer;
+import io.pgmesh.orchestrator.rpc.NodeRpcClient;
+import io.pgmesh.orchestrator.rpc.NodeRpcException;
+import io.pgmesh.protocol.NodeStatus;
+import io.pgmesh.protocol.ReplicationProgress;
+import io.pgmesh.protocol.SubscriptionInfo;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.stream.Collectors;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.TreeMap;
 
 @Command(name = "status", aliases = "ps", mixinStandardHelpOptions = true,
-        description = "Show each node: address, host ports, health and its subscriptions."
-                + " Exits 1 when a node is not healthy or the cluster has no nodes.",
-        footer = {"", "Example:", "  pgmesh status"})
+        description = {"Show each node: address, host ports, health, conflicts resolved, rows, and how far it is behind"
+                + " each peer (bytes of the peer's WAL it has not applied yet). Exits 1 when a node is not healthy or"
+                + " the cluster has no nodes.",
+                "Rows are counted exactly up to 100000 per table; '~' marks PostgreSQL's estimate above that."},
+        footer = {"", "Examples:", "  pgmesh status", "  pgmesh status --matrix",
+                "  pgmesh status --json | jq '.nodes[] | {node, health}'"})
 final class StatusCommand extends ClusterCommand {
+
+    private static final Duration PROGRESS_TIMEOUT = Duration.ofSeconds(5);
+
+    static final class Format {
+        @Option(names = "--json", description = "Print one JSON document for scripts (step logs go to stderr).")
+        boolean json;
+
+        @Option(names = "--matrix", description = "Print the N x N replication lag matrix: row = publisher,"
+                + " column = subscriber, '-' on the diagonal, '?' when unknown.")
+        boolean matrix;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    Format format = new Format();
+
+    @Override
+    boolean logToStderr() {
+        return format.json;
+    }
 
     @Override
     public Integer call() throws Exception {
         ClusterContext ctx = context();
         List<NodeReport> reports = new ClusterStatus(ctx).collect();
+        ReplicationLag lag = new ReplicationLag(progress(ctx, reports));
+        List<String> tables = MeshSpecs.tableNames(ctx.config());
         PrintWriter out = out();
-        if (reports.isEmpty()) {
+        boolean allHealthy = !reports.isEmpty()
+                && reports.stream().allMatch(r -> NodeReport.HEALTHY.equals(r.health()));
+        if (format.json) {
+            out.println(Json.write(StatusJson.of(ctx.cluster(), allHealthy, reports, lag)));
+        } else if (reports.isEmpty()) {
             out.println("cluster " + ctx.cluster() + " has no nodes (run 'pgmesh up')");
-            return ExitCodes.FAILURE;
+        } else if (format.matrix) {
+            out.println(renderMatrix(reports.stream().map(r -> r.container().node()).toList(), lag, tables));
+        } else {
+            out.println(render(reports, lag));
         }
-        out.println(render(reports));
-        boolean allHealthy = reports.stream().allMatch(r -> NodeReport.HEALTHY.equals(r.health()));
+        out.flush();
         return allHealthy ? ExitCodes.OK : ExitCodes.FAILURE;
     }
 
-    static String render(List<NodeReport> reports) {
-        String format = "%-7s %-20s %-15s %-6s %-6s %-13s %-9s %s%n";
-        StringBuilder sb = new StringBuilder(String.format(format,
-                "NODE", "CONTAINER", "ADDRESS", "PG", "RPC", "HEALTH", "CONFLICTS", "SUBSCRIPTIONS"));
+    /** Each reachable node as publisher; a node that does not answer is left out (its lags are unknown). */
+    private static Map<String, ReplicationProgress> progress(ClusterContext ctx, List<NodeReport> reports) {
+        Map<String, ReplicationProgress> progress = new LinkedHashMap<>();
+        for (NodeReport r : reports) {
+            if (r.status() == null || !r.status().postgresUp()) {
+                continue;
+            }
+            try (NodeRpcClient client = ctx.rpc(r.container(), PROGRESS_TIMEOUT)) {
+                progress.put(r.container().node(), client.api().replicationProgress());
+            } catch (NodeRpcException | IllegalStateException e) {
+                // unknown: shown as '?'
+            }
+        }
+        return progress;
+    }
+
+    // ---- rendering: pure ----
+
+    static String render(List<NodeReport> reports, ReplicationLag lag) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[]{"NODE", "ADDRESS", "PG", "RPC", "HEALTH", "CONFLICTS", "ROWS", "LAG BEHIND EACH PEER"});
         for (NodeReport r : reports) {
             NodeContainer c = r.container();
-            sb.append(String.format(format, c.node(), c.containerName(), orDash(c.address()),
-                    c.pgPort() == 0 ? "-" : Integer.toString(c.pgPort()),
-                    c.rpcPort() == 0 ? "-" : Integer.toString(c.rpcPort()),
-                    r.health(), r.status() == null ? "-" : Long.toString(r.status().conflictCount()),
-                    subscriptions(r)));
+            NodeStatus s = r.status();
+            String lags = lagBehindPeers(r, lag);
+            rows.add(new String[]{c.node(), orDash(c.address()), port(c.pgPort()), port(c.rpcPort()), r.health(),
+                    s == null ? "-" : Long.toString(s.conflictCount()), rows(s),
+                    r.detail().isEmpty() ? lags : lags + "  (" + r.detail() + ")"});
+        }
+        return columns(rows);
+    }
+
+    /**
+     * Per peer this node subscribes to: bytes of the peer's WAL not applied here yet (the worst of the tables), the
+     * subscription state when it does not stream, '?' when the peer did not say.
+     */
+    static String lagBehindPeers(NodeReport r, ReplicationLag lag) {
+        if (r.status() == null || r.status().subscriptions().isEmpty()) {
+            return "-";
+        }
+        Map<String, List<SubscriptionInfo>> byPeer = new TreeMap<>();
+        r.status().subscriptions().forEach(s -> byPeer.computeIfAbsent(String.valueOf(s.peer()), k -> new ArrayList<>())
+                .add(s));
+        List<String> parts = new ArrayList<>();
+        byPeer.forEach((peer, subs) -> {
+            String notStreaming = subs.stream().map(SubscriptionInfo::state)
+                    .filter(state -> !SubscriptionInfo.STREAMING.equals(state)).findFirst().orElse(null);
+            if (notStreaming != null) {
+                parts.add(peer + " " + notStreaming);
+                return;
+            }
+            long worst = 0;
+            for (SubscriptionInfo s : subs) {
+                OptionalLong l = lag.ofSubscription(s.peer(), s.name());
+                if (l.isEmpty()) {
+                    parts.add(peer + " ?");
+                    return;
+                }
+                worst = Math.max(worst, l.getAsLong());
+            }
+            parts.add(peer + " " + ReplicationLag.bytes(worst));
+        });
+        return String.join(", ", parts);
+    }
+
+    /** Row: publisher, column: subscriber, value: the subscriber's lag behind the publisher. */
+    static String renderMatrix(List<String> nodes, ReplicationLag lag, List<String> tables) {
+        List<String[]> rows = new ArrayList<>();
+        String[] header = new String[nodes.size() + 1];
+        header[0] = "FROM \\ TO";
+        for (int j = 0; j < nodes.size(); j++) {
+            header[j + 1] = nodes.get(j);
+        }
+        rows.add(header);
+        for (String publisher : nodes) {
+            String[] row = new String[nodes.size() + 1];
+            row[0] = publisher;
+            for (int j = 0; j < nodes.size(); j++) {
+                String subscriber = nodes.get(j);
+                OptionalLong l = publisher.equals(subscriber) ? OptionalLong.empty()
+                        : lag.between(publisher, subscriber, tables);
+                row[j + 1] = publisher.equals(subscriber) ? "-" : l.isPresent() ? ReplicationLag.bytes(l.getAsLong()) : "?";
+            }
+            rows.add(row);
+        }
+        return "Replication lag: bytes of FROM's WAL not yet applied on TO ('-' itself, '?' unknown)"
+                + System.lineSeparator() + columns(rows);
+    }
+
+    /** Total rows over the node's tables: exact, or '~' and rounded when any table was estimated. */
+    static String rows(NodeStatus s) {
+        if (s == null || s.rows().isEmpty()) {
+            return "-";
+        }
+        long total = s.rows().stream().mapToLong(NodeStatus.TableRows::rows).sum();
+        boolean exact = s.rows().stream().allMatch(NodeStatus.TableRows::exact);
+        if (exact) {
+            return Long.toString(total);
+        }
+        return total >= 1_000_000 ? String.format(java.util.Locale.ROOT, "~%.1fM", total / 1e6)
+                : String.format(java.util.Locale.ROOT, "~%dk", Math.round(total / 1e3));
+    }
+
+    /** Left-aligned columns two spaces apart; the last column is not padded. */
+    static String columns(List<String[]> rows) {
+        int n = rows.get(0).length;
+        int[] widths = new int[n];
+        rows.forEach(r -> {
+            for (int i = 0; i < n; i++) {
+                widths[i] = Math.max(widths[i], r[i].length());
+            }
+        });
+        StringBuilder sb = new StringBuilder();
+        for (String[] r : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < n; i++) {
+                line.append(i == n - 1 ? r[i] : String.format("%-" + widths[i] + "s  ", r[i]));
+            }
+            sb.append(line.toString().stripTrailing()).append(System.lineSeparator());
         }
         return sb.toString().stripTrailing();
     }
 
-    private static String subscriptions(NodeReport r) {
-        String subs = r.status() == null || r.status().subscriptions().isEmpty() ? "-"
-                : r.status().subscriptions().stream()
-                .map(s -> s.peer() + ":" + s.state())
-                .collect(Collectors.joining(" "));
-        return r.detail().isEmpty() ? subs : subs + "  (" + r.detail() + ")";
+    private static String port(int port) {
+        return port == 0 ? "-" : Integer.toString(port);
     }
 
     private static String orDash(String s) {

@@ -5,6 +5,10 @@ import io.pgmesh.orchestrator.check.Divergence;
 import io.pgmesh.protocol.TableDigest;
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,5 +42,32 @@ class CheckRenderTest {
                         + " 6 (missing), 7 (missing), 8 (missing), 9 (missing), 10 (missing), 11 (missing),"
                         + " 12 (missing), 13 (missing), 14 (missing), 15 (missing), 16 (missing), 17 (missing),"
                         + " 18 (missing), 19 (missing), 20 (missing) ... and 5 more");
+    }
+
+    @Test
+    void jsonListsRowsAndChecksumsPerNodeAndEveryDifferingId() throws Exception {
+        ClusterCheck.TableResult same = new ClusterCheck.TableResult("table1", List.of(
+                new TableDigest("node0", "table1", 804, "123", List.of(), null),
+                new TableDigest("node1", "table1", 804, "123", List.of(), null)), true, Map.of());
+        ClusterCheck.TableResult diverged = new ClusterCheck.TableResult("table2", List.of(
+                new TableDigest("node0", "table2", 2, "9", List.of(), null),
+                new TableDigest("node1", "table2", 1, "4", List.of(), null)), false, Map.of("node0", List.of(),
+                "node1", List.of(new Divergence.RowDifference(1, Divergence.Kind.MISSING),
+                        new Divergence.RowDifference(7, Divergence.Kind.ONLY_HERE))));
+        String json = Json.write(CheckJson.of(new ClusterCheck.Result(Duration.ofMillis(412), List.of(same, diverged))));
+        JsonNode doc = new ObjectMapper().readTree(json);
+        assertThat(doc.fieldNames()).toIterable().containsExactly("identical", "drainedMillis", "tables");
+        assertThat(doc.get("identical").asBoolean()).isFalse();
+        assertThat(doc.get("drainedMillis").asLong()).isEqualTo(412);
+        JsonNode t1 = doc.get("tables").get(0);
+        assertThat(t1.fieldNames()).toIterable().containsExactly("table", "identical", "rowsPerNode",
+                "checksumPerNode", "differingIds");
+        assertThat(t1.get("identical").asBoolean()).isTrue();
+        assertThat(t1.get("rowsPerNode").get("node1").asLong()).isEqualTo(804);
+        assertThat(t1.get("differingIds")).isEmpty();
+        JsonNode t2 = doc.get("tables").get(1);
+        assertThat(t2.get("differingIds").has("node0")).as("only nodes that differ").isFalse();
+        assertThat(t2.get("differingIds").get("node1").toString())
+                .isEqualTo("[{\"id\":1,\"kind\":\"missing\"},{\"id\":7,\"kind\":\"only_here\"}]");
     }
 }

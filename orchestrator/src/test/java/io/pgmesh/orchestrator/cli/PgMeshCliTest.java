@@ -77,8 +77,28 @@ class PgMeshCliTest {
         for (String cmd : new String[]{"up", "status", "down"}) {
             out.getBuffer().setLength(0);
             assertThat(run(cmd, "--help")).isZero();
-            assertThat(out.toString()).contains("Example:").contains("--cluster").contains("--config");
+            assertThat(out.toString()).containsPattern("Examples?:").contains("--cluster").contains("--config");
         }
+    }
+
+    @Test
+    void jsonAndMatrixExcludeEachOther() {
+        assertThat(run("status", "--json", "--matrix")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("--json", "--matrix", "mutually exclusive");
+    }
+
+    @Test
+    void statusAndCheckParseTheirFormats() {
+        StatusCommand status = (StatusCommand) PgMesh.newCommandLine().parseArgs("ps", "--matrix").subcommand()
+                .commandSpec().userObject();
+        assertThat(status.format.matrix).isTrue();
+        assertThat(status.logToStderr()).isFalse();
+        StatusCommand json = (StatusCommand) PgMesh.newCommandLine().parseArgs("status", "--json").subcommand()
+                .commandSpec().userObject();
+        assertThat(json.logToStderr()).as("stdout holds the document only").isTrue();
+        CheckCommand check = (CheckCommand) PgMesh.newCommandLine().parseArgs("check", "--json").subcommand()
+                .commandSpec().userObject();
+        assertThat(check.logToStderr()).isTrue();
     }
 
     // ---- failures whose message says cause and fix: one line, their own exit code, a stack trace only with -v ----

@@ -3,7 +3,11 @@ package io.pgmesh.orchestrator.cli;
 import io.pgmesh.orchestrator.cluster.NodeReport;
 import io.pgmesh.orchestrator.docker.NodeContainer;
 import io.pgmesh.protocol.NodeStatus;
+import io.pgmesh.protocol.ReplicationProgress;
+import io.pgmesh.protocol.SubscriberProgress;
 import io.pgmesh.protocol.SubscriptionInfo;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -13,20 +17,153 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class StatusRenderTest {
 
+    private static final String NL = System.lineSeparator();
+
+    private static NodeContainer running(int i) {
+        return new NodeContainer("id" + i, "pgmesh-node" + i, "node" + i, i, "172.28.5.1" + i, true, "running",
+                32801 + 2 * i, 32800 + 2 * i);
+    }
+
+    private static SubscriptionInfo sub(String node, String peer, String state) {
+        return new SubscriptionInfo("sub_" + node + "_" + peer + "_table1", peer, "pub_" + peer + "_table1",
+                !SubscriptionInfo.DISABLED.equals(state), state, null, null, 1, 1);
+    }
+
+    private static NodeStatus status(String node, List<SubscriptionInfo> subs, long conflicts, long rows) {
+        return new NodeStatus(node, Integer.parseInt(node.substring(4)), "pgmesh", true, "17.6", "lb-test", List.of(),
+                subs, Map.of("table1", conflicts), List.of(new NodeStatus.TableRows("table1", rows, true)));
+    }
+
+    private static SubscriberProgress sender(String subscription, String replay) {
+        return new SubscriberProgress(subscription, "streaming", replay, replay, replay);
+    }
+
+    /** node0 publishes at 0/3000400: node1 has applied all, node2 is 0x400 behind; node1 at 0/2000000, all applied. */
+    private static final ReplicationLag LAG = new ReplicationLag(Map.of(
+            "node0", new ReplicationProgress("node0", "0/3000400", List.of(
+                    sender("sub_node1_node0_table1", "0/3000400"), sender("sub_node2_node0_table1", "0/3000000"))),
+            "node1", new ReplicationProgress("node1", "0/2000000", List.of(
+                    sender("sub_node0_node1_table1", "0/2000000"), sender("sub_node2_node1_table1", "0/2000000")))));
+
+    private static List<NodeReport> threeNodes() {
+        NodeContainer down = new NodeContainer("id2", "pgmesh-node2", "node2", 2, null, false, "exited", 0, 0);
+        return List.of(
+                new NodeReport(running(0), status("node0", List.of(sub("node0", "node1", "streaming"),
+                        sub("node0", "node2", "stopped")), 7, 804), NodeReport.DEGRADED, "1 of 2 subscriptions streaming"),
+                new NodeReport(running(1), status("node1", List.of(sub("node1", "node0", "streaming"),
+                        sub("node1", "node2", "stopped")), 0, 804), NodeReport.DEGRADED, "1 of 2 subscriptions streaming"),
+                new NodeReport(down, null, NodeReport.DOWN, "container exited"));
+    }
+
     @Test
-    void rowsShowPortsHealthConflictsAndEachSubscription() {
-        NodeContainer up = new NodeContainer("id0", "pgmesh-node0", "node0", 0, "172.28.5.10", true, "running", 32801, 32800);
-        NodeContainer down = new NodeContainer("id1", "pgmesh-node1", "node1", 1, null, false, "exited", 0, 0);
-        NodeStatus status = new NodeStatus("node0", 0, "pgmesh", true, "17.6", "lb-test", List.of(),
-                List.of(new SubscriptionInfo("sub_node0_node1_table1", "node1", "pub_node1_table1", true,
-                        SubscriptionInfo.STOPPED, null, null, 1, 1)), Map.of("table1", 7L));
-        String table = StatusCommand.render(List.of(
-                new NodeReport(up, status, NodeReport.DEGRADED, "0 of 1 subscriptions streaming"),
-                new NodeReport(down, null, NodeReport.DOWN, "container exited")));
-        List<String> lines = table.lines().toList();
-        assertThat(lines.get(0)).contains("NODE", "ADDRESS", "HEALTH", "CONFLICTS", "SUBSCRIPTIONS");
-        assertThat(lines.get(1)).contains("node0", "172.28.5.10", "32801", "32800", "degraded", " 7 ",
-                "node1:stopped", "(0 of 1 subscriptions streaming)");
-        assertThat(lines.get(2)).contains("node1", "down", "(container exited)").doesNotContain("null");
+    void tableShowsAddressPortsHealthConflictsRowsAndLagBehindEachPeer() {
+        assertThat(StatusCommand.render(threeNodes(), LAG)).isEqualTo(String.join(NL,
+                "NODE   ADDRESS      PG     RPC    HEALTH    CONFLICTS  ROWS  LAG BEHIND EACH PEER",
+                "node0  172.28.5.10  32801  32800  degraded  7          804   node1 0 B, node2 stopped  (1 of 2 subscriptions streaming)",
+                "node1  172.28.5.11  32803  32802  degraded  0          804   node0 0 B, node2 stopped  (1 of 2 subscriptions streaming)",
+                "node2  -            -      -      down      -          -     -  (container exited)"));
+    }
+
+    @Test
+    void aStreamingSubscriptionWhosePublisherDidNotAnswerIsUnknown() {
+        NodeReport r = new NodeReport(running(1), status("node1", List.of(sub("node1", "node0", "streaming"),
+                sub("node1", "node2", "streaming")), 0, 1), NodeReport.HEALTHY, "");
+        assertThat(StatusCommand.lagBehindPeers(r, LAG)).isEqualTo("node0 0 B, node2 ?");
+        assertThat(StatusCommand.lagBehindPeers(r, new ReplicationLag(Map.of()))).isEqualTo("node0 ?, node2 ?");
+    }
+
+    @Test
+    void healthyNodesKeepTheHealthWordBetweenSpaces() {
+        NodeReport r = new NodeReport(running(0), status("node0", List.of(), 0, 0), NodeReport.HEALTHY, "");
+        assertThat(StatusCommand.render(List.of(r), LAG).lines().toList().get(1)).contains(" healthy ");
+    }
+
+    @Test
+    void matrixHasPublishersAsRowsSubscribersAsColumnsADashDiagonalAndUnknowns() {
+        assertThat(StatusCommand.renderMatrix(List.of("node0", "node1", "node2"), LAG, List.of("table1")))
+                .isEqualTo(String.join(NL,
+                        "Replication lag: bytes of FROM's WAL not yet applied on TO ('-' itself, '?' unknown)",
+                        "FROM \\ TO  node0  node1  node2",
+                        "node0      -      0 B    1.0 KiB",
+                        "node1      0 B    -      0 B",
+                        "node2      ?      ?      -"));
+    }
+
+    @Test
+    void aPairIsAsFarBehindAsItsWorstTableAndUnknownIfAnyTableIs() {
+        ReplicationLag lag = new ReplicationLag(Map.of("node0", new ReplicationProgress("node0", "1/0", List.of(
+                sender("sub_node1_node0_a", "0/FFFFFF00"), sender("sub_node1_node0_b", "0/FFFF0000")))));
+        assertThat(lag.between("node0", "node1", List.of("a", "b"))).hasValue(0x10000);
+        assertThat(lag.between("node0", "node1", List.of("a", "b", "c"))).isEmpty();
+        assertThat(lag.between("node0", "node1", List.of())).isEmpty();
+    }
+
+    @Test
+    void aSubscriberAheadOfTheEarlierReadPositionIsNotBehind() {
+        ReplicationLag lag = new ReplicationLag(Map.of("node0", new ReplicationProgress("node0", "0/100", List.of(
+                sender("sub_node1_node0_t", "0/200"), sender("sub_node2_node0_t", null)))));
+        assertThat(lag.ofSubscription("node0", "sub_node1_node0_t")).hasValue(0);
+        assertThat(lag.ofSubscription("node0", "sub_node2_node0_t")).as("nothing applied yet: unknown").isEmpty();
+        assertThat(lag.ofSubscription(null, "sub_node2_node0_t")).isEmpty();
+    }
+
+    @Test
+    void bytesAreShortAndHuman() {
+        assertThat(ReplicationLag.bytes(0)).isEqualTo("0 B");
+        assertThat(ReplicationLag.bytes(1023)).isEqualTo("1023 B");
+        assertThat(ReplicationLag.bytes(1536)).isEqualTo("1.5 KiB");
+        assertThat(ReplicationLag.bytes(3L * 1024 * 1024 * 1024)).isEqualTo("3.0 GiB");
+    }
+
+    @Test
+    void rowsAreExactOrMarkedAsEstimates() {
+        assertThat(StatusCommand.rows(null)).isEqualTo("-");
+        assertThat(StatusCommand.rows(new NodeStatus("n", 0, "c", true, "17", "db", List.of(), List.of(), Map.of())))
+                .as("an older daemon: not counted").isEqualTo("-");
+        NodeStatus two = new NodeStatus("n", 0, "c", true, "17", "db", List.of(), List.of(), Map.of(), List.of(
+                new NodeStatus.TableRows("a", 800, true), new NodeStatus.TableRows("b", 4, true)));
+        assertThat(StatusCommand.rows(two)).isEqualTo("804");
+        NodeStatus big = new NodeStatus("n", 0, "c", true, "17", "db", List.of(), List.of(), Map.of(), List.of(
+                new NodeStatus.TableRows("a", 1_234_567, false)));
+        assertThat(StatusCommand.rows(big)).isEqualTo("~1.2M");
+        NodeStatus mid = new NodeStatus("n", 0, "c", true, "17", "db", List.of(), List.of(), Map.of(), List.of(
+                new NodeStatus.TableRows("a", 150_400, false)));
+        assertThat(StatusCommand.rows(mid)).isEqualTo("~150k");
+    }
+
+    @Test
+    void jsonHasEveryKeyInOrderWithNullsForWhatNobodyKnows() throws Exception {
+        String json = Json.write(StatusJson.of("pgmesh", false, threeNodes(), LAG));
+        JsonNode doc = new ObjectMapper().readTree(json);
+        assertThat(doc.get("cluster").asText()).isEqualTo("pgmesh");
+        assertThat(doc.get("healthy").asBoolean()).isFalse();
+        JsonNode node0 = doc.get("nodes").get(0);
+        assertThat(node0.fieldNames()).toIterable().containsExactly("node", "container", "address", "pgPort",
+                "rpcPort", "health", "detail", "conflicts", "rows", "rowsExact", "rowsPerTable", "subscriptions");
+        assertThat(node0.get("pgPort").asInt()).isEqualTo(32801);
+        assertThat(node0.get("conflicts").asLong()).isEqualTo(7);
+        assertThat(node0.get("rows").asLong()).isEqualTo(804);
+        assertThat(node0.get("rowsPerTable").get("table1").asLong()).isEqualTo(804);
+        JsonNode first = node0.get("subscriptions").get(0);
+        assertThat(first.fieldNames()).toIterable().containsExactly("peer", "name", "state", "lagBytes");
+        assertThat(first.get("peer").asText()).isEqualTo("node1");
+        assertThat(first.get("lagBytes").asLong()).isZero();
+        assertThat(node0.get("subscriptions").get(1).get("lagBytes").isNull()).as("node2 did not answer").isTrue();
+        JsonNode node1 = doc.get("nodes").get(1);
+        assertThat(node1.get("subscriptions").get(0).get("lagBytes").asLong()).isZero();
+        JsonNode node2 = doc.get("nodes").get(2);
+        assertThat(node2.get("health").asText()).isEqualTo("down");
+        assertThat(node2.get("address").isNull()).isTrue();
+        assertThat(node2.get("pgPort").isNull()).isTrue();
+        assertThat(node2.get("rows").isNull()).isTrue();
+        assertThat(node2.get("subscriptions")).isEmpty();
+    }
+
+    @Test
+    void jsonOfAnEmptyClusterIsADocumentToo() throws Exception {
+        JsonNode doc = new ObjectMapper().readTree(Json.write(StatusJson.of("c", false, List.of(),
+                new ReplicationLag(Map.of()))));
+        assertThat(doc.get("nodes")).isEmpty();
+        assertThat(doc.get("healthy").asBoolean()).isFalse();
     }
 }
