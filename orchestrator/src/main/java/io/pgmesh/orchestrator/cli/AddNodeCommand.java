@@ -14,15 +14,26 @@ final class AddNodeCommand extends ClusterCommand {
 
     static final java.time.Duration REPAIR_DRAIN_TIMEOUT = java.time.Duration.ofMinutes(5);
 
+    private Progress progress;
+
+    @Override
+    java.util.function.Consumer<String> stepLog(java.util.function.Consumer<String> plain) {
+        progress = new Progress("add-node", 2, line -> null, System::nanoTime, plain);
+        return progress;
+    }
+
     @Override
     public Integer call() {
         ClusterContext ctx = context();
         NodeImage image = new NodeImage(ctx.containers().docker(), ctx.log());
+        progress.begin("join");
         new ClusterScale(ctx).addNode(image::ensureBuilt);
+        progress.begin("repair");
         // A joiner streams from its source while its other streams wait for the copy: changes
         // reordered across origins in that window are set right here. Clients may be writing, so
         // the nodes need not compare equal afterwards; 'pgmesh check' on a quiet cluster does that.
         new ClusterRepair(ctx).run(REPAIR_DRAIN_TIMEOUT);
+        progress.done();
         return ExitCodes.OK;
     }
 }

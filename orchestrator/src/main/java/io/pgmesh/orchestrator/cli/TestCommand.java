@@ -45,6 +45,18 @@ final class TestCommand extends ClusterCommand {
     @Option(names = "--no-sleep", description = "Drop the pauses between operations (load mode).")
     boolean noSleep;
 
+    private Progress progress;
+
+    /** {@code all} runs three suites: a step line as each begins, and a summary. */
+    @Override
+    java.util.function.Consumer<String> stepLog(java.util.function.Consumer<String> plain) {
+        if (which != Which.all) {
+            return plain;
+        }
+        progress = new Progress("test", 3, Progress::suiteStep, System::nanoTime, plain);
+        return progress;
+    }
+
     @Override
     public Integer call() throws Exception {
         if (scale < 1) {
@@ -61,6 +73,9 @@ final class TestCommand extends ClusterCommand {
             case conflicts -> throw new IllegalStateException("handled above");
         };
         List<SuiteRunner.SuiteResult> results = new SuiteRunner(context()).run(suites, new SuiteOptions(scale, !noSleep));
+        if (progress != null) {
+            progress.done();
+        }
         return results.stream().allMatch(r -> r.stats().errors() == 0) ? ExitCodes.OK : ExitCodes.FAILURE;
     }
 }

@@ -17,10 +17,19 @@ final class UpCommand extends ClusterCommand {
             description = "Number of nodes (default: scale.min_nodes of the config; at most scale.max_nodes).")
     Integer nodes;
 
+    private int count;
+    private Progress progress;
+
+    @Override
+    java.util.function.Consumer<String> stepLog(java.util.function.Consumer<String> plain) {
+        progress = Progress.up(count, plain);
+        return progress;
+    }
+
     @Override
     public Integer call() throws Exception {
         SysConfig config = loadConfig();
-        int count = nodes != null ? nodes : config.minNodes();
+        count = nodes != null ? nodes : config.minNodes();
         if (count < 1 || count > config.maxNodes()) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--nodes: " + count
                     + " is out of range 1.." + config.maxNodes() + " (scale.max_nodes of " + global.config + ")");
@@ -28,6 +37,7 @@ final class UpCommand extends ClusterCommand {
         ClusterContext ctx = context(config);
         NodeImage image = new NodeImage(ctx.containers().docker(), ctx.log());
         new ClusterUp(ctx, image::ensureBuilt).run(count);
+        progress.done();
         return ExitCodes.OK;
     }
 }
