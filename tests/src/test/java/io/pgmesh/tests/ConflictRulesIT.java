@@ -125,6 +125,26 @@ class ConflictRulesIT {
         assertThat(conflictKinds(2)).contains("insert_insert remote", "delete_reinsert local");
     }
 
+    /**
+     * node2 receives node1's update of a row before node0's insert of it (cross-origin
+     * reordering): PostgreSQL skips such an update as "row missing"; the update note makes it the
+     * row on node2 at once, and node0's late insert then loses to it. No repair involved.
+     */
+    @Test
+    void anUpdateThatOvertakesTheInsertItFollowsIsNotLost() {
+        long id = 2_147_100_006L;
+        hold("node2", "node0");
+        sql(0, "INSERT INTO table1 (id, col2) VALUES (" + id + ", 'inserted by node0')");
+        await().atMost(Duration.ofSeconds(30)).until(() -> "inserted by node0|0".equals(value(1, id)));
+        sql(1, "UPDATE table1 SET col2 = 'updated by node1' WHERE id = " + id);
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> "updated by node1|1".equals(value(2, id)));
+        releaseAll();
+        awaitEverywhere(id, "updated by node1|1");
+        assertThat(sql(2, "SELECT count(*) FROM pgmesh_updates_table1")).as("notes are not kept").isEqualTo("0");
+        assertThat(sql(1, "SELECT count(*) FROM pgmesh_updates_table1")).isEqualTo("0");
+    }
+
     @Test
     void statusCountsTheConflictsEachNodeResolved() {
         long id = 2_147_100_005L;

@@ -75,6 +75,7 @@ public final class ReplicationSetup {
         String subscription = MeshNames.subscription(node, peer.name(), table);
         ensureSubscription(subscription, peer, database, login, MeshNames.publication(peer.name(), table), options);
         ensureSubscribedTable(subscription, peer, ConflictDdl.tombstoneTable(table));
+        ensureSubscribedTable(subscription, peer, UpdateNotes.notesTable(table));
     }
 
     /**

@@ -164,6 +164,48 @@ public final class TableSetup {
         }
     }
 
+    /**
+     * The table's update-notes table (see {@link UpdateNotes}), owned by {@code owner}, with the
+     * trigger that notes local updates and the one that applies a peer's note when its row is
+     * missing here (needs {@link #ensureTombstoneTable} first).
+     */
+    public void ensureUpdateNotes(TableSpec table, String owner) throws SQLException {
+        String name = table.name();
+        String notes = UpdateNotes.notesTable(name);
+        if (!catalog.tableExists(notes)) {
+            steps.execute(connection, StepLog.Verb.CREATE, "update-notes table " + notes, UpdateNotes.createNotesTable(name));
+        }
+        ensureOwner(notes, owner);
+        VersionTriggers.TableShape shape = new VersionTriggers.TableShape(name, table.primaryKey().name(),
+                catalog.columnNames(name));
+        ensureFunction(VersionTriggers.signature(UpdateNotes.noteFunction(name)), UpdateNotes.noteFunction(name),
+                UpdateNotes.noteFunctionBody(shape), true,
+                VersionTriggers.createOrReplaceFunction(UpdateNotes.noteFunction(name), UpdateNotes.noteFunctionBody(shape)),
+                owner);
+        ensureFunction(VersionTriggers.signature(UpdateNotes.applyFunction(name)), UpdateNotes.applyFunction(name),
+                UpdateNotes.applyFunctionBody(shape), true,
+                VersionTriggers.createOrReplaceFunction(UpdateNotes.applyFunction(name), UpdateNotes.applyFunctionBody(shape)),
+                owner);
+        var noteEnabled = catalog.triggerEnabled(name, UpdateNotes.NOTE_TRIGGER);
+        if (noteEnabled.isEmpty()) {
+            steps.execute(connection, StepLog.Verb.CREATE, "trigger " + UpdateNotes.NOTE_TRIGGER + " on " + name
+                    + ", firing on local updates only", UpdateNotes.createNoteTrigger(name));
+        } else if (!UpdateNotes.ENABLED_ORIGIN.equals(noteEnabled.get())) {
+            steps.execute(connection, StepLog.Verb.ALTER, "trigger " + UpdateNotes.NOTE_TRIGGER + " on " + name
+                    + " to fire on local updates only", "ALTER TABLE " + Sql.table(name) + " ENABLE TRIGGER "
+                    + Sql.ident(UpdateNotes.NOTE_TRIGGER));
+        }
+        var applyEnabled = catalog.triggerEnabled(notes, UpdateNotes.APPLY_TRIGGER);
+        if (applyEnabled.isEmpty()) {
+            steps.executeInTransaction(connection, StepLog.Verb.CREATE, "trigger " + UpdateNotes.APPLY_TRIGGER + " on "
+                    + notes + ", firing in apply workers only", List.of(UpdateNotes.createApplyTrigger(name),
+                    UpdateNotes.enableApplyTriggerForReplicaOnly(name)));
+        } else if (!ConflictDdl.ENABLED_REPLICA.equals(applyEnabled.get())) {
+            steps.execute(connection, StepLog.Verb.ALTER, "trigger " + UpdateNotes.APPLY_TRIGGER + " on " + notes
+                    + " to fire in apply workers only", UpdateNotes.enableApplyTriggerForReplicaOnly(name));
+        }
+    }
+
     /** A trigger, made and enabled ALWAYS in one transaction (replacing the legacy trigger when asked). */
     private void ensureTrigger(String table, String trigger, String create, boolean replaceLegacy) throws SQLException {
         var enabled = catalog.triggerEnabled(table, trigger);

@@ -14,6 +14,7 @@ import io.pgmesh.node.pg.StepLog;
 import io.pgmesh.node.pg.TableDdl;
 import io.pgmesh.node.pg.TableDigests;
 import io.pgmesh.node.pg.TableSetup;
+import io.pgmesh.node.pg.UpdateNotes;
 import io.pgmesh.protocol.Credentials;
 import io.pgmesh.protocol.DatabaseSpec;
 import io.pgmesh.protocol.DigestRequest;
@@ -146,6 +147,7 @@ public final class NodeRpcService implements NodeRpc {
             TableSpec table = request.table();
             check.tableName(table.name(), "table.name");
             String tombstones = ConflictDdl.tombstoneTable(table.name());
+            String updateNotes = UpdateNotes.notesTable(table.name());
             String publication = MeshNames.publication(node, table.name());
             check.name(publication, "table.name");
             // A node joining a live cluster subscribes step by step (subscribeToNode with options).
@@ -166,17 +168,20 @@ public final class NodeRpcService implements NodeRpc {
                 tables.ensureConflictLog(roles.owner());
                 tables.ensureTombstoneTable(table.name(), roles.owner());
                 tables.ensureVersionTriggers(table, self.nodeIndex(), roles.owner());
+                tables.ensureUpdateNotes(table, roles.owner());
                 tables.ensureTableGrant(table.name(), roles.writer(), WRITER_TABLE_PRIVILEGES);
                 tables.ensureSequenceGrant(sequence, roles.writer(), List.of("USAGE", "SELECT"));
                 for (String role : List.of(roles.writer(), roles.reader(), roles.replicator())) {
                     tables.ensureTableGrant(tombstones, role, List.of("SELECT"));
                 }
+                // a joining node's initial copy reads every published table as the replicator
+                tables.ensureTableGrant(updateNotes, roles.replicator(), List.of("SELECT"));
                 tables.ensureTableGrant(table.name(), roles.reader(), List.of("SELECT"));
                 tables.ensureTableGrant(table.name(), roles.replicator(), List.of("SELECT"));
                 tables.ensureTableGrant(ConflictDdl.CONFLICTS_TABLE, roles.reader(), List.of("SELECT"));
 
                 ReplicationSetup replication = new ReplicationSetup(c, steps);
-                replication.ensurePublication(publication, List.of(table.name(), tombstones));
+                replication.ensurePublication(publication, List.of(table.name(), tombstones, updateNotes));
                 for (TopologyHost peer : lowerPeers) {
                     replication.ensureSubscriptionTo(node, peer, request.database(), table.name(), request.replication());
                 }
