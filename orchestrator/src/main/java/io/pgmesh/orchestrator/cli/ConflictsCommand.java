@@ -6,7 +6,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "conflicts", mixinStandardHelpOptions = true,
         description = "Inspect conflicts the nodes resolved.",
-        subcommands = ConflictsCommand.Explain.class)
+        subcommands = ConflictsCommand.Explain.class,
+        footer = {"", "Example:", "  pgmesh conflicts explain table1 1235433221"})
 final class ConflictsCommand implements java.util.concurrent.Callable<Integer> {
 
     @picocli.CommandLine.Spec

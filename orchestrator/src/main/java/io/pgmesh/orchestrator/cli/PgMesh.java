@@ -9,12 +9,13 @@ import picocli.CommandLine.HelpCommand;
         description = "Run a multi-master PostgreSQL logical-replication mesh in Docker containers.",
         subcommands = {UpCommand.class, StatusCommand.class, AddNodeCommand.class, RemoveNodeCommand.class,
                 StartNodeCommand.class, CredentialsCommand.class,
-                TestCommand.class, CheckCommand.class, RepairCommand.class, ConflictsCommand.class, DownCommand.class,
-                HelpCommand.class},
+                TestCommand.class, CheckCommand.class, RepairCommand.class, ConflictsCommand.class, LogsCommand.class,
+                DownCommand.class, CompletionCommand.class, HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 failure, 2 usage, 3 Docker engine unreachable,",
                 "            4 invalid config (also a subnet overlapping a Docker network),",
-                "            5 node image missing or not buildable, 6 container/network name taken,",
-                "            7 nodes diverge (check)"})
+                "            5 node image missing or not buildable,",
+                "            6 container/network name taken, 7 nodes diverge (check)",
+                "", "Shell completion: source <(pgmesh completion)"})
 public final class PgMesh {
 
     public static void main(String[] args) {

@@ -74,17 +74,88 @@ class PgMeshCliTest {
 
     @Test
     void everyCommandHasHelpWithAnExample() {
-        for (String cmd : new String[]{"up", "status", "down"}) {
+        List<List<String>> commands = new java.util.ArrayList<>();
+        collect(PgMesh.newCommandLine(), List.of(), commands);
+        assertThat(commands).extracting(c -> String.join(" ", c)).contains("up", "status", "add-node", "remove-node",
+                "start-node", "credentials", "test", "check", "repair", "conflicts", "conflicts explain", "logs", "down",
+                "completion");
+        for (List<String> cmd : commands) {
             out.getBuffer().setLength(0);
-            assertThat(run(cmd, "--help")).isZero();
-            assertThat(out.toString()).containsPattern("Examples?:").contains("--cluster").contains("--config");
+            List<String> args = new java.util.ArrayList<>(cmd);
+            args.add("--help");
+            assertThat(run(args.toArray(String[]::new))).as(cmd.toString()).isZero();
+            assertThat(out.toString()).as(cmd.toString()).containsPattern("Examples?:\\R  pgmesh " + String.join(" ", cmd));
+            boolean actsOnACluster = !List.of("completion", "conflicts").contains(String.join(" ", cmd));
+            if (actsOnACluster) {
+                assertThat(out.toString()).as(cmd.toString()).contains("--cluster").contains("--config");
+            }
         }
     }
+
+    private static void collect(CommandLine parent, List<String> path, List<List<String>> into) {
+        parent.getSubcommands().forEach((name, sub) -> {
+            if (name.equals("help") || !sub.getCommandName().equals(name)) {
+                return; // picocli's own help command; aliases
+            }
+            List<String> cmd = new java.util.ArrayList<>(path);
+            cmd.add(name);
+            into.add(cmd);
+            collect(sub, cmd, into);
+        });
+    }
+
+    // ---- status --json / --matrix, logs, completion: what is decided before Docker is asked ----
 
     @Test
     void jsonAndMatrixExcludeEachOther() {
         assertThat(run("status", "--json", "--matrix")).isEqualTo(ExitCodes.USAGE);
         assertThat(err.toString()).contains("--json", "--matrix", "mutually exclusive");
+    }
+
+    @Test
+    void logsNeedsANodeAndANonNegativeTail() {
+        assertThat(run("logs")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("NODE");
+        err.getBuffer().setLength(0);
+        assertThat(run("logs", "node0", "--tail", "-1")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("--tail: must be >= 0, got -1");
+        err.getBuffer().setLength(0);
+        assertThat(run("logs", "node0", "--tail", "x")).isEqualTo(ExitCodes.USAGE);
+    }
+
+    @Test
+    void logsParsesFollowTailAndTimestamps() {
+        CommandLine cli = PgMesh.newCommandLine();
+        CommandLine.ParseResult parsed = cli.parseArgs("logs", "node1", "-f", "--tail", "5", "-t");
+        LogsCommand logs = (LogsCommand) parsed.subcommand().commandSpec().userObject();
+        assertThat(logs.node).isEqualTo("node1");
+        assertThat(logs.follow).isTrue();
+        assertThat(logs.tail).isEqualTo(5);
+        assertThat(logs.timestamps).isTrue();
+        LogsCommand defaults = (LogsCommand) PgMesh.newCommandLine().parseArgs("logs", "node0").subcommand()
+                .commandSpec().userObject();
+        assertThat(defaults.follow).isFalse();
+        assertThat(defaults.tail).as("all lines").isNull();
+    }
+
+    @Test
+    void anUnknownNodeIsNamedWithTheNodesTheClusterHas() {
+        var n0 = new io.pgmesh.orchestrator.docker.NodeContainer("a", "c-node0", "node0", 0, "1", true, "running", 1, 2);
+        var n1 = new io.pgmesh.orchestrator.docker.NodeContainer("b", "c-node1", "node1", 1, "1", true, "running", 3, 4);
+        assertThat(LogsCommand.unknownNode("c", "node9", List.of(n0, n1)))
+                .isEqualTo("no node 'node9' in cluster c; its nodes: node0, node1");
+        assertThat(LogsCommand.unknownNode("c", "node9", List.of()))
+                .isEqualTo("no node 'node9': cluster c has no nodes (run 'pgmesh up')");
+        assertThat(LogsCommand.find(List.of(n0, n1), "node1")).contains(n1);
+    }
+
+    @Test
+    void completionPrintsABashScriptForEveryCommand() {
+        assertThat(run("completion")).isZero();
+        String script = out.toString();
+        assertThat(script).startsWith("#!/usr/bin/env bash")
+                .contains("complete -F _complete_pgmesh")
+                .contains("logs", "add-node", "start-node", "completion", "--follow", "--matrix", "--json");
     }
 
     @Test
