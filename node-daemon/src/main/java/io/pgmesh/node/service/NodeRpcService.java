@@ -326,7 +326,7 @@ public final class NodeRpcService implements NodeRpc {
     @Override
     public ReplicationProgress replicationProgress() {
         String node = nodeName();
-        try (Connection c = open(node, NodeConnections.MAINTENANCE_DB)) {
+        try (Connection c = connections.openForReading(NodeConnections.MAINTENANCE_DB)) {
             Catalog catalog = new Catalog(c);
             return new ReplicationProgress(node, catalog.currentWalLsn(), catalog.walSenders());
         } catch (SQLException e) {

@@ -46,7 +46,7 @@ final class StatusReport {
         String dbName = database == null ? null : database.name();
         Connection c;
         try {
-            c = connections.open(dbName == null ? NodeConnections.MAINTENANCE_DB : dbName);
+            c = connections.openForReading(dbName == null ? NodeConnections.MAINTENANCE_DB : dbName);
         } catch (SQLException e) {
             return new NodeStatus(node, index, cluster, false, null, dbName, List.of(), List.of(), Map.of());
         }
