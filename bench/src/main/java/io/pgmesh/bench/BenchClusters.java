@@ -1,0 +1,113 @@
+package io.pgmesh.bench;
+
+import com.github.dockerjava.api.DockerClient;
+import io.pgmesh.orchestrator.cluster.ClusterContext;
+import io.pgmesh.orchestrator.cluster.ClusterDown;
+import io.pgmesh.orchestrator.cluster.ClusterSecrets;
+import io.pgmesh.orchestrator.cluster.ClusterUp;
+import io.pgmesh.orchestrator.cluster.MeshSpecs;
+import io.pgmesh.orchestrator.config.SysConfig;
+import io.pgmesh.orchestrator.config.SysConfigLoader;
+import io.pgmesh.orchestrator.docker.ClusterNetwork;
+import io.pgmesh.orchestrator.docker.NodeContainer;
+import io.pgmesh.orchestrator.docker.NodeContainers;
+import io.pgmesh.orchestrator.docker.NodeImage;
+import io.pgmesh.protocol.Credentials;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * pgmesh clusters of the bench, made with the orchestrator's own code: the shipped sysconfig.json moved onto one
+ * of the bench's subnets, secrets under the run's own PGMESH_HOME, every step logged through a {@link StepClock}.
+ */
+final class BenchClusters {
+
+    private final DockerClient docker;
+    private final BenchEnv env;
+    private final StepClock clock;
+    private String image;
+
+    BenchClusters(DockerClient docker, BenchEnv env, StepClock clock) {
+        this.docker = docker;
+        this.env = env;
+        this.clock = clock;
+    }
+
+    StepClock clock() {
+        return clock;
+    }
+
+    DockerClient docker() {
+        return docker;
+    }
+
+    /** The shipped config with its 172.28.5.x addresses moved to 172.28.{octet}.x, written to the work dir. */
+    Path configFile(int octet) {
+        try {
+            String json = Files.readString(env.shippedConfig()).replace("172.28.5.", "172.28." + octet + ".");
+            Files.createDirectories(env.workDir());
+            Path file = env.workDir().resolve("sysconfig-172.28." + octet + ".json");
+            Files.writeString(file, json);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    ClusterContext context(String cluster, int octet) {
+        SysConfig config = SysConfigLoader.load(configFile(octet));
+        return new ClusterContext(cluster, config, new NodeContainers(docker, clock), new ClusterNetwork(docker, clock),
+                env.home(), clock);
+    }
+
+    /** The node image's tag, built when missing (once per run). */
+    synchronized String image() {
+        if (image == null) {
+            image = new NodeImage(docker, clock).ensureBuilt();
+        }
+        return image;
+    }
+
+    List<NodeContainer> up(ClusterContext ctx, int nodes) {
+        return new ClusterUp(ctx, this::image).run(nodes);
+    }
+
+    void down(ClusterContext ctx) {
+        new ClusterDown(ctx).run();
+    }
+
+    Credentials writer(ClusterContext ctx) {
+        ClusterSecrets secrets = ClusterSecrets.resolve(ctx.home(), ctx.cluster(),
+                MeshSpecs.configuredPasswords(ctx.config()), false);
+        return MeshSpecs.writer(ctx.config(), secrets);
+    }
+
+    List<Integer> pgPorts(ClusterContext ctx) {
+        return ctx.containers().list(ctx.cluster()).stream().filter(NodeContainer::running)
+                .map(NodeContainer::pgPort).toList();
+    }
+
+    /** Environment of a CLI process of this run: its secrets live where the in-process code looks for them. */
+    Map<String, String> cliEnvironment() {
+        return Map.of("PGMESH_HOME", env.home().toString());
+    }
+
+    static Connection connect(int port, String database, Credentials login) throws SQLException {
+        Properties props = new Properties();
+        props.setProperty("user", login.user());
+        props.setProperty("password", login.password());
+        props.setProperty("connectTimeout", "10");
+        props.setProperty("socketTimeout", "60");
+        props.setProperty("ApplicationName", "pgmesh-bench");
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/" + database, props);
+    }
+}

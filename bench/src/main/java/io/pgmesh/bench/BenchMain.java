@@ -1,0 +1,98 @@
+package io.pgmesh.bench;
+
+import com.github.dockerjava.api.DockerClient;
+import io.pgmesh.orchestrator.docker.DockerEngine;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Runs the bench and writes the report and plots.
+ *
+ * <pre>
+ * java -cp ... io.pgmesh.bench.BenchMain [--smoke] --repo DIR --work DIR --report FILE --plots DIR [--cli-jar FILE]
+ * </pre>
+ *
+ * {@code bench/run} calls it for the full run (report docs/BENCHMARKS.md, plots docs/bench/). Exit 0 when the run
+ * completed (whether or not the targets were met: the report says), 1 when it failed, 2 on bad arguments.
+ */
+public final class BenchMain {
+
+    static final String COMMAND = "bench/run";
+
+    private BenchMain() {
+    }
+
+    public static void main(String[] args) {
+        System.setProperty("java.awt.headless", "true");
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        Map<String, String> options;
+        boolean smoke = false;
+        try {
+            options = new java.util.HashMap<>();
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--smoke" -> smoke = true;
+                    case "--repo", "--work", "--report", "--plots", "--cli-jar" -> {
+                        if (i + 1 >= args.length) {
+                            throw new IllegalArgumentException(args[i] + " needs a value");
+                        }
+                        options.put(args[i], args[++i]);
+                    }
+                    default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+                }
+            }
+            for (String required : new String[]{"--repo", "--work", "--report", "--plots"}) {
+                if (!options.containsKey(required)) {
+                    throw new IllegalArgumentException(required + " is required");
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            System.err.println("bench: " + e.getMessage());
+            System.err.println("usage: BenchMain [--smoke] --repo DIR --work DIR --report FILE --plots DIR [--cli-jar FILE]");
+            System.exit(2);
+            return;
+        }
+        BenchEnv env = new BenchEnv(Path.of(options.get("--repo")).toAbsolutePath().normalize(),
+                Optional.ofNullable(options.get("--cli-jar")).map(p -> Path.of(p).toAbsolutePath()),
+                Path.of(options.get("--work")).toAbsolutePath(), Path.of(options.get("--report")).toAbsolutePath(),
+                Path.of(options.get("--plots")).toAbsolutePath());
+        long start = System.nanoTime();
+        Consumer<String> out = line -> System.out.printf("%7.1f %s%n", (System.nanoTime() - start) / 1e9, line);
+        try {
+            run(smoke ? BenchPlan.smoke() : BenchPlan.full(), env, out);
+            System.exit(0);
+        } catch (RuntimeException e) {
+            e.printStackTrace();
+            System.err.println("bench: failed: " + e.getMessage());
+            System.exit(1);
+        }
+    }
+
+    /** Runs the plan and writes the report and plots; returns the results. */
+    static Results run(BenchPlan plan, BenchEnv env, Consumer<String> out) {
+        env.cliJar().ifPresent(jar -> {
+            if (!Files.isRegularFile(jar)) {
+                throw new IllegalArgumentException("--cli-jar: " + jar + " does not exist (build the orchestrator first)");
+            }
+        });
+        Results results;
+        try (DockerClient docker = DockerEngine.connect()) {
+            results = new Bench(plan, env, docker, out).run();
+        } catch (IOException e) {
+            throw new IllegalStateException("closing the Docker client failed", e);
+        }
+        Map<String, Path> plots = Plots.write(results, env.plotDir());
+        Path reportDir = env.report().getParent();
+        String plotPath = reportDir.relativize(env.plotDir()).toString();
+        plotPath = plotPath.isEmpty() ? "" : plotPath.replace('\\', '/') + "/";
+        String text = Report.render(results, plotPath, plots, COMMAND, Report.keptTail(env.report()));
+        Report.write(env.report(), text);
+        out.accept("[bench] wrote " + env.report() + " and " + plots.size() + " plots in " + env.plotDir());
+        return results;
+    }
+}

@@ -1,0 +1,83 @@
+package io.pgmesh.bench;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The report and plots render from results alone (no Docker). */
+class ReportTest {
+
+    static Results sample() {
+        Load load = new Load(2.5, 2.0, 1.5);
+        List<Results.BringUpRun> runs = List.of(
+                new Results.BringUpRun(Results.BASELINE, 2, 1, 3.0, load),
+                new Results.BringUpRun(Results.PGMESH_CLI, 2, 1, 4.5, load),
+                new Results.BringUpRun(Results.PGMESH_IN_PROCESS, 2, 1, 3.6, load),
+                new Results.BringUpRun(Results.BASELINE, 8, 1, 8.0, load),
+                new Results.BringUpRun(Results.PGMESH_CLI, 8, 1, 12.0, load),
+                new Results.BringUpRun(Results.PGMESH_IN_PROCESS, 8, 1, 11.0, load));
+        Results.BringUp bringUp = new Results.BringUp(runs,
+                Map.of(8, Map.of(StepClock.CONTAINER, 7.0, StepClock.SUBSCRIBE, 2.0)),
+                Map.of(8, Map.of("subscriptions", 3.0)), List.of(0.7, 0.8));
+        List<Results.LatencySeries> latency = List.of(
+                new Results.LatencySeries(8, false, List.of(3.0, 4.0, 50.0), 0, 0, 0, load),
+                new Results.LatencySeries(8, true, List.of(13.0, 14.0, 150.0), 1, 4000, 5.0, load));
+        List<Results.ThroughputRound> throughput = List.of(
+                new Results.ThroughputRound(Bench.PLAIN, 1, 1, 1000, 0, 1.0, 0, 0.3, 0.4, Map.of(ProcessCpu.CLIENTS, 0.3), load),
+                new Results.ThroughputRound(Bench.SINGLE, 1, 1, 900, 0, 1.0, 0, 0.3, 0.4, Map.of(ProcessCpu.CLIENTS, 0.3), load),
+                new Results.ThroughputRound("pgmesh mesh, 3 nodes", 1, 1, 700, 0, 1.0, 0.4, 0.9, 0.3, Map.of(ProcessCpu.CLIENTS, 0.3, ProcessCpu.APPLY, 0.4), load));
+        List<Results.ControlPlane> cp = List.of(
+                new Results.ControlPlane("on the fresh mesh", 2, "node0", List.of(2.0, 3.0), List.of(0.2, 0.3), 1.6, 7.0,
+                        0.8, 0.15, load),
+                new Results.ControlPlane("after the throughput rounds", 150_000, "node0", List.of(20.0, 30.0),
+                        List.of(0.2, 0.3), 1.6, 27.0, 20.8, 20.15, load));
+        List<Results.AddNodeRun> addNode = List.of(new Results.AddNodeRun(10_000, 3, 3.0, 0.5, 0.3, 10_000, load));
+        return new Results("test", new Results.Machine("cpu", 2, 24_000, "Debian", "6.1", "20.10", "java 17", "17.6"),
+                Instant.parse("2026-01-02T03:04:05Z"), Duration.ofSeconds(100), load, load, bringUp,
+                new Results.Floor(List.of(0.5, 0.6), load), latency, Duration.ofSeconds(15), throughput, cp, addNode);
+    }
+
+    @Test
+    void rendersEveryItemAndTheTargets() {
+        String md = Report.render(sample(), "bench/", Map.of(), "bench/run", Report.KEEP_MARKER + "\n## Kept\n\nold\n");
+        assertThat(md).startsWith("# Benchmarks");
+        assertThat(md).contains("## Machine", "## Summary", "## 1. Bring-up", "## 2. The floor",
+                "## 3. Replication latency", "## 4. Write throughput", "## 5. Control plane",
+                "## 6. add-node against existing rows", "![bring-up](bench/bringup.png)");
+        assertThat(md).contains("| 1 | bring-up, 8 nodes, pgmesh up (CLI) vs baseline script (median) | 12.00 s | 8.00 s"
+                + " | 1.50x | <= 1.00x at 8 nodes | **no** |");
+        assertThat(md).contains("p99 < 100.0 ms | **yes** |");
+        assertThat(md).contains("| 0.70x | >= 0.80x | **no** |");
+        assertThat(md).contains("| 5 | status RPC round trip p50 / p99, on the fresh mesh (2 rows) | 2.000 ms / 3.000 ms"
+                + " | - | - | p50 < 1.000 ms | **no** |");
+        assertThat(md).contains("| after the throughput rounds | 150,000 | status | 20.000 ms |");
+        assertThat(md).endsWith(Report.KEEP_MARKER + "\n## Kept\n\nold\n");
+    }
+
+    @Test
+    void keepsTheHandWrittenTail(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path existing = dir.resolve("B.md");
+        Files.writeString(existing, "# old generated\n\n" + Report.KEEP_MARKER + "\n## Hand-measured\n\nx\n");
+        assertThat(Report.keptTail(existing)).isEqualTo(Report.KEEP_MARKER + "\n## Hand-measured\n\nx\n");
+        assertThat(Report.keptTail(dir.resolve("missing.md"))).isEqualTo(Report.KEEP_MARKER + "\n");
+    }
+
+    @Test
+    void plotsArePngFiles() throws Exception {
+        Path dir = Path.of("target", "report-test-plots");
+        Map<String, Path> files = Plots.write(sample(), dir);
+        assertThat(files).containsOnlyKeys(Plots.BRING_UP, Plots.LATENCY, Plots.THROUGHPUT, Plots.CONTROL_PLANE,
+                Plots.ADD_NODE);
+        for (Path f : files.values()) {
+            byte[] head = java.util.Arrays.copyOf(Files.readAllBytes(f), 4);
+            assertThat(head).containsExactly(0x89, 'P', 'N', 'G');
+        }
+    }
+}
