@@ -50,10 +50,12 @@ final class CredentialsCommand extends ClusterCommand {
         PrintWriter out = out();
         if (passwordOnly) {
             out.println(roles.get(role).password());
+            out.flush();
             return ExitCodes.OK;
         }
         List<NodeContainer> nodes = ctx.containers().list(ctx.cluster());
         out.print(render(roles, role, showPasswords, nodes, ctx.config().database(), secrets.file().toString()));
+        out.flush(); // print() is not flushed by the writer's autoflush, and main() ends with System.exit
         return ExitCodes.OK;
     }
 
