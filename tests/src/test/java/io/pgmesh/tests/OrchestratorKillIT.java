@@ -37,32 +37,38 @@ class OrchestratorKillIT {
     private static final Duration CHILD_DEADLINE = Duration.ofMinutes(5);
 
     /**
-     * The child is killed {@code delayMs} after it prints {@code killAt}, a step line of node1's join,
-     * which it prints when the step's RPC returned, right before it sends the next one:
+     * The child is killed when it has printed {@code killAt}, a step line of node1's join, which it
+     * prints when the step's RPC returned, right before it sends the next one; when {@code inFlight}
+     * is given, only once node1's daemon has also logged that line (the next step has begun there):
      * <ul>
-     * <li>{@code [node1] initDatabase}, at once: node1 has its database; createReplicaTable on node1 (its
+     * <li>{@code [node1] initDatabase}: node1 has its database; createReplicaTable on node1 (its
      * table, publication and subscription to node0) is not sent yet;</li>
-     * <li>{@code [node1] initDatabase}, 60 ms later: createReplicaTable on node1 is usually in flight,
-     * and the daemon finishes it after its caller died (the rerun then finds it in place);</li>
-     * <li>{@code [node1] createReplicaTable}, at once: node1 subscribes to node0, node0 does not
-     * subscribe to node1 yet.</li>
+     * <li>{@code [node1] initDatabase}, then the daemon's {@code creating table table1}:
+     * createReplicaTable on node1 is in flight, and the daemon finishes it after its caller died (the
+     * rerun then finds it in place);</li>
+     * <li>{@code [node1] createReplicaTable}: node1 subscribes to node0, node0 does not subscribe to
+     * node1 yet.</li>
      * </ul>
      * Whatever state the kill leaves, the rerun must complete the cluster.
      */
-    @ParameterizedTest(name = "killed {1} ms after ''{0}''")
-    @CsvSource({"'[node1] initDatabase', 0", "'[node1] initDatabase', 60", "'[node1] createReplicaTable', 0"})
-    void upKilledWhileNode1JoinsIsCompletedByTheNextUp(String killAt, long delayMs) throws Exception {
+    @ParameterizedTest(name = "killed after ''{0}'' {1}")
+    @CsvSource({"'[node1] initDatabase', ''", "'[node1] initDatabase', '[node1] creating table table1'",
+            "'[node1] createReplicaTable', ''"})
+    void upKilledWhileNode1JoinsIsCompletedByTheNextUp(String killAt, String inFlight) throws Exception {
         try (TestCluster cluster = TestCluster.start(CLUSTER, 98, 0)) {
             TestClusters.ensureImage(); // built here, so the child's deadline covers the cluster only
 
             List<String> childOut = new CopyOnWriteArrayList<>();
             long started = System.nanoTime();
-            Process child = startUp(cluster.configFile, childOut, killAt, delayMs);
+            java.util.function.BooleanSupplier ready = inFlight == null || inFlight.isEmpty() ? () -> true
+                    : () -> node1Logged(cluster, inFlight);
+            Process child = startUp(cluster.configFile, childOut, killAt, ready);
             try {
                 assertThat(child.waitFor(CHILD_DEADLINE.toSeconds(), TimeUnit.SECONDS))
                         .as("the child 'up' reached '" + killAt + "' and was killed within " + CHILD_DEADLINE).isTrue();
-                System.out.printf("[OrchestratorKillIT] child 'up' killed %d ms after '%s', %.1f s after its start"
-                        + " (exit %d)%n", delayMs, killAt, (System.nanoTime() - started) / 1e9, child.exitValue());
+                System.out.printf("[OrchestratorKillIT] child 'up' killed after '%s'%s, %.1f s after its start"
+                        + " (exit %d)%n", killAt, inFlight == null || inFlight.isEmpty() ? "" : " and '" + inFlight + "'",
+                        (System.nanoTime() - started) / 1e9, child.exitValue());
                 assertThat(childOut).as("the child reached node1's join").anyMatch(l -> l.startsWith(killAt));
                 assertThat(child.exitValue()).as("killed by SIGKILL").isEqualTo(137);
             } finally {
@@ -115,11 +121,12 @@ class OrchestratorKillIT {
 
     /**
      * Starts {@code pgmesh up --nodes 3} in its own JVM; its output lines (stdout and stderr) go to
-     * {@code out}. The thread that reads them kills the child (SIGKILL) {@code delayMs} after the first line
-     * starting with {@code killAt}, so that the kill lands right after that step, before the orchestrator
-     * goes far on.
+     * {@code out}. The thread that reads them kills the child (SIGKILL) at the first line starting with
+     * {@code killAt}, as soon as {@code ready} holds (polled, with a deadline), so that the kill lands
+     * right after that step, before the orchestrator goes far on.
      */
-    private static Process startUp(Path config, List<String> out, String killAt, long delayMs) throws IOException {
+    private static Process startUp(Path config, List<String> out, String killAt, java.util.function.BooleanSupplier ready)
+            throws IOException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> command = new ArrayList<>(List.of(java.toString(), "-cp", System.getProperty("java.class.path"),
                 "io.pgmesh.orchestrator.cli.PgMesh", "up", "--nodes", "3", "--cluster", CLUSTER,
@@ -133,9 +140,8 @@ class OrchestratorKillIT {
                 String line;
                 while ((line = lines.readLine()) != null) {
                     if (line.startsWith(killAt) && process.isAlive()) {
-                        if (delayMs > 0) {
-                            Thread.sleep(delayMs);
-                        }
+                        await("kill condition after '" + killAt + "'").atMost(Duration.ofSeconds(30))
+                                .pollInterval(Duration.ofMillis(5)).until(ready::getAsBoolean);
                         process.destroyForcibly();
                         System.out.println("[child up] " + line + "   <- killed here (SIGKILL)");
                     } else {
@@ -146,12 +152,21 @@ class OrchestratorKillIT {
             } catch (IOException e) {
                 // the pipe closes under the reader when the child is killed: its output ends there
                 System.out.println("[child up] output ended: " + e.getMessage());
-            } catch (InterruptedException e) {
+            } catch (RuntimeException e) {
+                System.out.println("[child up] kill condition failed: " + e.getMessage());
                 process.destroyForcibly();
             }
         }, "child-up-output");
         reader.setDaemon(true);
         reader.start();
         return process;
+    }
+
+    /** Whether node1's daemon has logged {@code line} (its container log). */
+    private static boolean node1Logged(TestCluster cluster, String line) {
+        return cluster.ctx.containers().list(CLUSTER).stream().filter(n -> n.node().equals("node1")).findFirst()
+                .map(n -> cluster.ctx.containers().lastLogLines(n.containerId(), 200).stream()
+                        .anyMatch(l -> l.contains(line)))
+                .orElse(false);
     }
 }
