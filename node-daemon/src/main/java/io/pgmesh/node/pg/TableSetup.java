@@ -101,14 +101,20 @@ public final class TableSetup {
                     ConflictDdl.createTombstoneTable(table));
         }
         ensureOwner(tombstones, owner);
-        var enabled = catalog.triggerEnabled(tombstones, ConflictDdl.LOCK_TRIGGER);
+        ensureReplicaOnlyTrigger(tombstones, ConflictDdl.LOCK_TRIGGER, ConflictDdl.createLockTrigger(table),
+                ConflictDdl.enableLockTriggerForReplicaOnly(table));
+    }
+
+    /** A trigger that fires in apply workers only: made and enabled REPLICA in one transaction. */
+    private void ensureReplicaOnlyTrigger(String table, String trigger, String create, String enableReplica)
+            throws SQLException {
+        var enabled = catalog.triggerEnabled(table, trigger);
         if (enabled.isEmpty()) {
-            steps.executeInTransaction(connection, StepLog.Verb.CREATE, "trigger " + ConflictDdl.LOCK_TRIGGER + " on "
-                    + tombstones + ", firing in apply workers only", List.of(ConflictDdl.createLockTrigger(table),
-                    ConflictDdl.enableLockTriggerForReplicaOnly(table)));
+            steps.executeInTransaction(connection, StepLog.Verb.CREATE, "trigger " + trigger + " on " + table
+                    + ", firing in apply workers only", List.of(create, enableReplica));
         } else if (!ConflictDdl.ENABLED_REPLICA.equals(enabled.get())) {
-            steps.execute(connection, StepLog.Verb.ALTER, "trigger " + ConflictDdl.LOCK_TRIGGER + " on " + tombstones
-                    + " to fire in apply workers only", ConflictDdl.enableLockTriggerForReplicaOnly(table));
+            steps.execute(connection, StepLog.Verb.ALTER, "trigger " + trigger + " on " + table
+                    + " to fire in apply workers only", enableReplica);
         }
     }
 
@@ -195,15 +201,8 @@ public final class TableSetup {
                     + " to fire on local updates only", "ALTER TABLE " + Sql.table(name) + " ENABLE TRIGGER "
                     + Sql.ident(UpdateNotes.NOTE_TRIGGER));
         }
-        var applyEnabled = catalog.triggerEnabled(notes, UpdateNotes.APPLY_TRIGGER);
-        if (applyEnabled.isEmpty()) {
-            steps.executeInTransaction(connection, StepLog.Verb.CREATE, "trigger " + UpdateNotes.APPLY_TRIGGER + " on "
-                    + notes + ", firing in apply workers only", List.of(UpdateNotes.createApplyTrigger(name),
-                    UpdateNotes.enableApplyTriggerForReplicaOnly(name)));
-        } else if (!ConflictDdl.ENABLED_REPLICA.equals(applyEnabled.get())) {
-            steps.execute(connection, StepLog.Verb.ALTER, "trigger " + UpdateNotes.APPLY_TRIGGER + " on " + notes
-                    + " to fire in apply workers only", UpdateNotes.enableApplyTriggerForReplicaOnly(name));
-        }
+        ensureReplicaOnlyTrigger(notes, UpdateNotes.APPLY_TRIGGER, UpdateNotes.createApplyTrigger(name),
+                UpdateNotes.enableApplyTriggerForReplicaOnly(name));
     }
 
     /** A trigger, made and enabled ALWAYS in one transaction (replacing the legacy trigger when asked). */
