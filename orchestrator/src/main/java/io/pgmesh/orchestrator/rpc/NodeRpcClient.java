@@ -19,26 +19,46 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * JSON-RPC client of one node daemon over a TCP socket (the daemon's port published on 127.0.0.1).
- * Requests are framed by their JSON structure. Every daemon method is idempotent, so a call that
- * fails because the connection broke (e.g. the daemon restarted) is retried once on a new connection.
+ * Requests are framed by their JSON structure.
+ *
+ * <p>Every daemon method is idempotent, so a call whose connection broke or was refused (the daemon
+ * is restarting: its supervisor brings it back in about 2 s) is retried on a new connection, with a
+ * growing pause (100 ms up to 1 s), until the reconnect window has passed. A call that got no answer
+ * within the call timeout is not retried: the daemon is working on it.
  */
 public final class NodeRpcClient implements AutoCloseable {
 
     private final String node;
     private final InetSocketAddress address;
     private final Duration callTimeout;
+    private final Duration reconnectWindow;
     private final JsonRpcClient rpc;
     private Socket socket;
 
-    /** @param secret the cluster's RPC secret, sent with every call ({@link RpcAuth}) */
-    public NodeRpcClient(String node, InetSocketAddress address, Duration callTimeout, String secret) {
+    /** How long a call keeps reconnecting by default: a daemon restart takes about 2 s. */
+    public static final Duration DEFAULT_RECONNECT_WINDOW = Duration.ofSeconds(10);
+    private static final long FIRST_PAUSE_MILLIS = 100;
+    private static final long MAX_PAUSE_MILLIS = 1_000;
+
+    /**
+     * @param secret          the cluster's RPC secret, sent with every call ({@link RpcAuth})
+     * @param reconnectWindow how long a call keeps retrying while the daemon refuses or drops connections
+     */
+    public NodeRpcClient(String node, InetSocketAddress address, Duration callTimeout, String secret,
+                         Duration reconnectWindow) {
+        if (reconnectWindow.isNegative()) {
+            throw new IllegalArgumentException("reconnectWindow must not be negative: " + reconnectWindow);
+        }
         this.node = node;
         this.address = address;
         this.callTimeout = callTimeout;
+        this.reconnectWindow = reconnectWindow;
         this.rpc = new JsonRpcClient(new ObjectMapper().findAndRegisterModules());
         this.rpc.setRequestListener(new JsonRpcClient.RequestListener() {
             @Override
@@ -53,8 +73,15 @@ public final class NodeRpcClient implements AutoCloseable {
         });
     }
 
+    /** A client whose reconnect window is the shorter of {@link #DEFAULT_RECONNECT_WINDOW} and the call timeout. */
     public static NodeRpcClient forLocalPort(String node, int port, Duration callTimeout, String secret) {
-        return new NodeRpcClient(node, new InetSocketAddress("127.0.0.1", port), callTimeout, secret);
+        Duration window = callTimeout.compareTo(DEFAULT_RECONNECT_WINDOW) < 0 ? callTimeout : DEFAULT_RECONNECT_WINDOW;
+        return forLocalPort(node, port, callTimeout, secret, window);
+    }
+
+    public static NodeRpcClient forLocalPort(String node, int port, Duration callTimeout, String secret,
+                                             Duration reconnectWindow) {
+        return new NodeRpcClient(node, new InetSocketAddress("127.0.0.1", port), callTimeout, secret, reconnectWindow);
     }
 
     public String node() {
@@ -85,21 +112,54 @@ public final class NodeRpcClient implements AutoCloseable {
         return params;
     }
 
-    /** Calls {@code method}; retries once on a new connection when the connection broke. */
+    /**
+     * Calls {@code method}. While the connection is refused or breaks, retries on a new connection
+     * until the reconnect window has passed; then fails with the last reason.
+     */
     public synchronized Object call(String method, Map<String, Object> params, Type returnType) {
-        try {
-            return callOnce(method, params, returnType);
-        } catch (SocketTimeoutException e) {
-            closeSocket();
-            throw transportFailure(method, "no answer within " + callTimeout.toMillis() + " ms", e);
-        } catch (IOException firstFailure) {
-            closeSocket();
+        long started = System.nanoTime();
+        long deadline = started + reconnectWindow.toNanos();
+        long pause = FIRST_PAUSE_MILLIS;
+        int attempts = 0;
+        while (true) {
+            attempts++;
             try {
                 return callOnce(method, params, returnType);
+            } catch (SocketTimeoutException e) {
+                closeSocket();
+                throw transportFailure(method, "no answer within " + callTimeout.toMillis() + " ms", e);
             } catch (IOException e) {
                 closeSocket();
-                throw transportFailure(method, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), e);
+                if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pause) - deadline > 0) {
+                    throw transportFailure(method, reason(e) + retried(attempts, started), e);
+                }
+                if (!pauseBeforeRetry(pause)) {
+                    throw transportFailure(method, reason(e) + " (interrupted while reconnecting)", e);
+                }
+                pause = Math.min(pause * 2, MAX_PAUSE_MILLIS);
             }
+        }
+    }
+
+    private static String reason(IOException e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    private static String retried(int attempts, long startedNanos) {
+        if (attempts == 1) {
+            return "";
+        }
+        return String.format(Locale.ROOT, " (%d attempts over %.1f s)", attempts,
+                (System.nanoTime() - startedNanos) / 1e9);
+    }
+
+    private static boolean pauseBeforeRetry(long millis) {
+        try {
+            Thread.sleep(millis);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

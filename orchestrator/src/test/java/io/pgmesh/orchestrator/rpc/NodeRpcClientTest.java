@@ -27,7 +27,7 @@ import java.util.function.Function;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** The client against a fake daemon on port 0: framing, named params, errors, reconnect. */
+/** The client against a fake daemon on port 0: framing, named params, errors, reconnecting within its window. */
 class NodeRpcClientTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -94,7 +94,7 @@ class NodeRpcClientTest {
     }
 
     @Test
-    void reconnectsOnceWhenTheDaemonDroppedTheConnection() throws Exception {
+    void reconnectsWhenTheDaemonDroppedTheConnection() throws Exception {
         daemon = new FakeDaemon(req -> result(req, JSON.valueToTree(
                 new NodeStatus("node0", 0, "c", true, "17.6", null, List.of(), List.of(), Map.of()))));
         try (NodeRpcClient client = NodeRpcClient.forLocalPort("node0", daemon.port(), Duration.ofSeconds(5), SECRET)) {
@@ -103,6 +103,59 @@ class NodeRpcClientTest {
             assertThat(client.api().status().node()).isEqualTo("node0");
         }
         assertThat(daemon.connections.get()).isEqualTo(2);
+    }
+
+    @Test
+    void keepsReconnectingWhileTheDaemonRestarts() throws Exception {
+        daemon = new FakeDaemon(req -> result(req, JSON.valueToTree(
+                new NodeStatus("node0", 0, "c", true, "17.6", null, List.of(), List.of(), Map.of()))));
+        daemon.dropNextConnections(4); // what docker-proxy does while nothing listens in the container
+        try (NodeRpcClient client = NodeRpcClient.forLocalPort("node0", daemon.port(), Duration.ofSeconds(5), SECRET,
+                Duration.ofSeconds(30))) {
+            assertThat(client.api().status().node()).isEqualTo("node0");
+        }
+        assertThat(daemon.connections.get()).as("4 dropped connections, then the one that was answered").isEqualTo(5);
+        assertThat(daemon.requests).hasSize(1);
+    }
+
+    @Test
+    void givesUpWhenTheReconnectWindowHasPassed() throws Exception {
+        daemon = new FakeDaemon(req -> result(req, JSON.valueToTree(
+                new NodeStatus("node2", 2, "c", true, "17.6", null, List.of(), List.of(), Map.of()))));
+        daemon.dropNextConnections(Integer.MAX_VALUE);
+        try (NodeRpcClient client = NodeRpcClient.forLocalPort("node2", daemon.port(), Duration.ofSeconds(5), SECRET,
+                Duration.ofMillis(400))) {
+            NodeRpcException e = assertThrows(NodeRpcException.class, () -> client.api().status());
+            assertThat(e.isTransportFailure()).isTrue();
+            assertThat(e.getMessage()).contains("[node2]").contains("did not answer status").contains("attempts over");
+        }
+        assertThat(daemon.connections.get()).as("retried within the window, then stopped").isBetween(2, 5);
+        assertThat(daemon.requests).isEmpty();
+    }
+
+    @Test
+    void aCallWithoutAnswerIsNotRetried() throws Exception {
+        daemon = new FakeDaemon(req -> null); // reads the request, never answers
+        try (NodeRpcClient client = NodeRpcClient.forLocalPort("node1", daemon.port(), Duration.ofMillis(300), SECRET,
+                Duration.ofSeconds(30))) {
+            NodeRpcException e = assertThrows(NodeRpcException.class, () -> client.api().status());
+            assertThat(e.isTransportFailure()).isTrue();
+            assertThat(e.getMessage()).contains("no answer within 300 ms");
+        }
+        assertThat(daemon.connections.get()).isEqualTo(1);
+        assertThat(daemon.requests).hasSize(1);
+    }
+
+    @Test
+    void theDefaultReconnectWindowNeverExceedsTheCallTimeout() throws Exception {
+        daemon = new FakeDaemon(req -> null);
+        daemon.dropNextConnections(Integer.MAX_VALUE);
+        try (NodeRpcClient client = NodeRpcClient.forLocalPort("node1", daemon.port(), Duration.ofMillis(250), SECRET)) {
+            NodeRpcException e = assertThrows(NodeRpcException.class, () -> client.api().status());
+            assertThat(e.isTransportFailure()).isTrue();
+        }
+        assertThat(daemon.connections.get()).as("a 250 ms window holds at most 3 attempts (pauses 100, 200 ms)")
+                .isBetween(1, 3);
     }
 
     @Test
@@ -130,6 +183,7 @@ class NodeRpcClientTest {
     private static final class FakeDaemon implements AutoCloseable {
         final List<JsonNode> requests = new CopyOnWriteArrayList<>();
         final AtomicInteger connections = new AtomicInteger();
+        private final AtomicInteger toDrop = new AtomicInteger();
         private final List<Socket> open = new CopyOnWriteArrayList<>();
         private final ServerSocket server;
 
@@ -140,6 +194,10 @@ class NodeRpcClientTest {
                     try {
                         Socket s = server.accept();
                         connections.incrementAndGet();
+                        if (toDrop.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
+                            s.close();
+                            continue;
+                        }
                         open.add(s);
                         Thread t = new Thread(() -> serve(s, answer));
                         t.setDaemon(true);
@@ -162,7 +220,11 @@ class NodeRpcClientTest {
                         return;
                     }
                     requests.add(request);
-                    out.write((JSON.writeValueAsString(answer.apply(request)) + "\n").getBytes(StandardCharsets.UTF_8));
+                    JsonNode response = answer.apply(request);
+                    if (response == null) {
+                        continue;
+                    }
+                    out.write((JSON.writeValueAsString(response) + "\n").getBytes(StandardCharsets.UTF_8));
                     out.flush();
                 }
             } catch (IOException ignored) {
@@ -172,6 +234,11 @@ class NodeRpcClientTest {
 
         int port() {
             return server.getLocalPort();
+        }
+
+        /** Closes the next {@code count} accepted connections at once, before reading anything. */
+        void dropNextConnections(int count) {
+            toDrop.set(count);
         }
 
         void dropConnections() throws IOException {
