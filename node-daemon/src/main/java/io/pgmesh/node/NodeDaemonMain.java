@@ -49,6 +49,7 @@ public final class NodeDaemonMain {
         postgres.writeConfiguration();
         if (postgres.isRunning()) {
             log.info("PostgreSQL already runs on {}; not starting it", settings.pgData());
+            postgres.adoptRunning();
         } else {
             postgres.start();
         }

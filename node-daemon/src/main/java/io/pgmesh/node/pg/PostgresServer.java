@@ -71,6 +71,37 @@ public final class PostgresServer {
         });
     }
 
+    /**
+     * Watches a postmaster this daemon did not start (an earlier daemon of the container did): when it
+     * exits, the daemon exits too, just as with one it started, so the supervisor restarts the daemon
+     * and the daemon starts PostgreSQL again. Stopping it stays with the supervisor.
+     */
+    public void adoptRunning() throws IOException {
+        long pid = postmasterPid(settings.pgData().resolve("postmaster.pid"));
+        ProcessHandle handle = ProcessHandle.of(pid).orElseThrow(() -> new IOException(
+                "postmaster.pid names pid " + pid + ", which does not run"));
+        log.info("adopting the running PostgreSQL (postmaster pid {}); the daemon exits if it stops", pid);
+        handle.onExit().thenAccept(p -> {
+            log.error("the adopted PostgreSQL (postmaster pid {}) exited; the daemon exits too", pid);
+            System.exit(3);
+        });
+    }
+
+    /** The postmaster's pid: the first line of postmaster.pid. */
+    static long postmasterPid(Path pidFile) throws IOException {
+        String first = Files.readAllLines(pidFile, StandardCharsets.UTF_8).stream().findFirst()
+                .orElseThrow(() -> new IOException(pidFile + " is empty")).strip();
+        try {
+            long pid = Long.parseLong(first);
+            if (pid <= 0) {
+                throw new NumberFormatException();
+            }
+            return pid;
+        } catch (NumberFormatException e) {
+            throw new IOException(pidFile + ": first line is not a pid: '" + first + "'");
+        }
+    }
+
     /** Polls until the server runs {@code SELECT 1}; false when the deadline passes or postgres died. */
     public boolean awaitAcceptingConnections(Duration timeout) throws InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
