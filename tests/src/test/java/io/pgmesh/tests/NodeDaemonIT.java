@@ -178,6 +178,41 @@ class NodeDaemonIT {
 
     @Test
     @Order(7)
+    void truncateIsRefusedEvenForTheOwnerAndDeleteWorks() throws Exception {
+        Properties props = new Properties();
+        props.setProperty("user", OWNER.user());
+        props.setProperty("password", OWNER.password());
+        try (Connection c = java.sql.DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:" + container.getMappedPort(5432) + "/" + DB, props);
+             java.sql.Statement s = c.createStatement()) {
+            s.execute("INSERT INTO table1 (col2) VALUES ('kept')");
+            long before = count(s);
+            assertThat(before).isGreaterThanOrEqualTo(1);
+
+            java.sql.SQLException e = assertThrows(java.sql.SQLException.class, () -> s.execute("TRUNCATE table1"));
+            assertThat(e.getSQLState()).isEqualTo("0A000");
+            assertThat(e.getMessage()).contains("TRUNCATE of the replicated table table1 is refused");
+            assertThat(((org.postgresql.util.PSQLException) e).getServerErrorMessage().getHint())
+                    .startsWith("Use DELETE FROM table1");
+            assertThat(count(s)).as("rows after the refused TRUNCATE").isEqualTo(before);
+
+            assertThat(s.executeUpdate("DELETE FROM table1 WHERE col2 = 'kept'")).isEqualTo(1);
+            try (ResultSet rs = s.executeQuery("SELECT count(*) FROM pgmesh_tombstones_table1")) {
+                rs.next();
+                assertThat(rs.getLong(1)).as("the DELETE left a tombstone").isGreaterThanOrEqualTo(1);
+            }
+        }
+    }
+
+    private static long count(java.sql.Statement s) throws java.sql.SQLException {
+        try (ResultSet rs = s.executeQuery("SELECT count(*) FROM table1")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
+    @Order(8)
     void wrongPasswordIsRejected() {
         Properties props = new Properties();
         props.setProperty("user", WRITER.user());
@@ -188,14 +223,14 @@ class NodeDaemonIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void unknownMethodGetsMethodNotFound() throws Exception {
         String response = rawCall("{\"auth\":\"" + SECRET + "\",\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"dropEverything\",\"params\":{}}");
         assertThat(response).contains("\"code\":-32601").contains("\"id\":7");
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void callsWithoutTheClusterSecretAreRefusedAndLogged() throws Exception {
         String none = rawCall("{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"status\"}");
         assertThat(none).contains("\"code\":" + RpcErrorCode.UNAUTHORIZED.code()).contains("\"id\":8")
@@ -213,7 +248,7 @@ class NodeDaemonIT {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void onlyTheLocalSocketIsTrustedEverythingElseIsScram() throws Exception {
         var rules = container.execInContainer("psql", "-XAtc",
                 "SELECT string_agg(type || ' ' || auth_method, ',' ORDER BY line_number) FROM pg_hba_file_rules");
@@ -234,7 +269,7 @@ class NodeDaemonIT {
      * JSON-RPC error or a result of a read-only call, never INTERNAL; afterwards status is right.
      */
     @Test
-    @Order(99)
+    @Order(100)
     void survivesAFuzzOfRandomAndMutatedFrames() throws Exception {
         long seed = Long.getLong("pgmesh.fuzz.seed", System.nanoTime());
         RpcFuzzFrames frames = new RpcFuzzFrames(seed, SECRET, DB, "table1");

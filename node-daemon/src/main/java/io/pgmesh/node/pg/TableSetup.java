@@ -192,17 +192,32 @@ public final class TableSetup {
                 UpdateNotes.applyFunctionBody(shape), true,
                 VersionTriggers.createOrReplaceFunction(UpdateNotes.applyFunction(name), UpdateNotes.applyFunctionBody(shape)),
                 owner);
-        var noteEnabled = catalog.triggerEnabled(name, UpdateNotes.NOTE_TRIGGER);
-        if (noteEnabled.isEmpty()) {
-            steps.execute(connection, StepLog.Verb.CREATE, "trigger " + UpdateNotes.NOTE_TRIGGER + " on " + name
-                    + ", firing on local updates only", UpdateNotes.createNoteTrigger(name));
-        } else if (!UpdateNotes.ENABLED_ORIGIN.equals(noteEnabled.get())) {
-            steps.execute(connection, StepLog.Verb.ALTER, "trigger " + UpdateNotes.NOTE_TRIGGER + " on " + name
-                    + " to fire on local updates only", "ALTER TABLE " + Sql.table(name) + " ENABLE TRIGGER "
-                    + Sql.ident(UpdateNotes.NOTE_TRIGGER));
-        }
+        ensureLocalOnlyTrigger(name, UpdateNotes.NOTE_TRIGGER, UpdateNotes.createNoteTrigger(name), "updates");
         ensureReplicaOnlyTrigger(notes, UpdateNotes.APPLY_TRIGGER, UpdateNotes.createApplyTrigger(name),
                 UpdateNotes.enableApplyTriggerForReplicaOnly(name));
+    }
+
+    /**
+     * The table's guard that refuses a local TRUNCATE (see {@link TruncateGuard}); its function is
+     * shared by all tables and owned by {@code owner}.
+     */
+    public void ensureTruncateGuard(String table, String owner) throws SQLException {
+        ensureFunction(TruncateGuard.signature(), TruncateGuard.FUNCTION, TruncateGuard.FUNCTION_BODY, true,
+                TruncateGuard.createOrReplaceFunction(), owner);
+        ensureLocalOnlyTrigger(table, TruncateGuard.TRIGGER, TruncateGuard.createTrigger(table), "TRUNCATE");
+    }
+
+    /** A trigger with the default enablement: it fires in local sessions, never in apply workers. */
+    private void ensureLocalOnlyTrigger(String table, String trigger, String create, String what) throws SQLException {
+        var enabled = catalog.triggerEnabled(table, trigger);
+        if (enabled.isEmpty()) {
+            steps.execute(connection, StepLog.Verb.CREATE, "trigger " + trigger + " on " + table
+                    + ", firing on local " + what + " only", create);
+        } else if (!UpdateNotes.ENABLED_ORIGIN.equals(enabled.get())) {
+            steps.execute(connection, StepLog.Verb.ALTER, "trigger " + trigger + " on " + table
+                    + " to fire on local " + what + " only", "ALTER TABLE " + Sql.table(table) + " ENABLE TRIGGER "
+                    + Sql.ident(trigger));
+        }
     }
 
     /** A trigger, made and enabled ALWAYS in one transaction (replacing the legacy trigger when asked). */

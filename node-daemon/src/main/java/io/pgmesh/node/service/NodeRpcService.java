@@ -169,6 +169,7 @@ public final class NodeRpcService implements NodeRpc {
                 tables.ensureTombstoneTable(table.name(), roles.owner());
                 tables.ensureVersionTriggers(table, self.nodeIndex(), roles.owner());
                 tables.ensureUpdateNotes(table, roles.owner());
+                tables.ensureTruncateGuard(table.name(), roles.owner());
                 tables.ensureTableGrant(table.name(), roles.writer(), WRITER_TABLE_PRIVILEGES);
                 tables.ensureSequenceGrant(sequence, roles.writer(), List.of("USAGE", "SELECT"));
                 for (String role : List.of(roles.writer(), roles.reader(), roles.replicator())) {
