@@ -66,4 +66,18 @@ public interface NodeRpc {
 
     /** This node's version of one row, the deletes of its key it knows, and the conflicts it resolved on it. */
     RowExplanation explainRow(@JsonRpcParam("request") ExplainRequest request);
+
+    /**
+     * Returns once no client transaction of the database that began before the given instant is
+     * open; fails with {@link RpcErrorCode#BUSY}, naming those transactions, when the wait times out.
+     * Changes are stamped inside their transaction, so after this every change stamped before the
+     * instant is committed (or gone).
+     */
+    StepResult awaitTransactionsStartedBefore(@JsonRpcParam("request") TransactionWaitRequest request);
+
+    /**
+     * Deletes the tombstones, shadow versions and conflict-log entries older than the cutoff on this
+     * node only (under a replication origin, so the deletes are not replicated).
+     */
+    StepResult pruneHistory(@JsonRpcParam("request") PruneRequest request);
 }

@@ -14,6 +14,8 @@ public enum RpcErrorCode {
     NOT_CONFIGURED(-32013),
     /** The call did not carry the cluster's secret (see {@link RpcAuth}); nothing was executed. */
     UNAUTHORIZED(-32014),
+    /** The node cannot do it yet (e.g. transactions it must outlast are still open); nothing was executed. */
+    BUSY(-32015),
     /** Anything else: a bug in the daemon. */
     INTERNAL(-32099);
 

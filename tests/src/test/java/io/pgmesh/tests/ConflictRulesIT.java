@@ -7,14 +7,12 @@ import io.pgmesh.orchestrator.conflict.RowExplainer;
 import io.pgmesh.orchestrator.config.SysConfig;
 import io.pgmesh.orchestrator.docker.NodeContainer;
 import io.pgmesh.protocol.ConflictKind;
-import io.pgmesh.protocol.MeshNames;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,7 +30,7 @@ class ConflictRulesIT {
     private static SysConfig config;
     private static ClusterContext ctx;
     private static List<NodeContainer> nodes;
-    private final List<String[]> held = new ArrayList<>();
+    private static SubscriptionHolds holds;
 
     @BeforeAll
     static void bringUp() {
@@ -40,6 +38,7 @@ class ConflictRulesIT {
         config = cluster.config;
         ctx = cluster.ctx;
         nodes = cluster.nodes;
+        holds = new SubscriptionHolds(nodes, config.database(), "table1");
     }
 
     @AfterAll
@@ -51,7 +50,7 @@ class ConflictRulesIT {
 
     @AfterEach
     void releaseEverything() {
-        new ArrayList<>(held).forEach(h -> release(h[0], h[1]));
+        holds.releaseAll();
         assertConverged();
     }
 
@@ -162,26 +161,12 @@ class ConflictRulesIT {
 
     // ---- helpers ----
 
-    private void hold(String subscriber, String publisher) {
-        String sub = MeshNames.subscription(subscriber, publisher, "table1");
-        sql(index(subscriber), "ALTER SUBSCRIPTION " + sub + " DISABLE");
-        await().atMost(Duration.ofSeconds(30)).until(() -> sql(index(subscriber),
-                "SELECT count(*) FROM pg_stat_subscription WHERE subname = '" + sub + "' AND pid IS NOT NULL")
-                .equals("0"));
-        held.add(new String[]{subscriber, publisher});
+    private static void hold(String subscriber, String publisher) {
+        holds.hold(subscriber, publisher);
     }
 
-    private void release(String subscriber, String publisher) {
-        sql(index(subscriber), "ALTER SUBSCRIPTION " + MeshNames.subscription(subscriber, publisher, "table1") + " ENABLE");
-        held.removeIf(h -> h[0].equals(subscriber) && h[1].equals(publisher));
-    }
-
-    private void releaseAll() {
-        new ArrayList<>(held).forEach(h -> release(h[0], h[1]));
-    }
-
-    private static int index(String node) {
-        return Integer.parseInt(node.substring("node".length()));
+    private static void releaseAll() {
+        holds.releaseAll();
     }
 
     private static String sql(int node, String statement) {

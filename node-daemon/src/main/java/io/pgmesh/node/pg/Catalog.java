@@ -69,6 +69,15 @@ public final class Catalog {
         return bool("SELECT has_database_privilege(?, ?, ?)", role, database, privilege);
     }
 
+    /** The server's clock (statement_timestamp(): now() would be the start of an open transaction). */
+    public java.time.Instant now() throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT statement_timestamp()");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getObject(1, java.time.OffsetDateTime.class).toInstant();
+        }
+    }
+
     public boolean tableExists(String table) throws SQLException {
         return bool("SELECT EXISTS (SELECT 1 FROM pg_tables WHERE schemaname = ? AND tablename = ?)",
                 Sql.SCHEMA, table);

@@ -39,13 +39,7 @@ public final class RowRepair {
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(false);
         try (Statement st = connection.createStatement()) {
-            try (ResultSet rs = st.executeQuery("SELECT pg_replication_origin_oid('" + ORIGIN + "') IS NULL")) {
-                rs.next();
-                if (rs.getBoolean(1)) {
-                    st.execute("SELECT pg_replication_origin_create('" + ORIGIN + "')");
-                }
-            }
-            st.execute("SELECT pg_replication_origin_session_setup('" + ORIGIN + "')");
+            OriginSession.begin(connection, ORIGIN);
             st.execute("SET LOCAL session_replication_role = replica");
             for (Tombstone t : tombstones) {
                 try (PreparedStatement insert = connection.prepareStatement("INSERT INTO "
@@ -77,11 +71,7 @@ public final class RowRepair {
             connection.rollback();
             throw e;
         } finally {
-            try (Statement st = connection.createStatement()) {
-                st.execute("SELECT pg_replication_origin_session_reset()");
-            } catch (SQLException ignored) {
-                // the connection is closed after the call anyway
-            }
+            OriginSession.end(connection);
             connection.setAutoCommit(autoCommit);
         }
         Optional<String> after = version(table, keyColumn, id);

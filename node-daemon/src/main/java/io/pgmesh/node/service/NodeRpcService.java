@@ -10,6 +10,8 @@ import io.pgmesh.node.pg.ReplicationSetup;
 import io.pgmesh.node.pg.RowRepair;
 import io.pgmesh.node.pg.RowExplainer;
 import io.pgmesh.node.pg.ExistingColumn;
+import io.pgmesh.node.pg.HistoryPrune;
+import io.pgmesh.node.pg.OpenTransactions;
 import io.pgmesh.node.pg.StepLog;
 import io.pgmesh.node.pg.TableDdl;
 import io.pgmesh.node.pg.TableDigests;
@@ -28,22 +30,27 @@ import io.pgmesh.protocol.NetworkTopology;
 import io.pgmesh.protocol.NodeRpc;
 import io.pgmesh.protocol.NodeStatus;
 import io.pgmesh.protocol.RepairRequest;
+import io.pgmesh.protocol.PruneRequest;
 import io.pgmesh.protocol.ReplicaTableRequest;
 import io.pgmesh.protocol.ReplicationProgress;
 import io.pgmesh.protocol.RowExplanation;
 import io.pgmesh.protocol.RowHashRequest;
 import io.pgmesh.protocol.RowHashes;
+import io.pgmesh.protocol.RpcErrorCode;
 import io.pgmesh.protocol.SqlNames;
 import io.pgmesh.protocol.StepResult;
 import io.pgmesh.protocol.SubscribeRequest;
 import io.pgmesh.protocol.TableDigest;
 import io.pgmesh.protocol.TableSpec;
 import io.pgmesh.protocol.TopologyHost;
+import io.pgmesh.protocol.TransactionWaitRequest;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The node's JSON-RPC methods, each a script of idempotent, catalog-checked steps. Changing
@@ -60,6 +67,8 @@ public final class NodeRpcService implements NodeRpc {
 
     /** How long dropSlot keeps ending the slot's walsender (its subscriber may reconnect) before giving up. */
     static final long SLOT_DROP_WAIT_MILLIS = 15_000;
+    /** How often awaitTransactionsStartedBefore looks again. */
+    private static final long TRANSACTION_POLL_MILLIS = 100;
 
     private final NodeConnections connections;
     private final StateStore state;
@@ -405,6 +414,67 @@ public final class NodeRpcService implements NodeRpc {
     }
 
     /** The table's key column, by which rows are bucketed: its one-column bigint primary key. */
+    @Override
+    public StepResult awaitTransactionsStartedBefore(TransactionWaitRequest request) {
+        String node = nodeName();
+        RequestValidation check = new RequestValidation(node);
+        check.transactionWaitRequest(request);
+        Instant before = Instant.parse(request.startedBefore());
+        requireDatabase(node, request.database());
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(request.timeoutMillis());
+        try (Connection c = open(node, request.database())) {
+            OpenTransactions transactions = new OpenTransactions(c);
+            List<String> open = transactions.startedBefore(request.database(), before);
+            while (!open.isEmpty()) {
+                if (System.nanoTime() - deadline >= 0) {
+                    throw new NodeOperationException(RpcErrorCode.BUSY, node, "[" + node + "] " + open.size()
+                            + " transaction(s) in database " + request.database() + " begun before " + before
+                            + " still open after " + request.timeoutMillis() + " ms: " + String.join("; ", open),
+                            null, null);
+                }
+                Thread.sleep(TRANSACTION_POLL_MILLIS);
+                open = transactions.startedBefore(request.database(), before);
+            }
+        } catch (SQLException e) {
+            throw PgErrors.failed(node, "list the open transactions of database " + request.database(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new NodeOperationException(RpcErrorCode.INTERNAL, node, "[" + node + "] interrupted while waiting"
+                    + " for open transactions", null, null, e);
+        }
+        return new StepResult(node, List.of());
+    }
+
+    @Override
+    public StepResult pruneHistory(PruneRequest request) {
+        String node = nodeName();
+        new RequestValidation(node).pruneRequest(request);
+        Instant cutoff = Instant.parse(request.cutoff());
+        requireDatabase(node, request.database());
+        synchronized (adminLock) {
+            StepLog steps = new StepLog(node);
+            try (Connection c = open(node, request.database())) {
+                Catalog catalog = new Catalog(c);
+                for (String table : request.tables()) {
+                    if (!catalog.tableExists(ConflictDdl.tombstoneTable(table))) {
+                        throw NodeOperationException.notConfigured(node, "table " + table + " has no "
+                                + ConflictDdl.tombstoneTable(table) + " in database " + request.database()
+                                + "; call createReplicaTable first");
+                    }
+                }
+                Instant clock = catalog.now();
+                if (cutoff.isAfter(clock)) {
+                    throw NodeOperationException.invalid(node, "request.cutoff", "must not be after this node's clock ("
+                            + clock + "), got " + cutoff);
+                }
+                new HistoryPrune(c, steps).prune(request.tables(), cutoff);
+            } catch (SQLException e) {
+                throw PgErrors.failed(node, "prune the conflict history before " + cutoff, e);
+            }
+            return new StepResult(node, steps.actions());
+        }
+    }
+
     private static String digestKey(String node, Catalog catalog, String database, String table) throws SQLException {
         if (!catalog.tableExists(table)) {
             throw NodeOperationException.notConfigured(node, "table " + table + " does not exist in database "

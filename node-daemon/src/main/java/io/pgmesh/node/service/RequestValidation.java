@@ -16,6 +16,11 @@ import io.pgmesh.protocol.RowHashRequest;
 import io.pgmesh.protocol.SqlNames;
 import io.pgmesh.protocol.TopologyHost;
 
+import io.pgmesh.protocol.PruneRequest;
+import io.pgmesh.protocol.TransactionWaitRequest;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -34,6 +39,8 @@ final class RequestValidation {
     static final int MAX_BUCKETS = 4096;
     /** Most buckets one rowHashes call may list. */
     static final int MAX_BUCKET_INDEXES = 256;
+    /** Longest wait a call may ask for (below the orchestrator's call timeout of 120 s). */
+    static final long MAX_WAIT_MILLIS = 100_000;
 
     private final String node;
 
@@ -196,6 +203,45 @@ final class RequestValidation {
             throw NodeOperationException.invalid(node, field, "names starting with '" + ConflictDdl.RESERVED_PREFIX
                     + "' are reserved for pgmesh's own tables");
         }
+    }
+
+    /** An ISO-8601 instant such as {@code 2026-11-25T03:00:00Z}. */
+    Instant instant(String value, String field) {
+        required(value, field);
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw NodeOperationException.invalid(node, field, "must be an ISO-8601 instant such as"
+                    + " 2026-11-25T03:00:00Z, got '" + value + "'");
+        }
+    }
+
+    /** How long a call may wait: 0 (only look) up to {@value #MAX_WAIT_MILLIS} ms. */
+    void waitMillis(long value, String field) {
+        if (value < 0 || value > MAX_WAIT_MILLIS) {
+            throw NodeOperationException.invalid(node, field, "must be between 0 and " + MAX_WAIT_MILLIS
+                    + " ms, got " + value);
+        }
+    }
+
+    void transactionWaitRequest(TransactionWaitRequest request) {
+        required(request, "request");
+        name(request.database(), "request.database");
+        instant(request.startedBefore(), "request.startedBefore");
+        waitMillis(request.timeoutMillis(), "request.timeoutMillis");
+    }
+
+    void pruneRequest(PruneRequest request) {
+        required(request, "request");
+        name(request.database(), "request.database");
+        required(request.tables(), "request.tables");
+        if (request.tables().isEmpty()) {
+            throw NodeOperationException.invalid(node, "request.tables", "must list at least one table");
+        }
+        for (int i = 0; i < request.tables().size(); i++) {
+            tableName(request.tables().get(i), "request.tables[" + i + "]");
+        }
+        instant(request.cutoff(), "request.cutoff");
     }
 
     void rowHashRequest(RowHashRequest request) {

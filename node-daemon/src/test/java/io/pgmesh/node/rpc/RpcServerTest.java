@@ -116,6 +116,17 @@ class RpcServerTest {
             return new io.pgmesh.protocol.RowExplanation("node7", request.table(), request.id(), null, List.of(),
                     List.of());
         }
+
+        @Override
+        public StepResult awaitTransactionsStartedBefore(io.pgmesh.protocol.TransactionWaitRequest request) {
+            return new StepResult("node7", List.of());
+        }
+
+        @Override
+        public StepResult pruneHistory(io.pgmesh.protocol.PruneRequest request) {
+            return new StepResult("node7", List.of("pruned 2 tombstones of " + request.tables().get(0)
+                    + " older than " + request.cutoff()));
+        }
     }
 
     private RpcServer server;

@@ -63,6 +63,39 @@ class RequestValidationTest {
                 "request.database");
     }
 
+    @Test
+    void pruneRequestsNeedTablesAndAnInstant() {
+        assertThatCode(() -> check.pruneRequest(new io.pgmesh.protocol.PruneRequest("db", List.of("t1", "t2"),
+                "2026-11-25T03:00:00Z"))).doesNotThrowAnyException();
+        assertInvalidField(() -> check.pruneRequest(null), "request");
+        assertInvalidField(() -> check.pruneRequest(new io.pgmesh.protocol.PruneRequest("db", null,
+                "2026-11-25T03:00:00Z")), "request.tables");
+        assertInvalidField(() -> check.pruneRequest(new io.pgmesh.protocol.PruneRequest("db", List.of(),
+                "2026-11-25T03:00:00Z")), "request.tables");
+        assertInvalidField(() -> check.pruneRequest(new io.pgmesh.protocol.PruneRequest("db", List.of("t1", "pgmesh_x"),
+                "2026-11-25T03:00:00Z")), "request.tables[1]");
+        assertInvalidField(() -> check.pruneRequest(new io.pgmesh.protocol.PruneRequest("db", List.of("t1"),
+                "yesterday")), "request.cutoff");
+        assertInvalidField(() -> check.pruneRequest(new io.pgmesh.protocol.PruneRequest("db", List.of("t1"),
+                null)), "request.cutoff");
+        assertInvalidField(() -> check.pruneRequest(new io.pgmesh.protocol.PruneRequest("Db;", List.of("t1"),
+                "2026-11-25T03:00:00Z")), "request.database");
+    }
+
+    @Test
+    void transactionWaitsAreBounded() {
+        assertThatCode(() -> check.transactionWaitRequest(new io.pgmesh.protocol.TransactionWaitRequest("db",
+                "2026-11-25T03:00:00Z", 0))).doesNotThrowAnyException();
+        assertThatCode(() -> check.transactionWaitRequest(new io.pgmesh.protocol.TransactionWaitRequest("db",
+                "2026-11-25T03:00:00.123456Z", RequestValidation.MAX_WAIT_MILLIS))).doesNotThrowAnyException();
+        assertInvalidField(() -> check.transactionWaitRequest(new io.pgmesh.protocol.TransactionWaitRequest("db",
+                "2026-11-25T03:00:00Z", -1)), "request.timeoutMillis");
+        assertInvalidField(() -> check.transactionWaitRequest(new io.pgmesh.protocol.TransactionWaitRequest("db",
+                "2026-11-25T03:00:00Z", RequestValidation.MAX_WAIT_MILLIS + 1)), "request.timeoutMillis");
+        assertInvalidField(() -> check.transactionWaitRequest(new io.pgmesh.protocol.TransactionWaitRequest("db",
+                "2026-11-25 03:00", 10)), "request.startedBefore");
+    }
+
     private static void assertInvalidField(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String field) {
         assertThatThrownBy(call).isInstanceOfSatisfying(NodeOperationException.class, e -> {
             org.assertj.core.api.Assertions.assertThat(e.code()).isEqualTo(RpcErrorCode.INVALID_REQUEST);

@@ -68,6 +68,14 @@ class PgMeshCliTest {
     }
 
     @Test
+    void aBadPruneAgeIsAUsageErrorNamingTheOptionBeforeDockerIsTouched() {
+        int code = run("conflicts", "prune", "--older-than", "yesterday", "--config",
+                Path.of("..", "sysconfig.json").toString());
+        assertThat(code).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("--older-than").contains("'yesterday' is not a duration");
+    }
+
+    @Test
     void unknownCommandIsAUsageError() {
         assertThat(run("frobnicate")).isEqualTo(ExitCodes.USAGE);
     }
@@ -77,7 +85,7 @@ class PgMeshCliTest {
         List<List<String>> commands = new java.util.ArrayList<>();
         collect(PgMesh.newCommandLine(), List.of(), commands);
         assertThat(commands).extracting(c -> String.join(" ", c)).contains("up", "status", "add-node", "remove-node",
-                "start-node", "credentials", "test", "check", "repair", "conflicts", "conflicts explain", "logs", "down",
+                "start-node", "credentials", "test", "check", "repair", "conflicts", "conflicts explain", "conflicts prune", "logs", "down",
                 "completion");
         for (List<String> cmd : commands) {
             out.getBuffer().setLength(0);

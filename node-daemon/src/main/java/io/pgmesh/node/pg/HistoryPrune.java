@@ -1,0 +1,78 @@
+package io.pgmesh.node.pg;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+
+/**
+ * Removes conflict history older than a cutoff on this node: tombstones, shadow versions and the
+ * conflict log. A tombstone or shadow only matters to a change stamped before it that has not
+ * arrived yet; the caller guarantees that every change stamped before the cutoff has been applied
+ * on every node (no older transaction open, then replication drained), so what is older than the
+ * cutoff can never be consulted again. Runs in one transaction under the replication origin
+ * {@value #ORIGIN}: every node prunes for itself, and peers never receive these deletes.
+ */
+public final class HistoryPrune {
+
+    public static final String ORIGIN = "pgmesh_prune";
+
+    private final Connection connection;
+    private final Catalog catalog;
+    private final StepLog steps;
+
+    public HistoryPrune(Connection connection, StepLog steps) {
+        this.connection = connection;
+        this.catalog = new Catalog(connection);
+        this.steps = steps;
+    }
+
+    static String deleteTombstones(String table) {
+        return "DELETE FROM " + Sql.table(ConflictDdl.tombstoneTable(table)) + " WHERE \"deleted_ts\" < ?";
+    }
+
+    static String deleteShadows(String table) {
+        return "DELETE FROM " + Sql.table(ConflictDdl.shadowTable(table)) + " WHERE \"modified_ts\" < ?";
+    }
+
+    static String deleteConflicts() {
+        return "DELETE FROM " + Sql.table(ConflictDdl.CONFLICTS_TABLE) + " WHERE \"resolved_at\" < ?";
+    }
+
+    /** Prunes the tables' tombstones and shadows and the conflict log; records what it removed. */
+    public void prune(List<String> tables, Instant cutoff) throws SQLException {
+        OffsetDateTime before = OffsetDateTime.ofInstant(cutoff, ZoneOffset.UTC);
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        try {
+            OriginSession.begin(connection, ORIGIN);
+            for (String table : tables) {
+                deleteOlder(deleteTombstones(table), before, "tombstones of " + table, cutoff);
+                if (catalog.tableExists(ConflictDdl.shadowTable(table))) {
+                    deleteOlder(deleteShadows(table), before, "shadow versions of " + table, cutoff);
+                }
+            }
+            deleteOlder(deleteConflicts(), before, "conflict-log entries", cutoff);
+            connection.commit();
+        } catch (SQLException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            OriginSession.end(connection);
+            connection.setAutoCommit(autoCommit);
+        }
+    }
+
+    private void deleteOlder(String sql, OffsetDateTime before, String what, Instant cutoff) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement(sql)) {
+            delete.setObject(1, before);
+            int removed = delete.executeUpdate();
+            if (removed > 0) {
+                steps.record("pruned " + removed + " " + what + " older than " + cutoff);
+            }
+        }
+    }
+}
