@@ -88,7 +88,7 @@ class PruneIT {
                 ClusterPrune.Result result = new ClusterPrune(cluster.ctx).pruneBefore(cutoff, Duration.ofSeconds(60));
                 assertThat(result.nodesChanged()).isEqualTo(2);
                 assertThat(result.actions().get("node0")).anyMatch(a -> a.startsWith("pruned 2 tombstones of table1"))
-                        .anyMatch(a -> a.startsWith("pruned 1 shadow versions of table1"))
+                        .anyMatch(a -> a.startsWith("pruned 1 shadow version of table1"))
                         .anyMatch(a -> a.contains("conflict-log entries"));
             }
             for (int n = 0; n < 2; n++) {

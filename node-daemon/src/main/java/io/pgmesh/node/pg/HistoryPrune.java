@@ -50,12 +50,12 @@ public final class HistoryPrune {
         try {
             OriginSession.begin(connection, ORIGIN);
             for (String table : tables) {
-                deleteOlder(deleteTombstones(table), before, "tombstones of " + table, cutoff);
+                deleteOlder(deleteTombstones(table), before, "tombstone", "tombstones", " of " + table, cutoff);
                 if (catalog.tableExists(ConflictDdl.shadowTable(table))) {
-                    deleteOlder(deleteShadows(table), before, "shadow versions of " + table, cutoff);
+                    deleteOlder(deleteShadows(table), before, "shadow version", "shadow versions", " of " + table, cutoff);
                 }
             }
-            deleteOlder(deleteConflicts(), before, "conflict-log entries", cutoff);
+            deleteOlder(deleteConflicts(), before, "conflict-log entry", "conflict-log entries", "", cutoff);
             connection.commit();
         } catch (SQLException e) {
             connection.rollback();
@@ -66,13 +66,19 @@ public final class HistoryPrune {
         }
     }
 
-    private void deleteOlder(String sql, OffsetDateTime before, String what, Instant cutoff) throws SQLException {
+    private void deleteOlder(String sql, OffsetDateTime before, String one, String many, String of, Instant cutoff)
+            throws SQLException {
         try (PreparedStatement delete = connection.prepareStatement(sql)) {
             delete.setObject(1, before);
             int removed = delete.executeUpdate();
             if (removed > 0) {
-                steps.record("pruned " + removed + " " + what + " older than " + cutoff);
+                steps.record(pruned(removed, one, many) + of + " older than " + cutoff);
             }
         }
+    }
+
+    /** "pruned 1 tombstone", "pruned 3 tombstones". */
+    static String pruned(int count, String one, String many) {
+        return "pruned " + count + " " + (count == 1 ? one : many);
     }
 }

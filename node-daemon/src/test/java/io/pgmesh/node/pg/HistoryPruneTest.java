@@ -26,6 +26,13 @@ class HistoryPruneTest {
     }
 
     @Test
+    void whatWasPrunedIsCountedInWords() {
+        assertThat(HistoryPrune.pruned(1, "tombstone", "tombstones")).isEqualTo("pruned 1 tombstone");
+        assertThat(HistoryPrune.pruned(12, "conflict-log entry", "conflict-log entries"))
+                .isEqualTo("pruned 12 conflict-log entries");
+    }
+
+    @Test
     void aTableNameIsQuotedAfterValidation() {
         assertThatThrownBy(() -> HistoryPrune.deleteTombstones("t\"; DROP TABLE x; --"))
                 .isInstanceOf(IllegalArgumentException.class);

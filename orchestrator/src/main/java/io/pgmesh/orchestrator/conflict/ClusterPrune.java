@@ -80,7 +80,11 @@ public final class ClusterPrune {
         for (NodeReport node : nodes) {
             try (NodeRpcClient client = ctx.rpc(node.container())) {
                 StepResult r = client.api().pruneHistory(new PruneRequest(database, tables, cutoff.toString()));
-                ctx.logStep(r.node(), "prune history older than " + cutoff, r);
+                if (r.actions().isEmpty()) {
+                    ctx.log(r.node(), "nothing older than the cutoff to prune");
+                } else {
+                    r.actions().forEach(a -> ctx.log(r.node(), a));
+                }
                 actions.put(r.node(), r.actions());
             }
         }
