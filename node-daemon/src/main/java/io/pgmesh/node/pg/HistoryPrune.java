@@ -45,10 +45,7 @@ public final class HistoryPrune {
     /** Prunes the tables' tombstones and shadows and the conflict log; records what it removed. */
     public void prune(List<String> tables, Instant cutoff) throws SQLException {
         OffsetDateTime before = OffsetDateTime.ofInstant(cutoff, ZoneOffset.UTC);
-        boolean autoCommit = connection.getAutoCommit();
-        connection.setAutoCommit(false);
-        try {
-            OriginSession.begin(connection, ORIGIN);
+        OriginSession.inTransaction(connection, ORIGIN, () -> {
             for (String table : tables) {
                 deleteOlder(deleteTombstones(table), before, "tombstone", "tombstones", " of " + table, cutoff);
                 if (catalog.tableExists(ConflictDdl.shadowTable(table))) {
@@ -56,14 +53,7 @@ public final class HistoryPrune {
                 }
             }
             deleteOlder(deleteConflicts(), before, "conflict-log entry", "conflict-log entries", "", cutoff);
-            connection.commit();
-        } catch (SQLException e) {
-            connection.rollback();
-            throw e;
-        } finally {
-            OriginSession.end(connection);
-            connection.setAutoCommit(autoCommit);
-        }
+        });
     }
 
     private void deleteOlder(String sql, OffsetDateTime before, String one, String many, String of, Instant cutoff)

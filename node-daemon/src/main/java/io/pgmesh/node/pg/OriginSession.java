@@ -16,8 +16,34 @@ final class OriginSession {
     private OriginSession() {
     }
 
+    /** SQL work on one connection. */
+    @FunctionalInterface
+    interface Work {
+        void run() throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} in one transaction whose changes carry {@code origin}; rolls back on failure,
+     * and leaves the connection unbound and in its autocommit mode either way.
+     */
+    static void inTransaction(Connection connection, String origin, Work work) throws SQLException {
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        try {
+            begin(connection, origin);
+            work.run();
+            connection.commit();
+        } catch (SQLException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            end(connection);
+            connection.setAutoCommit(autoCommit);
+        }
+    }
+
     /** Creates the origin when missing and binds this session to it. */
-    static void begin(Connection connection, String origin) throws SQLException {
+    private static void begin(Connection connection, String origin) throws SQLException {
         try (PreparedStatement exists = connection.prepareStatement("SELECT pg_replication_origin_oid(?) IS NULL")) {
             exists.setString(1, origin);
             try (ResultSet rs = exists.executeQuery()) {
@@ -37,7 +63,7 @@ final class OriginSession {
     }
 
     /** Unbinds the session; a failure is ignored (the connection is closed after the call anyway). */
-    static void end(Connection connection) {
+    private static void end(Connection connection) {
         try (Statement st = connection.createStatement()) {
             st.execute("SELECT pg_replication_origin_session_reset()");
         } catch (SQLException ignored) {

@@ -36,11 +36,10 @@ public final class RowRepair {
     public void apply(String table, String keyColumn, long id, RowVersion winner, List<Tombstone> tombstones)
             throws SQLException {
         Optional<String> before = version(table, keyColumn, id);
-        boolean autoCommit = connection.getAutoCommit();
-        connection.setAutoCommit(false);
-        try (Statement st = connection.createStatement()) {
-            OriginSession.begin(connection, ORIGIN);
-            st.execute("SET LOCAL session_replication_role = replica");
+        OriginSession.inTransaction(connection, ORIGIN, () -> {
+            try (Statement st = connection.createStatement()) {
+                st.execute("SET LOCAL session_replication_role = replica");
+            }
             for (Tombstone t : tombstones) {
                 try (PreparedStatement insert = connection.prepareStatement("INSERT INTO "
                         + Sql.table(ConflictDdl.tombstoneTable(table)) + " (id, deleted_ts, deleted_by, row_modified_ts,"
@@ -66,14 +65,7 @@ public final class RowRepair {
                     delete.executeUpdate();
                 }
             }
-            connection.commit();
-        } catch (SQLException e) {
-            connection.rollback();
-            throw e;
-        } finally {
-            OriginSession.end(connection);
-            connection.setAutoCommit(autoCommit);
-        }
+        });
         Optional<String> after = version(table, keyColumn, id);
         if (!after.equals(before)) {
             steps.record("repaired " + table + " id " + id + ": " + before.orElse("absent") + " -> "
