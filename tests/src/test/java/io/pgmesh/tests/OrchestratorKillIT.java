@@ -6,19 +6,11 @@ import io.pgmesh.orchestrator.docker.NodeContainer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -34,7 +26,6 @@ import static org.awaitility.Awaitility.await;
 class OrchestratorKillIT {
 
     private static final String CLUSTER = "pgmesh-itok";
-    private static final Duration CHILD_DEADLINE = Duration.ofMinutes(5);
 
     /**
      * The child is killed when it has printed {@code killAt}, a step line of node1's join, which it
@@ -58,23 +49,12 @@ class OrchestratorKillIT {
         try (TestCluster cluster = TestCluster.start(CLUSTER, 98, 0)) {
             TestClusters.ensureImage(); // built here, so the child's deadline covers the cluster only
 
-            List<String> childOut = new CopyOnWriteArrayList<>();
-            long started = System.nanoTime();
             java.util.function.BooleanSupplier ready = inFlight == null || inFlight.isEmpty() ? () -> true
                     : () -> node1Logged(cluster, inFlight);
-            Process child = startUp(cluster.configFile, childOut, killAt, ready);
-            try {
-                assertThat(child.waitFor(CHILD_DEADLINE.toSeconds(), TimeUnit.SECONDS))
-                        .as("the child 'up' reached '" + killAt + "' and was killed within " + CHILD_DEADLINE).isTrue();
-                System.out.printf("[OrchestratorKillIT] child 'up' killed after '%s'%s, %.1f s after its start"
-                        + " (exit %d)%n", killAt, inFlight == null || inFlight.isEmpty() ? "" : " and '" + inFlight + "'",
-                        (System.nanoTime() - started) / 1e9, child.exitValue());
-                assertThat(childOut).as("the child reached node1's join").anyMatch(l -> l.startsWith(killAt));
-                assertThat(child.exitValue()).as("killed by SIGKILL").isEqualTo(137);
-            } finally {
-                child.destroyForcibly();
-            }
-            assertThat(childOut).as("the child did not finish 'up'").noneMatch(l -> l.startsWith("[up] cluster"));
+            KilledCli.Result child = KilledCli.killAt(CLUSTER, cluster.configFile, killAt, ready, "up", "--nodes", "3");
+            System.out.printf("[OrchestratorKillIT] child 'up' killed after '%s'%s, %.1f s after its start%n", killAt,
+                    inFlight == null || inFlight.isEmpty() ? "" : " and '" + inFlight + "'", child.seconds());
+            assertThat(child.printed("[up] cluster")).as("the child did not finish 'up'").isFalse();
             assertThat(cluster.ctx.containers().list(CLUSTER)).as("node2 was never started")
                     .extracting(NodeContainer::node).containsExactly("node0", "node1");
 
@@ -117,49 +97,6 @@ class OrchestratorKillIT {
                         });
             }
         }
-    }
-
-    /**
-     * Starts {@code pgmesh up --nodes 3} in its own JVM; its output lines (stdout and stderr) go to
-     * {@code out}. The thread that reads them kills the child (SIGKILL) at the first line starting with
-     * {@code killAt}, as soon as {@code ready} holds (polled, with a deadline), so that the kill lands
-     * right after that step, before the orchestrator goes far on.
-     */
-    private static Process startUp(Path config, List<String> out, String killAt, java.util.function.BooleanSupplier ready)
-            throws IOException {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> command = new ArrayList<>(List.of(java.toString(), "-cp", System.getProperty("java.class.path"),
-                "io.pgmesh.orchestrator.cli.PgMesh", "up", "--nodes", "3", "--cluster", CLUSTER,
-                "--config", config.toString()));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().put("PGMESH_HOME", TestClusters.HOME.toAbsolutePath().toString());
-        Process process = builder.start();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader lines = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = lines.readLine()) != null) {
-                    if (line.startsWith(killAt) && process.isAlive()) {
-                        await("kill condition after '" + killAt + "'").atMost(Duration.ofSeconds(30))
-                                .pollInterval(Duration.ofMillis(5)).until(ready::getAsBoolean);
-                        process.destroyForcibly();
-                        System.out.println("[child up] " + line + "   <- killed here (SIGKILL)");
-                    } else {
-                        System.out.println("[child up] " + line);
-                    }
-                    out.add(line);
-                }
-            } catch (IOException e) {
-                // the pipe closes under the reader when the child is killed: its output ends there
-                System.out.println("[child up] output ended: " + e.getMessage());
-            } catch (RuntimeException e) {
-                System.out.println("[child up] kill condition failed: " + e.getMessage());
-                process.destroyForcibly();
-            }
-        }, "child-up-output");
-        reader.setDaemon(true);
-        reader.start();
-        return process;
     }
 
     /** Whether node1's daemon has logged {@code line} (its container log). */

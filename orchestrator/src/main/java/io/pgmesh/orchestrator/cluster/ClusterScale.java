@@ -23,9 +23,11 @@ import io.pgmesh.protocol.TopologyHost;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Adds or removes one node on a live cluster while clients keep writing, losing nothing.
@@ -105,18 +107,9 @@ public final class ClusterScale {
         return next;
     }
 
-    /** A node whose subscriptions are not all in place, enabled and synced, or that peers do not stream from. */
+    /** A node whose subscriptions are not all in place, enabled and synced, or that peers do not subscribe from. */
     private Optional<NodeContainer> halfJoined(List<NodeContainer> all) {
-        int tables = ctx.config().tables().size();
-        Map<String, NodeStatus> statuses = statuses(all);
-        return all.stream().filter(n -> {
-            NodeStatus s = statuses.get(n.node());
-            boolean ownComplete = s.subscriptions().size() == (all.size() - 1) * tables
-                    && s.subscriptions().stream().allMatch(sub -> sub.enabled() && sub.synced());
-            long peersSubscribed = statuses.values().stream().flatMap(p -> p.subscriptions().stream())
-                    .filter(sub -> n.node().equals(sub.peer())).count();
-            return !ownComplete || peersSubscribed < (long) (all.size() - 1) * tables;
-        }).max(java.util.Comparator.comparingInt(NodeContainer::index));
+        return Membership.halfJoined(all, statuses(all), ctx.config().tables().size());
     }
 
     private void join(NodeContainer joining, List<NodeContainer> members) {
@@ -285,24 +278,40 @@ public final class ClusterScale {
     /** Every change the leaving node made has been applied by every remaining node. */
     private void drain(NodeContainer leaving, List<NodeContainer> remaining, List<String> tables) {
         ctx.log(leaving.node(), "draining: waiting until every peer has applied its changes");
+        Set<String> waitFor = subscriptionsTo(leaving, remaining, tables);
         try (NodeRpcClient r = ctx.rpc(leaving)) {
             Lsn target = Lsn.parse(r.api().replicationProgress().currentLsn());
             Poll.until("[" + leaving.node() + "] drained", CATCH_UP_TIMEOUT, Duration.ofMillis(100), () -> {
                 List<SubscriberProgress> senders = r.api().replicationProgress().subscribers();
-                for (NodeContainer peer : remaining) {
-                    for (String table : tables) {
-                        String sub = MeshNames.subscription(peer.node(), leaving.node(), table);
-                        boolean reached = senders.stream().anyMatch(s -> sub.equals(s.subscription())
-                                && s.replayLsn() != null && Lsn.parse(s.replayLsn()).isAtLeast(target));
-                        if (!reached && peer.running()) {
-                            return Optional.empty();
-                        }
-                    }
-                }
-                return Optional.of(true);
+                boolean drained = waitFor.stream().allMatch(sub -> senders.stream().anyMatch(s ->
+                        sub.equals(s.subscription()) && s.replayLsn() != null
+                                && Lsn.parse(s.replayLsn()).isAtLeast(target)));
+                return drained ? Optional.of(true) : Optional.<Boolean>empty();
             });
         }
     }
+
+    /**
+     * The running peers' subscriptions to the leaving node. A peer whose subscription an interrupted
+     * remove-node already dropped had applied everything before (the drain comes before any drop).
+     */
+    private Set<String> subscriptionsTo(NodeContainer leaving, List<NodeContainer> remaining, List<String> tables) {
+        Set<String> subscriptions = new LinkedHashSet<>();
+        Map<String, NodeStatus> statuses = statuses(remaining.stream().filter(NodeContainer::running).toList());
+        statuses.forEach((peer, status) -> {
+            for (String table : tables) {
+                String sub = MeshNames.subscription(peer, leaving.node(), table);
+                if (status.subscriptions().stream().anyMatch(s -> sub.equals(s.name()))) {
+                    subscriptions.add(sub);
+                } else {
+                    ctx.log(peer, "no longer subscribes to " + leaving.node() + " " + table
+                            + " (dropped by an earlier remove-node, after its drain): not waiting for it");
+                }
+            }
+        });
+        return subscriptions;
+    }
+
 
     private static int indexOf(String node) {
         if (!node.matches("node\\d{1,4}")) {

@@ -7,7 +7,11 @@ import io.pgmesh.protocol.NodeStatus;
 import io.pgmesh.protocol.SubscriptionInfo;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /** Derives the cluster's state from Docker labels and the daemons; no local state file. */
 public final class ClusterStatus {
@@ -22,8 +26,37 @@ public final class ClusterStatus {
 
     public List<NodeReport> collect() {
         List<NodeContainer> nodes = ctx.containers().list(ctx.cluster());
-        int expectedSubscriptions = (nodes.size() - 1) * ctx.config().tables().size();
-        return nodes.stream().map(n -> report(n, expectedSubscriptions)).toList();
+        int tables = ctx.config().tables().size();
+        int expectedSubscriptions = (nodes.size() - 1) * tables;
+        List<NodeReport> reports = nodes.stream().map(n -> report(n, expectedSubscriptions)).toList();
+        if (reports.isEmpty()) {
+            return reports;
+        }
+        return markUnfinished(reports, ctx.network().retiredIndexes(ctx.cluster()), tables);
+    }
+
+    /**
+     * Deciding, from every node's report: a node that remove-node has retired is leaving, and the
+     * node an interrupted add-node left half-joined is joining, each with the command that finishes it.
+     */
+    static List<NodeReport> markUnfinished(List<NodeReport> reports, Set<Integer> retired, int tables) {
+        Map<String, NodeStatus> statuses = new HashMap<>();
+        reports.forEach(r -> statuses.put(r.container().node(), r.status()));
+        List<NodeContainer> nodes = reports.stream().map(NodeReport::container).toList();
+        Optional<NodeContainer> halfJoined = Membership.halfJoined(nodes, statuses, tables);
+        return reports.stream().map(r -> {
+            NodeContainer c = r.container();
+            if (retired.contains(c.index())) {
+                return new NodeReport(c, r.status(), NodeReport.LEAVING, "removal unfinished"
+                        + (NodeReport.HEALTHY.equals(r.health()) ? "" : " (" + r.health() + ")")
+                        + "; 'pgmesh remove-node " + c.node() + "' finishes it");
+            }
+            if (halfJoined.map(h -> h.node().equals(c.node())).orElse(false)) {
+                return new NodeReport(c, r.status(), NodeReport.JOINING,
+                        Membership.halfJoinedDetail(c, statuses, nodes.size(), tables));
+            }
+            return r;
+        }).toList();
     }
 
     private NodeReport report(NodeContainer node, int expectedSubscriptions) {

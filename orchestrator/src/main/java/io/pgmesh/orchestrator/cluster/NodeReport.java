@@ -9,7 +9,7 @@ import io.pgmesh.protocol.SubscriptionInfo;
  *
  * @param container what Docker says
  * @param status    what the daemon says, null when it could not be asked
- * @param health    healthy, joining, degraded, postgres-down, unreachable or down
+ * @param health    healthy, joining, leaving, degraded, postgres-down, unreachable or down
  * @param detail    why the node is not healthy, empty when it is
  */
 public record NodeReport(NodeContainer container, NodeStatus status, String health, String detail) {
@@ -18,6 +18,8 @@ public record NodeReport(NodeContainer container, NodeStatus status, String heal
     public static final String DEGRADED = "degraded";
     /** Half-joined: its initial copy runs, or subscriptions wait to be enabled (add-node finishes it). */
     public static final String JOINING = "joining";
+    /** Being removed: remove-node began and has not finished (running it again does). */
+    public static final String LEAVING = "leaving";
     public static final String POSTGRES_DOWN = "postgres-down";
     public static final String UNREACHABLE = "unreachable";
     public static final String DOWN = "down";

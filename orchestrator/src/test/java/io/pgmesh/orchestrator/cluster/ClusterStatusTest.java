@@ -1,11 +1,13 @@
 package io.pgmesh.orchestrator.cluster;
 
+import io.pgmesh.orchestrator.docker.NodeContainer;
 import io.pgmesh.protocol.NodeStatus;
 import io.pgmesh.protocol.SubscriptionInfo;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -55,5 +57,62 @@ class ClusterStatusTest {
         NodeStatus s = status(true, copying, waiting);
         assertThat(ClusterStatus.judge(s, 2)).isEqualTo(NodeReport.JOINING);
         assertThat(ClusterStatus.detail(s, 2)).isEqualTo("joining: 1 subscriptions copying, 1 waiting to be enabled");
+    }
+
+    // ---- unfinished membership, judged across nodes ----
+
+    private static SubscriptionInfo streaming(String self, String peer) {
+        return new SubscriptionInfo("sub_" + self + "_" + peer + "_table1", peer, "pub_" + peer + "_table1", true,
+                SubscriptionInfo.STREAMING, null, null, 1, 1);
+    }
+
+    /** node{index}, running, subscribed to each of {@code peers}. */
+    private static NodeReport node(int index, String health, String... peers) {
+        String name = "node" + index;
+        NodeContainer c = new NodeContainer("id" + index, "pgmesh-" + name, name, index, "172.28.5.1" + index, true,
+                "running", 5432, 64000);
+        List<SubscriptionInfo> subs = java.util.Arrays.stream(peers).map(p -> streaming(name, p)).toList();
+        NodeStatus s = new NodeStatus(name, index, "c", true, "17.6", "lb-test", List.of(), subs, Map.of());
+        return new NodeReport(c, s, health, "");
+    }
+
+    @Test
+    void aCompleteMeshHasNothingUnfinished() {
+        List<NodeReport> reports = List.of(node(0, NodeReport.HEALTHY, "node1", "node2"),
+                node(1, NodeReport.HEALTHY, "node0", "node2"), node(2, NodeReport.HEALTHY, "node0", "node1"));
+        assertThat(ClusterStatus.markUnfinished(reports, Set.of(), 1)).isEqualTo(reports);
+    }
+
+    @Test
+    void theNodeAnInterruptedAddNodeLeftIsJoiningEvenBeforeItHasSubscriptions() {
+        // killed after node3's createReplicaTable: no subscriptions from or to it yet
+        List<NodeReport> reports = List.of(node(0, NodeReport.DEGRADED, "node1", "node2"),
+                node(1, NodeReport.DEGRADED, "node0", "node2"), node(2, NodeReport.DEGRADED, "node0", "node1"),
+                node(3, NodeReport.DEGRADED));
+        List<NodeReport> marked = ClusterStatus.markUnfinished(reports, Set.of(), 1);
+        assertThat(marked).extracting(NodeReport::health).containsExactly(NodeReport.DEGRADED, NodeReport.DEGRADED,
+                NodeReport.DEGRADED, NodeReport.JOINING);
+        assertThat(marked.get(3).detail()).isEqualTo("join unfinished: 0 of 3 own subscriptions, 0 of 3 from peers;"
+                + " 'pgmesh add-node' finishes it");
+    }
+
+    @Test
+    void aRetiredNodeIsLeavingWithTheCommandThatFinishesItsRemoval() {
+        // killed after node0 dropped its subscription to node3
+        List<NodeReport> reports = List.of(node(0, NodeReport.DEGRADED, "node1", "node2"),
+                node(1, NodeReport.HEALTHY, "node0", "node2", "node3"), node(2, NodeReport.HEALTHY, "node0", "node1", "node3"),
+                node(3, NodeReport.HEALTHY, "node0", "node1", "node2"));
+        List<NodeReport> marked = ClusterStatus.markUnfinished(reports, Set.of(3), 1);
+        assertThat(marked.get(3).health()).isEqualTo(NodeReport.LEAVING);
+        assertThat(marked.get(3).detail()).isEqualTo("removal unfinished; 'pgmesh remove-node node3' finishes it");
+        assertThat(marked.subList(0, 3)).isEqualTo(reports.subList(0, 3));
+    }
+
+    @Test
+    void withoutEveryNodesAnswerNoJoinIsInferred() {
+        NodeContainer down = new NodeContainer("id1", "pgmesh-node1", "node1", 1, null, false, "exited", 0, 0);
+        List<NodeReport> reports = List.of(node(0, NodeReport.DEGRADED, "node1"),
+                new NodeReport(down, null, NodeReport.DOWN, "container exited"), node(2, NodeReport.DEGRADED));
+        assertThat(ClusterStatus.markUnfinished(reports, Set.of(), 1)).isEqualTo(reports);
     }
 }
