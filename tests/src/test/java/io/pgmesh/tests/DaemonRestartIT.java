@@ -85,7 +85,9 @@ class DaemonRestartIT {
                 long crashed = System.nanoTime();
                 exec(node0, "postgres", PG_BIN + "/pg_ctl", "stop", "-m", "immediate", "-D", PG_DATA);
                 AtomicReference<String> newPostmaster = new AtomicReference<>();
+                // until the daemon notices, a call can also meet the dying server or the daemon's exit
                 await("node0 runs a new PostgreSQL").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                        .ignoreException(io.pgmesh.orchestrator.rpc.NodeRpcException.class)
                         .untilAsserted(() -> {
                             assertThat(client.api().status().postgresUp()).isTrue();
                             String pid = postmasterPid(node0);

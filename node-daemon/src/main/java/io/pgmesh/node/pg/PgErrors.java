@@ -25,11 +25,19 @@ public final class PgErrors {
 
     /**
      * Class 08 means the connection to the local server failed, unless the server itself reported
-     * it (e.g. CREATE SUBSCRIPTION could not reach a peer): then the local server is fine.
+     * it (e.g. CREATE SUBSCRIPTION could not reach a peer): then the local server is fine. 57P01,
+     * 57P02 and 57P03 (admin shutdown, crash shutdown, cannot connect now) always concern the local
+     * server: it is stopping, crashing or starting.
      */
-    static boolean isLocalServerUnavailable(SQLException e) {
+    public static boolean isLocalServerUnavailable(SQLException e) {
         String state = e.getSQLState();
-        if (state == null || !state.startsWith("08")) {
+        if (state == null) {
+            return false;
+        }
+        if (state.equals("57P01") || state.equals("57P02") || state.equals("57P03")) {
+            return true;
+        }
+        if (!state.startsWith("08")) {
             return false;
         }
         return !(e instanceof PSQLException p && p.getServerErrorMessage() != null);

@@ -64,6 +64,10 @@ final class StatusReport {
             return new NodeStatus(node, index, cluster, true, version, dbName, publications, subscriptions,
                     catalog.conflictCounts(), rows);
         } catch (SQLException e) {
+            if (PgErrors.isLocalServerUnavailable(e)) {
+                // it went away while being read (crash, stop): that is what status reports, not an error
+                return new NodeStatus(node, index, cluster, false, null, dbName, List.of(), List.of(), Map.of());
+            }
             throw PgErrors.failed(node == null ? NodeRpcService.UNCONFIGURED : node, "read the node's status", e);
         }
     }

@@ -28,4 +28,14 @@ class PgErrorsTest {
         assertThat(e.code()).isEqualTo(RpcErrorCode.PG_UNAVAILABLE);
         assertThat(e.sqlState()).isEqualTo("08001");
     }
+
+    @Test
+    void aServerThatIsStoppingCrashingOrStartingIsUnavailable() {
+        for (String state : new String[]{"57P01", "57P02", "57P03", "08006"}) {
+            assertThat(PgErrors.isLocalServerUnavailable(new SQLException("terminating connection", state)))
+                    .as(state).isTrue();
+        }
+        assertThat(PgErrors.isLocalServerUnavailable(new SQLException("duplicate key", "23505"))).isFalse();
+        assertThat(PgErrors.isLocalServerUnavailable(new SQLException("no state"))).isFalse();
+    }
 }
