@@ -33,6 +33,9 @@ class PruneIT {
     private static final long KEPT = 2_147_200_003L;
     private static final long CONFLICTED = 2_147_200_004L;
     private static final long DELETED_LATER = 2_147_200_005L;
+    /** Rows deleted in bulk before the cutoff: more than two of the daemon's prune batches (10,000). */
+    private static final int BULK = 25_000;
+    private static final long OLD_TOMBSTONES = 2 + BULK;
 
     @Test
     void prunesOnlyWhatNoChangeInFlightCanNeed() throws Exception {
@@ -46,6 +49,11 @@ class PruneIT {
             }
             awaitRowsEverywhere(cluster, 3);
             sql(cluster, 1, "DELETE FROM table1 WHERE id IN (" + DELETED_1 + ", " + DELETED_2 + ")");
+            // and enough deletes that the prune needs more than one batch
+            sql(cluster, 0, "INSERT INTO table1 (col2) SELECT 'bulk' FROM generate_series(1, " + BULK + ")");
+            sql(cluster, 0, "DELETE FROM table1 WHERE col2 = 'bulk'");
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> count(cluster, 1, "pgmesh_tombstones_table1") == OLD_TOMBSTONES);
             holds.hold("node0", "node1");
             holds.hold("node1", "node0");
             sql(cluster, 0, "INSERT INTO table1 (id, col2) VALUES (" + CONFLICTED + ", 'from node0')");
@@ -53,7 +61,8 @@ class PruneIT {
             holds.releaseAll();
             assertIdentical(cluster);
             for (int n = 0; n < 2; n++) {
-                assertThat(count(cluster, n, "pgmesh_tombstones_table1")).as("tombstones on node" + n).isEqualTo(2);
+                assertThat(count(cluster, n, "pgmesh_tombstones_table1")).as("tombstones on node" + n)
+                        .isEqualTo(OLD_TOMBSTONES);
                 assertThat(count(cluster, n, "pgmesh_shadows_table1")).as("shadows on node" + n).isEqualTo(1);
                 assertThat(count(cluster, n, "pgmesh_conflicts")).as("conflict log on node" + n).isPositive();
             }
@@ -70,7 +79,8 @@ class PruneIT {
                 sql(cluster, 0, "INSERT INTO table1 (id, col2) VALUES (" + DELETED_LATER + ", 'new')");
                 awaitRowsEverywhere(cluster, 3);
                 sql(cluster, 0, "DELETE FROM table1 WHERE id = " + DELETED_LATER);
-                await().atMost(Duration.ofSeconds(30)).until(() -> count(cluster, 1, "pgmesh_tombstones_table1") == 3);
+                await().atMost(Duration.ofSeconds(30)).until(() -> count(cluster, 1, "pgmesh_tombstones_table1")
+                        == OLD_TOMBSTONES + 1);
 
                 assertThatThrownBy(() -> new ClusterPrune(cluster.ctx).pruneBefore(cutoff, Duration.ofSeconds(2)))
                         .isInstanceOfSatisfying(NodeRpcException.class, e -> {
@@ -81,13 +91,14 @@ class PruneIT {
                         });
                 for (int n = 0; n < 2; n++) {
                     assertThat(count(cluster, n, "pgmesh_tombstones_table1")).as("nothing pruned on node" + n)
-                            .isEqualTo(3);
+                            .isEqualTo(OLD_TOMBSTONES + 1);
                 }
                 open.commit();
 
                 ClusterPrune.Result result = new ClusterPrune(cluster.ctx).pruneBefore(cutoff, Duration.ofSeconds(60));
                 assertThat(result.nodesChanged()).isEqualTo(2);
-                assertThat(result.actions().get("node0")).anyMatch(a -> a.startsWith("pruned 2 tombstones of table1"))
+                assertThat(result.actions().get("node0"))
+                        .anyMatch(a -> a.startsWith("pruned " + OLD_TOMBSTONES + " tombstones of table1"))
                         .anyMatch(a -> a.startsWith("pruned 1 shadow version of table1"))
                         .anyMatch(a -> a.startsWith("pruned 1 conflict-log entry"));
             }

@@ -14,15 +14,16 @@ class HistoryPruneTest {
     @Test
     void tombstonesGoByTheTimeOfTheirDelete() {
         assertThat(HistoryPrune.deleteTombstones("table1"))
-                .isEqualTo("DELETE FROM \"public\".\"pgmesh_tombstones_table1\" WHERE \"deleted_ts\" < ?");
+                .isEqualTo("DELETE FROM \"public\".\"pgmesh_tombstones_table1\" WHERE ctid IN (SELECT ctid FROM"
+                        + " \"public\".\"pgmesh_tombstones_table1\" WHERE \"deleted_ts\" < ? LIMIT 10000)");
     }
 
     @Test
     void shadowsGoByTheirVersionAndTheConflictLogByWhenItWasResolved() {
-        assertThat(HistoryPrune.deleteShadows("table1"))
-                .isEqualTo("DELETE FROM \"public\".\"pgmesh_shadows_table1\" WHERE \"modified_ts\" < ?");
-        assertThat(HistoryPrune.deleteConflicts())
-                .isEqualTo("DELETE FROM \"public\".\"pgmesh_conflicts\" WHERE \"resolved_at\" < ?");
+        assertThat(HistoryPrune.deleteShadows("table1")).startsWith("DELETE FROM \"public\".\"pgmesh_shadows_table1\"")
+                .endsWith("WHERE \"modified_ts\" < ? LIMIT 10000)");
+        assertThat(HistoryPrune.deleteConflicts()).startsWith("DELETE FROM \"public\".\"pgmesh_conflicts\"")
+                .endsWith("WHERE \"resolved_at\" < ? LIMIT 10000)");
     }
 
     @Test
