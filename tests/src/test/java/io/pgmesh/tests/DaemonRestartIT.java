@@ -1,8 +1,6 @@
 package io.pgmesh.tests;
 
-import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.InspectContainerResponse;
-import com.github.dockerjava.api.model.Frame;
 import io.pgmesh.orchestrator.cluster.ClusterStatus;
 import io.pgmesh.orchestrator.cluster.NodeReport;
 import io.pgmesh.orchestrator.docker.ContainerLogs;
@@ -11,13 +9,8 @@ import io.pgmesh.orchestrator.rpc.NodeRpcClient;
 import io.pgmesh.protocol.NodeStatus;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -114,25 +107,8 @@ class DaemonRestartIT {
                             .allSatisfy(r -> assertThat(r.health()).as(r.container().node() + " " + r.detail())
                                     .isEqualTo(NodeReport.HEALTHY)));
 
-            long id;
-            try (Connection c = TestClusters.connectAsWriter(cluster.ctx, node0);
-                 PreparedStatement insert = c.prepareStatement(
-                         "INSERT INTO table1 (col2) VALUES ('after the daemon restart') RETURNING id");
-                 ResultSet rs = insert.executeQuery()) {
-                rs.next();
-                id = rs.getLong(1);
-            }
-            await("the row written on node0 reaches node1").atMost(Duration.ofSeconds(60))
-                    .pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
-                        try (Connection c = TestClusters.connectAsReader(cluster.ctx, node1);
-                             PreparedStatement select = c.prepareStatement("SELECT col2 FROM table1 WHERE id = ?")) {
-                            select.setLong(1, id);
-                            try (ResultSet rs = select.executeQuery()) {
-                                assertThat(rs.next()).isTrue();
-                                assertThat(rs.getString(1)).isEqualTo("after the daemon restart");
-                            }
-                        }
-                    });
+            long id = TestClusters.insertAsWriter(cluster.ctx, node0, "after the daemon restart");
+            TestClusters.awaitRowOn(cluster.ctx, List.of(node1), id, "after the daemon restart", Duration.ofSeconds(60));
 
             // docker stop still stops cleanly and quickly: the supervisor stops the adopted PostgreSQL
             long stopping = System.nanoTime();
@@ -174,29 +150,9 @@ class DaemonRestartIT {
 
     /** Runs a command in the node's container as {@code user}; returns its output, fails on a non-zero exit. */
     private static String exec(NodeContainer node, String user, String... command) {
-        var docker = TestClusters.docker();
-        String exec = docker.execCreateCmd(node.containerId()).withUser(user).withCmd(command)
-                .withAttachStdout(true).withAttachStderr(true).exec().getId();
-        StringBuilder output = new StringBuilder();
-        try {
-            boolean done = docker.execStartCmd(exec).exec(new ResultCallback.Adapter<Frame>() {
-                @Override
-                public void onNext(Frame frame) {
-                    synchronized (output) {
-                        output.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
-                    }
-                }
-            }).awaitCompletion(30, TimeUnit.SECONDS);
-            assertThat(done).as("docker exec " + String.join(" ", command) + " finished").isTrue();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-        Long exit = docker.inspectExecCmd(exec).exec().getExitCodeLong();
-        synchronized (output) {
-            assertThat(exit).as("exit of '" + String.join(" ", command) + "' in " + node.node() + ": " + output)
-                    .isZero();
-            return output.toString();
-        }
+        TestClusters.Exec r = TestClusters.exec(node, user, command);
+        assertThat(r.exit()).as("exit of '" + String.join(" ", command) + "' in " + node.node() + ": " + r.output())
+                .isZero();
+        return r.output();
     }
 }

@@ -7,9 +7,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -56,28 +53,8 @@ class EightNodeCliIT {
             assertThat(status.out().lines().filter(l -> l.contains(" healthy "))).hasSize(8);
         });
 
-        NodeContainer writer = nodes.get(5);
-        long id;
-        try (Connection c = TestClusters.connectAsWriter(ctx, writer);
-             PreparedStatement insert = c.prepareStatement("INSERT INTO table1 (col2) VALUES (?) RETURNING id")) {
-            insert.setString(1, "from node5");
-            try (ResultSet rs = insert.executeQuery()) {
-                rs.next();
-                id = rs.getLong(1);
-            }
-        }
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
-            for (NodeContainer node : nodes) {
-                try (Connection c = TestClusters.connectAsReader(ctx, node);
-                     PreparedStatement q = c.prepareStatement("SELECT col2 FROM table1 WHERE id = ?")) {
-                    q.setLong(1, id);
-                    try (ResultSet rs = q.executeQuery()) {
-                        assertThat(rs.next()).as("row " + id + " on " + node.node()).isTrue();
-                        assertThat(rs.getString(1)).isEqualTo("from node5");
-                    }
-                }
-            }
-        });
+        long id = TestClusters.insertAsWriter(ctx, nodes.get(5), "from node5");
+        TestClusters.awaitRowOn(ctx, nodes, id, "from node5", Duration.ofSeconds(30));
 
         CliRun down = pgmesh("down");
         assertThat(down.exitCode()).as(down.err()).isZero();

@@ -6,9 +6,6 @@ import io.pgmesh.orchestrator.docker.NodeContainer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.List;
 
@@ -75,27 +72,9 @@ class OrchestratorKillIT {
             CliRun check = cluster.pgmesh("check");
             assertThat(check.exitCode()).as("check: " + check.out() + check.err()).isZero();
 
-            long id;
-            try (Connection c = TestClusters.connectAsWriter(cluster.ctx, nodes.get(2));
-                 PreparedStatement insert = c.prepareStatement(
-                         "INSERT INTO table1 (col2) VALUES ('written on node2 after the rerun') RETURNING id");
-                 ResultSet rs = insert.executeQuery()) {
-                rs.next();
-                id = rs.getLong(1);
-            }
-            for (NodeContainer reader : nodes.subList(0, 2)) {
-                await("the row written on node2 reaches " + reader.node()).atMost(Duration.ofSeconds(60))
-                        .pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
-                            try (Connection c = TestClusters.connectAsReader(cluster.ctx, reader);
-                                 PreparedStatement select = c.prepareStatement("SELECT col2 FROM table1 WHERE id = ?")) {
-                                select.setLong(1, id);
-                                try (ResultSet rs = select.executeQuery()) {
-                                    assertThat(rs.next()).isTrue();
-                                    assertThat(rs.getString(1)).isEqualTo("written on node2 after the rerun");
-                                }
-                            }
-                        });
-            }
+            long id = TestClusters.insertAsWriter(cluster.ctx, nodes.get(2), "written on node2 after the rerun");
+            TestClusters.awaitRowOn(cluster.ctx, nodes.subList(0, 2), id, "written on node2 after the rerun",
+                    Duration.ofSeconds(60));
         }
     }
 

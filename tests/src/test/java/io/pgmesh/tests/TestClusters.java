@@ -19,9 +19,13 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Helpers shared by the integration tests: a config derived from the shipped sysconfig.json with a
@@ -110,28 +114,72 @@ final class TestClusters {
 
     /** Runs SQL inside the node's container as the local superuser (peer authentication); returns psql's output. */
     static String psqlAsPostgres(NodeContainer node, String database, String sql) {
+        Exec r = exec(node, "postgres", "psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", database, "-c", sql);
+        if (r.exit() == null || r.exit() != 0) {
+            throw new IllegalStateException("psql on " + node.node() + " failed (" + r.exit() + "): " + r.output());
+        }
+        return r.output().strip();
+    }
+
+    /** How a command in a container ended: its exit code (null when it did not finish in time) and its output. */
+    record Exec(Long exit, String output) {
+    }
+
+    /** Runs a command in the node's container as {@code user}, waiting up to 30 s; stdout and stderr together. */
+    static Exec exec(NodeContainer node, String user, String... command) {
         var docker = docker();
-        String exec = docker.execCreateCmd(node.containerId()).withUser("postgres")
-                .withCmd("psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", database, "-c", sql)
+        String exec = docker.execCreateCmd(node.containerId()).withUser(user).withCmd(command)
                 .withAttachStdout(true).withAttachStderr(true).exec().getId();
         StringBuilder output = new StringBuilder();
+        boolean done;
         try {
-            docker.execStartCmd(exec).exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<
+            done = docker.execStartCmd(exec).exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<
                     com.github.dockerjava.api.model.Frame>() {
                 @Override
                 public void onNext(com.github.dockerjava.api.model.Frame frame) {
-                    output.append(new String(frame.getPayload(), java.nio.charset.StandardCharsets.UTF_8));
+                    synchronized (output) {
+                        output.append(new String(frame.getPayload(), java.nio.charset.StandardCharsets.UTF_8));
+                    }
                 }
             }).awaitCompletion(30, java.util.concurrent.TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-        Long exit = docker.inspectExecCmd(exec).exec().getExitCodeLong();
-        if (exit == null || exit != 0) {
-            throw new IllegalStateException("psql on " + node.node() + " failed (" + exit + "): " + output);
+        Long exit = done ? docker.inspectExecCmd(exec).exec().getExitCodeLong() : null;
+        synchronized (output) {
+            return new Exec(exit, output.toString());
         }
-        return output.toString().strip();
+    }
+
+    /** Inserts a row with {@code col2} through the writer role on {@code node}; returns its id. */
+    static long insertAsWriter(ClusterContext ctx, NodeContainer node, String col2) throws SQLException {
+        try (Connection c = connectAsWriter(ctx, node);
+             java.sql.PreparedStatement insert = c.prepareStatement("INSERT INTO table1 (col2) VALUES (?) RETURNING id")) {
+            insert.setString(1, col2);
+            try (java.sql.ResultSet rs = insert.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** Awaits, through the reader role, row {@code id} with {@code col2} on every one of {@code readers}. */
+    static void awaitRowOn(ClusterContext ctx, List<NodeContainer> readers, long id, String col2, Duration atMost) {
+        await("row " + id + " on " + readers.stream().map(NodeContainer::node).toList()).atMost(atMost)
+                .pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+                    for (NodeContainer reader : readers) {
+                        try (Connection c = connectAsReader(ctx, reader);
+                             java.sql.PreparedStatement select = c.prepareStatement(
+                                     "SELECT col2 FROM table1 WHERE id = ?")) {
+                            select.setLong(1, id);
+                            try (java.sql.ResultSet rs = select.executeQuery()) {
+                                assertThat(rs.next()).as("row " + id + " on " + reader.node()).isTrue();
+                                assertThat(rs.getString(1)).isEqualTo(col2);
+                            }
+                        }
+                    }
+                });
     }
 
     /** For the rows a check found differing: every node's version, its tombstones and recorded conflicts. */
