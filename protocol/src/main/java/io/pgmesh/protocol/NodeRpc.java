@@ -36,6 +36,12 @@ public interface NodeRpc {
     /** This node as publisher: its current WAL position and each subscriber's reported position. */
     ReplicationProgress replicationProgress();
 
+    /**
+     * Up to when this node's own changes are all committed (see {@link ChangeHorizon}): read it before
+     * the WAL positions a drain waits for, and the changes stamped before it are on every node once drained.
+     */
+    ChangeHorizon changeHorizon(@JsonRpcParam("request") HorizonRequest request);
+
     /** Row count and order-independent checksum of a table, overall and per bucket. */
     TableDigest digestTable(@JsonRpcParam("request") DigestRequest request);
 
@@ -57,12 +63,17 @@ public interface NodeRpc {
      */
     StepResult dropSubscriptionsTo(@JsonRpcParam("request") PeerRequest request);
 
+    /** The state (version and deletes) of many keys of a table, in one read-only snapshot. */
+    RowStates rowStates(@JsonRpcParam("request") RowStatesRequest request);
+
     /**
-     * Applies a row's winning version (or its deletion) as a replicated change: anti-entropy for
-     * changes a node missed (logical replication does not order changes across origins, so an
-     * update can arrive before the insert it modifies and is then skipped).
+     * Anti-entropy: brings many rows to the states the conflict rules picked (a winning version or
+     * the row's deletion, plus every delete of the key known anywhere), in one transaction, each as
+     * a replicated change judged by the same triggers and never forwarded to peers. Logical
+     * replication does not order changes across origins, so an update can arrive before the insert
+     * it modifies and is then skipped; this puts such rows right.
      */
-    StepResult repairRow(@JsonRpcParam("request") RepairRequest request);
+    StepResult repairRows(@JsonRpcParam("request") RepairRowsRequest request);
 
     /** This node's version of one row, the deletes of its key it knows, and the conflicts it resolved on it. */
     RowExplanation explainRow(@JsonRpcParam("request") ExplainRequest request);

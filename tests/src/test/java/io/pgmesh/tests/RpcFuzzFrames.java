@@ -35,7 +35,7 @@ final class RpcFuzzFrames {
                         + "{\"database\":\"" + database + "\",\"table\":{\"name\":\"t; DROP TABLE x\"}}}}",
                 "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"dropSlot\",\"params\":{\"request\":{\"database\":\""
                         + database + "\",\"slotName\":\"s\"}}}",
-                "{" + wrong + "\"jsonrpc\":\"2.0\",\"id\":10,\"method\":\"repairRow\",\"params\":{\"request\":{}}}");
+                "{" + wrong + "\"jsonrpc\":\"2.0\",\"id\":10,\"method\":\"repairRows\",\"params\":{\"request\":{}}}");
     }
 
     /** The next frame: a seed, a mutated seed, a splice, or garbage. */

@@ -39,35 +39,62 @@ public final class TableDigestSql {
         return "('x' || substr(md5(" + ROW + "::text), 1, 16))::bit(64)::bigint";
     }
 
-    /** floor_mod(key, buckets), with the bucket count from {@link #PARAMETERS}. */
-    static String bucket(String keyColumn) {
-        String key = ROW + "." + Sql.ident(keyColumn);
-        return "((" + key + " % " + PARAMETERS + ".n) + " + PARAMETERS + ".n) % " + PARAMETERS + ".n";
-    }
-
-    /** Key, bucket and hash of every row; the one parameter is the bucket count. */
-    private static String hashedRows(String table, String keyColumn) {
-        return "SELECT " + ROW + "." + Sql.ident(keyColumn) + " AS id, " + bucket(keyColumn) + " AS bucket, "
-                + rowHash() + " AS hash FROM " + Sql.table(table) + " AS " + ROW
-                + " CROSS JOIN (SELECT CAST(? AS integer) AS n) AS " + PARAMETERS;
+    /** floor_mod(expression, buckets), with the bucket count from {@link #PARAMETERS}. */
+    static String bucketOf(String expression) {
+        return "((" + expression + " % " + PARAMETERS + ".n) + " + PARAMETERS + ".n) % " + PARAMETERS + ".n";
     }
 
     /**
-     * Rows (bigint) and checksum (numeric) of each non-empty bucket, ordered by bucket.
-     * Parameter 1: the bucket count.
+     * Whether a change stamped {@code ts} by node {@code by} is settled: stamped before its origin's
+     * cutoff in {@link #PARAMETERS}{@code .cutoffs} (indexed by node index + 1); an origin without a
+     * cutoff (or an empty array) has only settled changes.
+     */
+    static String settled(String ts, String by) {
+        return "(" + ts + " < coalesce(" + PARAMETERS + ".cutoffs[" + by + " + 1], 'infinity'::timestamptz))";
+    }
+
+    /**
+     * The one-row relation of the parameters: 1, the bucket count; 2, the settled cutoffs as a text[]
+     * of ISO instants indexed by origin node index + 1 (nulls for origins without one; empty for none).
+     */
+    private static String parameters() {
+        return "(SELECT CAST(? AS integer) AS n, CAST(CAST(? AS text[]) AS timestamptz[]) AS cutoffs) AS " + PARAMETERS;
+    }
+
+    /** Key, bucket, hash and settledness of every row; parameters as {@link #parameters()}. */
+    private static String hashedRows(String table, String keyColumn) {
+        String key = ROW + "." + Sql.ident(keyColumn);
+        return "SELECT " + key + " AS id, " + bucketOf(key) + " AS bucket, " + rowHash() + " AS hash, "
+                + settled(ROW + "." + Sql.ident(TableDdl.MODIFIED_TS), ROW + "." + Sql.ident(TableDdl.MODIFIED_BY))
+                + " AS settled FROM " + Sql.table(table) + " AS " + ROW + " CROSS JOIN " + parameters();
+    }
+
+    /**
+     * Rows (bigint) and checksum (numeric) of each non-empty bucket of the settled rows, ordered by
+     * bucket. Parameters: the bucket count, the cutoffs (see {@link #parameters()}).
      */
     public static String bucketDigests(String table, String keyColumn) {
         return "SELECT hashed.bucket, count(*), sum(hashed.hash) FROM (" + hashedRows(table, keyColumn)
-                + ") AS hashed GROUP BY hashed.bucket ORDER BY hashed.bucket";
+                + ") AS hashed WHERE hashed.settled GROUP BY hashed.bucket ORDER BY hashed.bucket";
     }
 
     /**
-     * Key and hash of the rows in some buckets, ordered by key. Parameter 1: the bucket count;
-     * parameter 2: the bucket indexes (integer[]).
+     * Key, hash and settledness of the rows in some buckets, ordered by key. Parameters: the bucket
+     * count, the cutoffs, the bucket indexes (integer[]).
      */
     public static String rowHashes(String table, String keyColumn) {
-        return "SELECT hashed.id, hashed.hash FROM (" + hashedRows(table, keyColumn)
+        return "SELECT hashed.id, hashed.hash, hashed.settled FROM (" + hashedRows(table, keyColumn)
                 + ") AS hashed WHERE hashed.bucket = ANY (CAST(? AS integer[])) ORDER BY hashed.id";
+    }
+
+    /**
+     * Keys in some buckets with an unsettled delete in the table's tombstones, ordered. Parameters:
+     * the bucket count, the cutoffs, the bucket indexes (integer[]).
+     */
+    public static String unsettledDeletes(String table) {
+        return "SELECT DISTINCT t.\"id\" FROM " + Sql.table(ConflictDdl.tombstoneTable(table)) + " AS t CROSS JOIN "
+                + parameters() + " WHERE " + bucketOf("t.\"id\"") + " = ANY (CAST(? AS integer[])) AND "
+                + "NOT " + settled("t.\"deleted_ts\"", "t.\"deleted_by\"") + " ORDER BY 1";
     }
 
     /** The highest key of the table (bigint), NULL when it is empty. No parameters. */

@@ -2,21 +2,29 @@ package io.pgmesh.node.pg;
 
 import io.pgmesh.protocol.BucketDigest;
 import io.pgmesh.protocol.RowHashes;
+import io.pgmesh.protocol.SettledCutoffs;
 import io.pgmesh.protocol.TableDigest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.math.BigInteger;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * Reads the digest or the row hashes of a table in one read-only REPEATABLE READ transaction
  * with the settings of {@link TableDigestSql#SNAPSHOT_SETTINGS}. Changes nothing.
+ *
+ * <p>With {@link SettledCutoffs}, only settled rows are digested and hashed; the keys with an
+ * unsettled version or delete are listed apart, so the caller can leave them out of a comparison.
  */
 public final class TableDigests {
 
@@ -30,9 +38,9 @@ public final class TableDigests {
         this.node = node;
     }
 
-    /** Rows and checksum of the table, overall and per non-empty bucket. */
-    public TableDigest digest(String table, String keyColumn, int buckets) throws SQLException {
-        log.info("[{}] digesting table {} in {} buckets", node, table, buckets);
+    /** Rows and checksum of the (settled rows of the) table, overall and per non-empty bucket. */
+    public TableDigest digest(String table, String keyColumn, int buckets, SettledCutoffs settled) throws SQLException {
+        log.info("[{}] digesting table {} in {} buckets{}", node, table, buckets, describe(settled));
         List<BucketDigest> digests = new ArrayList<>();
         long rows = 0;
         BigInteger checksum = BigInteger.ZERO;
@@ -40,6 +48,7 @@ public final class TableDigests {
         try (ReadSnapshot ignored = new ReadSnapshot(connection)) {
             try (PreparedStatement ps = connection.prepareStatement(TableDigestSql.bucketDigests(table, keyColumn))) {
                 ps.setInt(1, buckets);
+                ps.setArray(2, cutoffArray(settled));
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         BigInteger sum = rs.getBigDecimal(3).toBigIntegerExact();
@@ -58,21 +67,64 @@ public final class TableDigests {
         return new TableDigest(node, table, rows, checksum.toString(), digests, maxKey);
     }
 
-    /** Key and hash of every row in the given buckets, ordered by key. */
-    public RowHashes rowHashes(String table, String keyColumn, int buckets, List<Integer> bucketIndexes)
-            throws SQLException {
-        log.info("[{}] listing row hashes of table {}, {} of {} buckets", node, table, bucketIndexes.size(), buckets);
+    /**
+     * Key and hash of every settled row in the given buckets, ordered by key, and the keys of those
+     * buckets with an unsettled version or delete on this node.
+     */
+    public RowHashes rowHashes(String table, String keyColumn, int buckets, List<Integer> bucketIndexes,
+                               SettledCutoffs settled) throws SQLException {
+        log.info("[{}] listing row hashes of table {}, {} of {} buckets{}", node, table, bucketIndexes.size(), buckets,
+                describe(settled));
         List<RowHashes.RowHash> rows = new ArrayList<>();
-        try (ReadSnapshot ignored = new ReadSnapshot(connection);
-             PreparedStatement ps = connection.prepareStatement(TableDigestSql.rowHashes(table, keyColumn))) {
-            ps.setInt(1, buckets);
-            ps.setArray(2, connection.createArrayOf("integer", bucketIndexes.toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(new RowHashes.RowHash(rs.getLong(1), Long.toString(rs.getLong(2))));
+        TreeSet<Long> unsettled = new TreeSet<>();
+        try (ReadSnapshot ignored = new ReadSnapshot(connection)) {
+            Array indexes = connection.createArrayOf("integer", bucketIndexes.toArray());
+            try (PreparedStatement ps = connection.prepareStatement(TableDigestSql.rowHashes(table, keyColumn))) {
+                ps.setInt(1, buckets);
+                ps.setArray(2, cutoffArray(settled));
+                ps.setArray(3, indexes);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        if (rs.getBoolean(3)) {
+                            rows.add(new RowHashes.RowHash(rs.getLong(1), Long.toString(rs.getLong(2))));
+                        } else {
+                            unsettled.add(rs.getLong(1));
+                        }
+                    }
+                }
+            }
+            if (settled != null) {
+                try (PreparedStatement ps = connection.prepareStatement(TableDigestSql.unsettledDeletes(table))) {
+                    ps.setInt(1, buckets);
+                    ps.setArray(2, cutoffArray(settled));
+                    ps.setArray(3, indexes);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            unsettled.add(rs.getLong(1));
+                        }
+                    }
                 }
             }
         }
-        return new RowHashes(node, table, rows);
+        return new RowHashes(node, table, rows, List.copyOf(unsettled));
+    }
+
+    /** The cutoffs as text[] indexed by origin + 1 (nulls where an origin has none); empty without cutoffs. */
+    private Array cutoffArray(SettledCutoffs settled) throws SQLException {
+        return connection.createArrayOf("text", cutoffTexts(settled));
+    }
+
+    static String[] cutoffTexts(SettledCutoffs settled) {
+        if (settled == null || settled.origins().isEmpty()) {
+            return new String[0];
+        }
+        Map<Integer, Instant> byOrigin = settled.byOrigin();
+        String[] texts = new String[byOrigin.keySet().stream().mapToInt(Integer::intValue).max().orElse(-1) + 1];
+        byOrigin.forEach((origin, before) -> texts[origin] = before.toString());
+        return texts;
+    }
+
+    private static String describe(SettledCutoffs settled) {
+        return settled == null ? "" : ", settled changes only (" + settled.origins().size() + " origin cutoffs)";
     }
 }

@@ -9,6 +9,8 @@ import io.pgmesh.node.pg.PgErrors;
 import io.pgmesh.node.pg.ReplicationSetup;
 import io.pgmesh.node.pg.RowRepair;
 import io.pgmesh.node.pg.RowExplainer;
+import io.pgmesh.node.pg.RowExplainSql;
+import io.pgmesh.node.pg.RowStatesReader;
 import io.pgmesh.node.pg.ExistingColumn;
 import io.pgmesh.node.pg.HistoryPrune;
 import io.pgmesh.node.pg.OpenTransactions;
@@ -29,7 +31,11 @@ import io.pgmesh.protocol.MeshNames;
 import io.pgmesh.protocol.NetworkTopology;
 import io.pgmesh.protocol.NodeRpc;
 import io.pgmesh.protocol.NodeStatus;
-import io.pgmesh.protocol.RepairRequest;
+import io.pgmesh.protocol.RepairRowsRequest;
+import io.pgmesh.protocol.ChangeHorizon;
+import io.pgmesh.protocol.HorizonRequest;
+import io.pgmesh.protocol.RowStates;
+import io.pgmesh.protocol.RowStatesRequest;
 import io.pgmesh.protocol.PruneRequest;
 import io.pgmesh.protocol.ReplicaTableRequest;
 import io.pgmesh.protocol.ReplicationProgress;
@@ -55,7 +61,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The node's JSON-RPC methods, each a script of idempotent, catalog-checked steps. Changing
  * methods run one at a time (one admin operation per node); the read-only ones (status,
- * replicationProgress, digestTable, rowHashes, explainRow) run alongside without the admin lock.
+ * replicationProgress, changeHorizon, digestTable, rowHashes, rowStates, explainRow) run alongside without the
+ * admin lock.
  */
 public final class NodeRpcService implements NodeRpc {
 
@@ -351,7 +358,7 @@ public final class NodeRpcService implements NodeRpc {
         requireDatabase(node, request.database());
         try (Connection c = open(node, request.database())) {
             String key = digestKey(node, new Catalog(c), request.database(), request.table());
-            return new TableDigests(c, node).digest(request.table(), key, request.buckets());
+            return new TableDigests(c, node).digest(request.table(), key, request.buckets(), request.settled());
         } catch (SQLException e) {
             throw PgErrors.failed(node, "digest table " + request.table(), e);
         }
@@ -365,27 +372,60 @@ public final class NodeRpcService implements NodeRpc {
         try (Connection c = open(node, request.database())) {
             String key = digestKey(node, new Catalog(c), request.database(), request.table());
             return new TableDigests(c, node).rowHashes(request.table(), key, request.buckets(),
-                    request.bucketIndexes());
+                    request.bucketIndexes(), request.settled());
         } catch (SQLException e) {
             throw PgErrors.failed(node, "list row hashes of table " + request.table(), e);
         }
     }
 
     @Override
-    public StepResult repairRow(RepairRequest request) {
-        String node = nodeName();
+    public ChangeHorizon changeHorizon(HorizonRequest request) {
+        NetworkTopology self = requireTopology();
+        String node = self.nodeName();
         RequestValidation check = new RequestValidation(node);
         check.required(request, "request");
-        check.explainRequest(new ExplainRequest(request.database(), request.table(), request.id()));
+        check.name(request.database(), "request.database");
+        requireDatabase(node, request.database());
+        try (Connection c = open(node, request.database())) {
+            OpenTransactions.Horizon horizon = new OpenTransactions(c).horizon(request.database());
+            return new ChangeHorizon(node, self.nodeIndex(), RowExplainSql.iso(horizon.instant()), horizon.heldBy());
+        } catch (SQLException e) {
+            throw PgErrors.failed(node, "read the change horizon of database " + request.database(), e);
+        }
+    }
+
+    @Override
+    public RowStates rowStates(RowStatesRequest request) {
+        String node = nodeName();
+        new RequestValidation(node).rowStatesRequest(request);
+        requireDatabase(node, request.database());
+        try (Connection c = open(node, request.database())) {
+            Catalog catalog = new Catalog(c);
+            String key = digestKey(node, catalog, request.database(), request.table());
+            requireConflictTracking(node, catalog, request.table());
+            List<String> columns = catalog.userColumns(request.table(), TableSpec.SYSTEM_COLUMNS).stream()
+                    .map(ExistingColumn::name).toList();
+            return new RowStates(node, request.table(),
+                    new RowStatesReader(c, node).read(request.table(), key, columns, request.ids()));
+        } catch (SQLException e) {
+            throw PgErrors.failed(node, "read " + request.ids().size() + " rows of table " + request.table(), e);
+        }
+    }
+
+    @Override
+    public StepResult repairRows(RepairRowsRequest request) {
+        String node = nodeName();
+        new RequestValidation(node).repairRowsRequest(request);
         requireDatabase(node, request.database());
         synchronized (adminLock) {
             StepLog steps = new StepLog(node);
             try (Connection c = open(node, request.database())) {
                 Catalog catalog = new Catalog(c);
                 String key = digestKey(node, catalog, request.database(), request.table());
-                new RowRepair(c, steps).apply(request.table(), key, request.id(), request.row(), request.tombstones());
+                requireConflictTracking(node, catalog, request.table());
+                new RowRepair(c, steps).applyAll(request.table(), key, request.rows());
             } catch (SQLException e) {
-                throw PgErrors.failed(node, "repair " + request.table() + " id " + request.id(), e);
+                throw PgErrors.failed(node, "repair " + request.rows().size() + " rows of table " + request.table(), e);
             }
             return new StepResult(node, steps.actions());
         }
@@ -399,12 +439,7 @@ public final class NodeRpcService implements NodeRpc {
         try (Connection c = open(node, request.database())) {
             Catalog catalog = new Catalog(c);
             String key = digestKey(node, catalog, request.database(), request.table());
-            if (!catalog.columnExists(request.table(), TableDdl.PREV_MODIFIED_TS)
-                    || !catalog.tableExists(ConflictDdl.tombstoneTable(request.table()))
-                    || !catalog.tableExists(ConflictDdl.CONFLICTS_TABLE)) {
-                throw NodeOperationException.notConfigured(node, "table " + request.table()
-                        + " was made by an older pgmesh without conflict tracking; call createReplicaTable to upgrade it");
-            }
+            requireConflictTracking(node, catalog, request.table());
             List<String> columns = catalog.userColumns(request.table(), TableSpec.SYSTEM_COLUMNS).stream()
                     .map(ExistingColumn::name).toList();
             return new RowExplainer(c, node).explain(request.table(), key, columns, request.id());
@@ -487,6 +522,15 @@ public final class NodeRpcService implements NodeRpc {
                     + (key.isEmpty() ? "none" : key.stream().map(k -> k.name() + " " + k.type()).toList()));
         }
         return key.get(0).name();
+    }
+
+    private static void requireConflictTracking(String node, Catalog catalog, String table) throws SQLException {
+        if (!catalog.columnExists(table, TableDdl.PREV_MODIFIED_TS)
+                || !catalog.tableExists(ConflictDdl.tombstoneTable(table))
+                || !catalog.tableExists(ConflictDdl.CONFLICTS_TABLE)) {
+            throw NodeOperationException.notConfigured(node, "table " + table
+                    + " was made by an older pgmesh without conflict tracking; call createReplicaTable to upgrade it");
+        }
     }
 
     private NetworkTopology requireTopology() {

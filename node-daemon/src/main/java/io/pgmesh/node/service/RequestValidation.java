@@ -13,6 +13,11 @@ import io.pgmesh.protocol.DigestRequest;
 import io.pgmesh.protocol.ExplainRequest;
 import io.pgmesh.protocol.NetworkTopology;
 import io.pgmesh.protocol.RowHashRequest;
+import io.pgmesh.protocol.RepairRowsRequest;
+import io.pgmesh.protocol.RowState;
+import io.pgmesh.protocol.RowStatesRequest;
+import io.pgmesh.protocol.SettledCutoffs;
+import io.pgmesh.protocol.Tombstone;
 import io.pgmesh.protocol.SqlNames;
 import io.pgmesh.protocol.TopologyHost;
 
@@ -180,6 +185,81 @@ final class RequestValidation {
         name(request.database(), "request.database");
         name(request.table(), "request.table");
         buckets(request.buckets());
+        settled(request.settled(), "request.settled");
+    }
+
+    /** Cutoffs of settled changes, when given: distinct origins 0..MAX_ORIGINS-1, each with an instant. */
+    void settled(SettledCutoffs settled, String field) {
+        if (settled == null) {
+            return;
+        }
+        List<SettledCutoffs.OriginCutoff> origins = settled.origins();
+        if (origins.size() > SettledCutoffs.MAX_ORIGINS) {
+            throw NodeOperationException.invalid(node, field + ".origins", "must list at most "
+                    + SettledCutoffs.MAX_ORIGINS + " origins, got " + origins.size());
+        }
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        for (int i = 0; i < origins.size(); i++) {
+            SettledCutoffs.OriginCutoff o = origins.get(i);
+            String at = field + ".origins[" + i + "]";
+            required(o, at);
+            if (o.origin() < 0 || o.origin() >= SettledCutoffs.MAX_ORIGINS) {
+                throw NodeOperationException.invalid(node, at + ".origin", "must be a node index in 0.."
+                        + (SettledCutoffs.MAX_ORIGINS - 1) + ", got " + o.origin());
+            }
+            if (!seen.add(o.origin())) {
+                throw NodeOperationException.invalid(node, at + ".origin", "origin " + o.origin() + " is listed twice");
+            }
+            instant(o.before(), at + ".before");
+        }
+    }
+
+    /** A list of keys of one table: 1..MAX_IDS of them. */
+    private void ids(int count, String field) {
+        if (count == 0) {
+            throw NodeOperationException.invalid(node, field, "must list at least one row");
+        }
+        if (count > RowStatesRequest.MAX_IDS) {
+            throw NodeOperationException.invalid(node, field, "must list at most " + RowStatesRequest.MAX_IDS
+                    + " rows per call, got " + count);
+        }
+    }
+
+    void rowStatesRequest(RowStatesRequest request) {
+        required(request, "request");
+        name(request.database(), "request.database");
+        name(request.table(), "request.table");
+        ids(request.ids().size(), "request.ids");
+        for (int i = 0; i < request.ids().size(); i++) {
+            required(request.ids().get(i), "request.ids[" + i + "]");
+        }
+    }
+
+    void repairRowsRequest(RepairRowsRequest request) {
+        required(request, "request");
+        name(request.database(), "request.database");
+        name(request.table(), "request.table");
+        ids(request.rows().size(), "request.rows");
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        for (int i = 0; i < request.rows().size(); i++) {
+            RowState row = request.rows().get(i);
+            String at = "request.rows[" + i + "]";
+            required(row, at);
+            if (!seen.add(row.id())) {
+                throw NodeOperationException.invalid(node, at + ".id", "row " + row.id() + " is listed twice");
+            }
+            if (row.row() != null) {
+                instant(row.row().createdTs(), at + ".row.createdTs");
+                instant(row.row().modifiedTs(), at + ".row.modifiedTs");
+                required(row.row().values(), at + ".row.values");
+            }
+            for (int t = 0; t < row.tombstones().size(); t++) {
+                Tombstone tomb = row.tombstones().get(t);
+                required(tomb, at + ".tombstones[" + t + "]");
+                instant(tomb.deletedTs(), at + ".tombstones[" + t + "].deletedTs");
+                instant(tomb.rowModifiedTs(), at + ".tombstones[" + t + "].rowModifiedTs");
+            }
+        }
     }
 
     void explainRequest(ExplainRequest request) {
@@ -249,6 +329,7 @@ final class RequestValidation {
         name(request.database(), "request.database");
         name(request.table(), "request.table");
         buckets(request.buckets());
+        settled(request.settled(), "request.settled");
         List<Integer> indexes = request.bucketIndexes();
         if (indexes.isEmpty()) {
             throw NodeOperationException.invalid(node, "request.bucketIndexes", "must list at least one bucket");

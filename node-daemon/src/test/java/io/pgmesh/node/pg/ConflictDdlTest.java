@@ -84,6 +84,6 @@ class ConflictDdlTest {
                 .isEqualTo("2026-11-24T22:40:01.123456Z");
         assertThat(RowExplainSql.iso(OffsetDateTime.of(2026, 1, 2, 3, 4, 5, 0, ZoneOffset.UTC)))
                 .isEqualTo("2026-01-02T03:04:05.000000Z");
-        assertThat(RowExplainSql.iso(null)).isNull();
+        assertThat(RowExplainSql.iso((java.time.OffsetDateTime) null)).isNull();
     }
 }

@@ -107,7 +107,17 @@ class RpcServerTest {
         }
 
         @Override
-        public StepResult repairRow(io.pgmesh.protocol.RepairRequest request) {
+        public io.pgmesh.protocol.ChangeHorizon changeHorizon(io.pgmesh.protocol.HorizonRequest request) {
+            return new io.pgmesh.protocol.ChangeHorizon("node7", 7, "2026-11-27T13:00:00.000000Z", null);
+        }
+
+        @Override
+        public io.pgmesh.protocol.RowStates rowStates(io.pgmesh.protocol.RowStatesRequest request) {
+            return new io.pgmesh.protocol.RowStates("node7", request.table(), List.of());
+        }
+
+        @Override
+        public StepResult repairRows(io.pgmesh.protocol.RepairRowsRequest request) {
             return new StepResult("node7", List.of());
         }
 

@@ -1,7 +1,15 @@
 package io.pgmesh.node.service;
 
 import io.pgmesh.node.NodeOperationException;
+import io.pgmesh.protocol.DigestRequest;
 import io.pgmesh.protocol.EnableRequest;
+import io.pgmesh.protocol.RepairRowsRequest;
+import io.pgmesh.protocol.RowHashRequest;
+import io.pgmesh.protocol.RowState;
+import io.pgmesh.protocol.RowStatesRequest;
+import io.pgmesh.protocol.RowVersion;
+import io.pgmesh.protocol.SettledCutoffs;
+import io.pgmesh.protocol.Tombstone;
 import io.pgmesh.protocol.NetworkTopology;
 import io.pgmesh.protocol.PeerRequest;
 import io.pgmesh.protocol.SlotRequest;
@@ -94,6 +102,52 @@ class RequestValidationTest {
                 "2026-11-25T03:00:00Z", RequestValidation.MAX_WAIT_MILLIS + 1)), "request.timeoutMillis");
         assertInvalidField(() -> check.transactionWaitRequest(new io.pgmesh.protocol.TransactionWaitRequest("db",
                 "2026-11-25 03:00", 10)), "request.startedBefore");
+    }
+
+    @Test
+    void settledCutoffsNameDistinctOriginsWithInstants() {
+        SettledCutoffs ok = new SettledCutoffs(List.of(new SettledCutoffs.OriginCutoff(0, "2026-11-27T13:00:00.000001Z"),
+                new SettledCutoffs.OriginCutoff(5, "2026-11-27T13:00:00Z")));
+        assertThatCode(() -> check.digestRequest(new DigestRequest("db", "t", 16, ok))).doesNotThrowAnyException();
+        assertThatCode(() -> check.digestRequest(new DigestRequest("db", "t", 16, null))).doesNotThrowAnyException();
+        assertInvalidField(() -> check.digestRequest(new DigestRequest("db", "t", 16, new SettledCutoffs(List.of(
+                new SettledCutoffs.OriginCutoff(1, "yesterday"))))), "request.settled.origins[0].before");
+        assertInvalidField(() -> check.digestRequest(new DigestRequest("db", "t", 16, new SettledCutoffs(List.of(
+                new SettledCutoffs.OriginCutoff(-1, "2026-11-27T13:00:00Z"))))), "request.settled.origins[0].origin");
+        assertInvalidField(() -> check.digestRequest(new DigestRequest("db", "t", 16, new SettledCutoffs(List.of(
+                new SettledCutoffs.OriginCutoff(SettledCutoffs.MAX_ORIGINS, "2026-11-27T13:00:00Z"))))),
+                "request.settled.origins[0].origin");
+        assertInvalidField(() -> check.rowHashRequest(new RowHashRequest("db", "t", 16, List.of(1), new SettledCutoffs(
+                List.of(new SettledCutoffs.OriginCutoff(2, "2026-11-27T13:00:00Z"),
+                        new SettledCutoffs.OriginCutoff(2, "2026-11-27T13:00:01Z"))))), "request.settled.origins[1].origin");
+    }
+
+    @Test
+    void rowStatesAskForOneToAThousandKeys() {
+        assertThatCode(() -> check.rowStatesRequest(new RowStatesRequest("db", "t", List.of(1L, 2L))))
+                .doesNotThrowAnyException();
+        assertInvalidField(() -> check.rowStatesRequest(new RowStatesRequest("db", "t", List.of())), "request.ids");
+        List<Long> tooMany = java.util.stream.LongStream.rangeClosed(1, RowStatesRequest.MAX_IDS + 1).boxed().toList();
+        assertInvalidField(() -> check.rowStatesRequest(new RowStatesRequest("db", "t", tooMany)), "request.ids");
+        assertInvalidField(() -> check.rowStatesRequest(new RowStatesRequest("db", "T", List.of(1L))), "request.table");
+    }
+
+    @Test
+    void repairRowsListEachKeyOnceWithWellFormedVersionsAndDeletes() {
+        RowVersion v = new RowVersion("2026-11-27T13:00:00.000001Z", "2026-11-27T13:00:01.000000Z", 1, null, null,
+                java.util.Map.of("id", "7"));
+        Tombstone t = new Tombstone("2026-11-27T12:00:00Z", 0, "2026-11-27T11:00:00Z", 2);
+        assertThatCode(() -> check.repairRowsRequest(new RepairRowsRequest("db", "t", List.of(
+                new RowState(7, v, List.of(t)), new RowState(8, null, List.of(t)))))).doesNotThrowAnyException();
+        assertInvalidField(() -> check.repairRowsRequest(new RepairRowsRequest("db", "t", List.of())), "request.rows");
+        assertInvalidField(() -> check.repairRowsRequest(new RepairRowsRequest("db", "t", List.of(
+                new RowState(7, v, List.of()), new RowState(7, null, List.of())))), "request.rows[1].id");
+        RowVersion badTime = new RowVersion("2026-11-27T13:00:00Z", "soon", 1, null, null, java.util.Map.of());
+        assertInvalidField(() -> check.repairRowsRequest(new RepairRowsRequest("db", "t", List.of(
+                new RowState(7, badTime, List.of())))), "request.rows[0].row.modifiedTs");
+        Tombstone badTomb = new Tombstone(null, 0, "2026-11-27T11:00:00Z", 2);
+        assertInvalidField(() -> check.repairRowsRequest(new RepairRowsRequest("db", "t", List.of(
+                new RowState(7, null, List.of(badTomb))))), "request.rows[0].tombstones[0].deletedTs");
     }
 
     private static void assertInvalidField(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String field) {

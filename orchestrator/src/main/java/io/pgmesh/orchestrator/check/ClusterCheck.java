@@ -4,9 +4,12 @@ import io.pgmesh.orchestrator.cluster.ClusterContext;
 import io.pgmesh.orchestrator.cluster.MeshSpecs;
 import io.pgmesh.orchestrator.docker.NodeContainer;
 import io.pgmesh.orchestrator.rpc.NodeRpcClient;
+import io.pgmesh.protocol.ChangeHorizon;
 import io.pgmesh.protocol.DigestRequest;
+import io.pgmesh.protocol.HorizonRequest;
 import io.pgmesh.protocol.RowHashRequest;
 import io.pgmesh.protocol.RowHashes;
+import io.pgmesh.protocol.SettledCutoffs;
 import io.pgmesh.protocol.TableDigest;
 
 import java.time.Duration;
@@ -15,30 +18,53 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * {@code pgmesh check}: waits until replication has drained, then compares every table on every
- * node by row count and an order-independent checksum; on divergence, locates the differing ids
- * bucket by bucket.
+ * {@code pgmesh check}: compares every table on every node at a common point, so that it is right
+ * while clients write.
+ *
+ * <ol>
+ *   <li>Each node says up to when its own changes are all committed (its {@link ChangeHorizon}:
+ *       now, or the start of its oldest open transaction).</li>
+ *   <li>Replication drains past the WAL positions read after that, so every change a node stamped
+ *       before its horizon (a <em>settled</em> change) is on every node.</li>
+ *   <li>Every node digests its settled rows only. Where the digests differ, the rows are compared one
+ *       by one, and a key that any node holds an unsettled version or delete of is left out: that
+ *       change may still be on its way. Every other difference is real.</li>
+ * </ol>
+ * A real divergence on a key that is being written is left out of this check only; it is found by
+ * the first check after the writes to that key stop (and a newer write replaces the whole row everywhere).
  */
 public final class ClusterCheck {
 
     /** Buckets per table digest: divergent rows are then fetched for the differing buckets only. */
-    static final int BUCKETS = 256;
+    static final int BUCKETS = 4096;
     /**
-     * Row hashes are fetched 16 buckets (1/16 of a table) per call: while clients write, nearly
-     * every bucket differs, and one answer for the whole table can exceed the daemon's small heap
-     * (ScaleIT once saw the daemon close the connection instead of answering).
+     * Row hashes are fetched at most 64 buckets (1/64 of a table) per call, so one answer never
+     * exceeds the daemon's small heap (ScaleIT once saw the daemon close the connection instead of
+     * answering a request for every bucket).
      */
-    private static final int MAX_BUCKETS_PER_CALL = 16;
+    private static final int MAX_BUCKETS_PER_CALL = 64;
 
-    /** A table's outcome. {@code differences} is empty when the table is identical everywhere. */
+    /**
+     * A table's outcome. {@code differences} is empty when the table is identical everywhere;
+     * {@code inFlight} counts the keys left out because a node held an unsettled change of them.
+     */
     public record TableResult(String table, List<TableDigest> digests, boolean identical,
-                              Map<String, List<Divergence.RowDifference>> differences) {
+                              Map<String, List<Divergence.RowDifference>> differences, int inFlight) {
+        public TableResult(String table, List<TableDigest> digests, boolean identical,
+                           Map<String, List<Divergence.RowDifference>> differences) {
+            this(table, digests, identical, differences, 0);
+        }
     }
 
-    /** The whole check. */
-    public record Result(Duration drainTime, List<TableResult> tables) {
+    /** The whole check: how long the drain took, per table, and the settled cutoffs compared under. */
+    public record Result(Duration drainTime, List<TableResult> tables, List<ChangeHorizon> horizons) {
+        public Result(Duration drainTime, List<TableResult> tables) {
+            this(drainTime, tables, List.of());
+        }
+
         public boolean identical() {
             return tables.stream().allMatch(TableResult::identical);
         }
@@ -60,44 +86,61 @@ public final class ClusterCheck {
             throw new IllegalStateException("cannot check while nodes are down: " + String.join(", ", down)
                     + "; start them first");
         }
-        Map<String, NodeRpcClient> clients = new LinkedHashMap<>();
-        try {
-            nodes.forEach(n -> clients.put(n.node(), ctx.rpc(n)));
-            Duration drained = awaitDrained(clients, drainTimeout);
+        try (NodeCalls calls = NodeCalls.open(ctx, nodes)) {
+            List<ChangeHorizon> horizons = readHorizons(calls);
+            Duration drained = awaitDrained(calls, drainTimeout);
+            SettledCutoffs settled = SettledCutoffs.of(horizons);
             List<TableResult> tables = new ArrayList<>();
             for (String table : MeshSpecs.tableNames(ctx.config())) {
-                tables.add(compare(clients, table));
+                tables.add(compare(calls, table, settled));
             }
-            return new Result(drained, tables);
-        } finally {
-            clients.values().forEach(NodeRpcClient::close);
+            return new Result(drained, tables, horizons);
         }
     }
 
-    private Duration awaitDrained(Map<String, NodeRpcClient> clients, Duration timeout) {
+    private List<ChangeHorizon> readHorizons(NodeCalls calls) {
+        HorizonRequest request = new HorizonRequest(ctx.config().database());
+        List<ChangeHorizon> horizons = List.copyOf(calls.onEach(c -> c.api().changeHorizon(request)).values());
+        String earliest = horizons.stream().map(ChangeHorizon::horizon).min(String::compareTo).orElseThrow();
+        ctx.log().accept("[check] comparing the changes each node made before its horizon (earliest " + earliest + ")");
+        horizons.stream().filter(h -> h.heldBy() != null).forEach(h -> ctx.log(h.node(),
+                "horizon held back to " + h.horizon() + " by an open transaction: " + h.heldBy()));
+        return horizons;
+    }
+
+    private Duration awaitDrained(NodeCalls calls, Duration timeout) {
         ctx.log().accept("[check] waiting for replication to drain (deadline " + timeout.toSeconds() + " s)");
-        Duration took = new ReplicationDrain(ctx).await(clients, timeout);
+        Duration took = new ReplicationDrain(ctx).await(calls.clients(), timeout);
         ctx.log().accept(String.format("[check] replication drained in %.1f s", took.toMillis() / 1000.0));
         return took;
     }
 
-    private TableResult compare(Map<String, NodeRpcClient> clients, String table) {
+    private TableResult compare(NodeCalls calls, String table, SettledCutoffs settled) {
         String database = ctx.config().database();
-        List<TableDigest> digests = new ArrayList<>();
-        clients.values().forEach(c -> digests.add(c.api().digestTable(new DigestRequest(database, table, BUCKETS))));
+        DigestRequest digestRequest = new DigestRequest(database, table, BUCKETS, settled);
+        List<TableDigest> digests = List.copyOf(calls.onEach(c -> c.api().digestTable(digestRequest)).values());
         if (Divergence.identical(digests)) {
-            return new TableResult(table, digests, true, Map.of());
+            return new TableResult(table, digests, true, Map.of(), 0);
         }
-        Set<Integer> buckets = Divergence.differingBuckets(digests);
-        List<Integer> bucketList = List.copyOf(buckets);
+        List<Integer> buckets = List.copyOf(Divergence.differingBuckets(digests));
         Map<String, List<RowHashes.RowHash>> rows = new LinkedHashMap<>();
-        for (int from = 0; from < bucketList.size(); from += MAX_BUCKETS_PER_CALL) {
-            List<Integer> chunk = bucketList.subList(from, Math.min(bucketList.size(), from + MAX_BUCKETS_PER_CALL));
-            clients.forEach((node, c) -> rows.computeIfAbsent(node, k -> new ArrayList<>()).addAll(
-                    c.api().rowHashes(new RowHashRequest(database, table, BUCKETS, chunk)).rows()));
+        Set<Long> inFlight = new TreeSet<>();
+        for (int from = 0; from < buckets.size(); from += MAX_BUCKETS_PER_CALL) {
+            RowHashRequest request = new RowHashRequest(database, table, BUCKETS,
+                    buckets.subList(from, Math.min(buckets.size(), from + MAX_BUCKETS_PER_CALL)), settled);
+            calls.onEach(c -> c.api().rowHashes(request)).forEach((node, hashes) -> {
+                rows.computeIfAbsent(node, k -> new ArrayList<>()).addAll(hashes.rows());
+                inFlight.addAll(hashes.unsettledIds());
+            });
         }
         List<RowHashes> perNode = new ArrayList<>();
         rows.forEach((node, r) -> perNode.add(new RowHashes(node, table, r)));
-        return new TableResult(table, digests, false, Divergence.rowDifferences(perNode));
+        Map<String, List<Divergence.RowDifference>> differences = Divergence.rowDifferences(perNode, inFlight);
+        boolean identical = differences.values().stream().allMatch(List::isEmpty);
+        if (!inFlight.isEmpty()) {
+            ctx.log().accept("[check] " + table + ": left out " + inFlight.size() + " rows changed after a horizon"
+                    + " (still in flight)");
+        }
+        return new TableResult(table, digests, identical, identical ? Map.of() : differences, inFlight.size());
     }
 }

@@ -1,36 +1,45 @@
 package io.pgmesh.orchestrator.check;
 
 import io.pgmesh.orchestrator.cluster.ClusterContext;
-import io.pgmesh.orchestrator.conflict.RowExplainer;
 import io.pgmesh.orchestrator.docker.NodeContainer;
-import io.pgmesh.orchestrator.rpc.NodeRpcClient;
-import io.pgmesh.protocol.RepairRequest;
-import io.pgmesh.protocol.RowExplanation;
-import io.pgmesh.protocol.RowVersion;
+import io.pgmesh.protocol.RepairRowsRequest;
+import io.pgmesh.protocol.RowState;
+import io.pgmesh.protocol.RowStatesRequest;
 import io.pgmesh.protocol.StepResult;
-import io.pgmesh.protocol.Tombstone;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Optional;
 import java.util.TreeSet;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * {@code pgmesh repair}: anti-entropy. Logical replication orders changes per origin, not across
  * origins, so a node can receive an update of a row before the insert of it from another node;
- * PostgreSQL skips such an update and the node keeps an old version. Repair checks the cluster,
- * and for every differing row lets the conflict rules pick the winner from all nodes' versions and
- * deletes, then applies it where it is missing, as a replicated change. Only ever moves a row
- * forward under the rules, so it is safe while clients write.
+ * PostgreSQL skips such an update and the node keeps an old version. Repair checks the cluster (a
+ * check that leaves out changes still in flight, so it never chases rows clients are writing), then
+ * for the rows that truly differ reads every node's state in batches, lets the conflict rules pick
+ * the winner ({@link RepairPlan}) and applies it where it is missing, as replicated changes in
+ * batches. Only ever moves a row forward under the rules, so it is safe while clients write.
  */
 public final class ClusterRepair {
 
-    /** What a repair did and how the cluster compares afterwards. */
-    public record Result(int rowsExamined, int rowsRepaired, ClusterCheck.Result after) {
+    /** Keys read and repaired per call. */
+    static final int BATCH = RowStatesRequest.MAX_IDS;
+    /** Repaired rows logged one by one per node and batch; the rest are counted. */
+    private static final int ROWS_LOGGED = 5;
+
+    /**
+     * What a repair did and how the cluster compares afterwards.
+     *
+     * @param rowsExamined the keys that differed
+     * @param rowsRepaired the row versions (or deletes) applied, over all nodes
+     * @param undecidable  keys whose nodes hold one version with different values: no rule picks one, left alone
+     */
+    public record Result(int rowsExamined, int rowsRepaired, ClusterCheck.Result after, List<Long> undecidable) {
+        public Result(int rowsExamined, int rowsRepaired, ClusterCheck.Result after) {
+            this(rowsExamined, rowsRepaired, after, List.of());
+        }
     }
 
     private final ClusterContext ctx;
@@ -39,7 +48,16 @@ public final class ClusterRepair {
         this.ctx = ctx;
     }
 
+    /** Repairs, then checks again: {@link Result#after()} says how the cluster compares now. */
     public Result run(Duration drainTimeout) {
+        return run(drainTimeout, true);
+    }
+
+    /**
+     * Repairs; with {@code checkAfter} false, {@link Result#after()} is the check the repair began with
+     * (add-node repairs what its join reordered and has no use for a second comparison).
+     */
+    public Result run(Duration drainTimeout, boolean checkAfter) {
         ClusterCheck.Result before = new ClusterCheck(ctx).run(drainTimeout);
         if (before.identical()) {
             ctx.log().accept("[repair] nodes are identical: nothing to repair");
@@ -47,42 +65,53 @@ public final class ClusterRepair {
         }
         int examined = 0;
         int repaired = 0;
-        Map<String, NodeContainer> nodes = ctx.containers().list(ctx.cluster()).stream()
-                .filter(NodeContainer::running).collect(Collectors.toMap(NodeContainer::node, Function.identity()));
-        for (ClusterCheck.TableResult table : before.tables()) {
-            TreeSet<Long> ids = table.differences().values().stream().flatMap(List::stream)
-                    .map(Divergence.RowDifference::id).collect(Collectors.toCollection(TreeSet::new));
-            for (long id : ids) {
-                examined++;
-                repaired += repairRow(nodes, table.table(), id);
+        List<Long> undecidable = new ArrayList<>();
+        List<NodeContainer> nodes = ctx.containers().list(ctx.cluster()).stream().filter(NodeContainer::running).toList();
+        try (NodeCalls calls = NodeCalls.open(ctx, nodes)) {
+            for (ClusterCheck.TableResult table : before.tables()) {
+                List<Long> ids = List.copyOf(table.differences().values().stream().flatMap(List::stream)
+                        .map(Divergence.RowDifference::id).collect(java.util.stream.Collectors.toCollection(TreeSet::new)));
+                examined += ids.size();
+                for (int from = 0; from < ids.size(); from += BATCH) {
+                    List<Long> batch = ids.subList(from, Math.min(ids.size(), from + BATCH));
+                    RepairPlan.Plan plan = plan(calls, table.table(), batch);
+                    undecidable.addAll(plan.undecidable());
+                    repaired += apply(calls, table.table(), plan);
+                }
             }
         }
         ctx.log().accept("[repair] " + repaired + " row versions applied for " + examined + " differing rows");
-        ClusterCheck.Result after = new ClusterCheck(ctx).run(drainTimeout);
-        return new Result(examined, repaired, after);
+        if (!undecidable.isEmpty()) {
+            ctx.log().accept("[repair] left alone " + undecidable.size() + " rows whose nodes hold the same version with"
+                    + " different values (no rule picks one; changed behind replication's back?): "
+                    + undecidable.stream().limit(20).toList());
+        }
+        ClusterCheck.Result after = checkAfter ? new ClusterCheck(ctx).run(drainTimeout) : before;
+        return new Result(examined, repaired, after, List.copyOf(undecidable));
     }
 
-    private int repairRow(Map<String, NodeContainer> nodes, String table, long id) {
-        RowExplainer.Explanation e = new RowExplainer(ctx).explain(table, id);
-        Optional<RowVersion> winner = e.outcome().winner().flatMap(w -> e.nodes().stream()
-                .map(RowExplanation::row).filter(Objects::nonNull).filter(r -> RowExplainer.version(r).equals(w)).findFirst());
-        List<Tombstone> tombstones = e.nodes().stream().flatMap(n -> n.tombstones().stream()).distinct().toList();
-        int applied = 0;
-        for (RowExplanation n : e.nodes()) {
-            boolean rowRight = winner.map(w -> n.row() != null && RowExplainer.version(n.row()).equals(RowExplainer.version(w)))
-                    .orElse(n.row() == null);
-            boolean tombstonesRight = n.tombstones().containsAll(tombstones);
-            if (rowRight && tombstonesRight) {
-                continue;
-            }
-            try (NodeRpcClient client = ctx.rpc(nodes.get(n.node()))) {
-                StepResult r = client.api().repairRow(new RepairRequest(ctx.config().database(), table, id,
-                        winner.orElse(null), tombstones));
-                ctx.logStep(n.node(), "repair " + table + " id " + id + " to " + winner.map(w -> "version "
-                        + RowExplainer.version(w)).orElse("deleted"), r);
-                applied += r.changed() ? 1 : 0;
+    private RepairPlan.Plan plan(NodeCalls calls, String table, List<Long> ids) {
+        RowStatesRequest request = new RowStatesRequest(ctx.config().database(), table, ids);
+        Map<String, List<RowState>> states = new java.util.LinkedHashMap<>();
+        calls.onEach(c -> c.api().rowStates(request)).forEach((node, answer) -> states.put(node, answer.rows()));
+        return RepairPlan.plan(states);
+    }
+
+    /** Applies each node's fixes, one call per node and batch; returns how many rows changed. */
+    private int apply(NodeCalls calls, String table, RepairPlan.Plan plan) {
+        int changed = 0;
+        for (Map.Entry<String, List<RowState>> fix : plan.fixes().entrySet()) {
+            String node = fix.getKey();
+            StepResult r = calls.client(node).api().repairRows(new RepairRowsRequest(ctx.config().database(), table,
+                    fix.getValue()));
+            changed += r.actions().size();
+            ctx.log(node, "repair " + table + ": " + fix.getValue().size() + " rows to bring forward, "
+                    + r.actions().size() + " changed");
+            r.actions().stream().limit(ROWS_LOGGED).forEach(a -> ctx.log(node, "  " + a));
+            if (r.actions().size() > ROWS_LOGGED) {
+                ctx.log(node, "  ... and " + (r.actions().size() - ROWS_LOGGED) + " more");
             }
         }
-        return applied;
+        return changed;
     }
 }

@@ -72,9 +72,17 @@ public final class Divergence {
      * counts as a version). With a tie, every tied side is reported.
      */
     public static Map<String, List<RowDifference>> rowDifferences(List<RowHashes> perNode) {
+        return rowDifferences(perNode, Set.of());
+    }
+
+    /** As {@link #rowDifferences(List)}, leaving out the keys in {@code leftOut} (changes still in flight). */
+    public static Map<String, List<RowDifference>> rowDifferences(List<RowHashes> perNode, Set<Long> leftOut) {
         Map<Long, Map<String, String>> versions = new TreeMap<>();
         for (RowHashes node : perNode) {
             for (RowHashes.RowHash row : node.rows()) {
+                if (leftOut.contains(row.id())) {
+                    continue;
+                }
                 versions.computeIfAbsent(row.id(), k -> new HashMap<>()).put(node.node(), row.hash());
             }
         }

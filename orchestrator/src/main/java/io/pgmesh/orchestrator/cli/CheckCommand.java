@@ -55,9 +55,19 @@ final class CheckCommand extends ClusterCommand {
         StringBuilder sb = new StringBuilder();
         if (t.identical()) {
             TableDigest any = t.digests().get(0);
-            sb.append(t.table()).append(": identical on ").append(t.digests().size()).append(" nodes (")
-                    .append(any.rows()).append(" rows, checksum ").append(any.checksum()).append(')');
-            return sb.toString();
+            sb.append(t.table()).append(": identical on ").append(t.digests().size()).append(" nodes (");
+            if (Divergence.identical(t.digests())) {
+                sb.append(any.rows()).append(" rows, checksum ").append(any.checksum());
+            } else {
+                long min = t.digests().stream().mapToLong(TableDigest::rows).min().orElse(0);
+                long max = t.digests().stream().mapToLong(TableDigest::rows).max().orElse(0);
+                sb.append(min == max ? min + " rows" : min + "-" + max + " rows");
+            }
+            if (t.inFlight() > 0) {
+                sb.append("; ").append(t.inFlight()).append(t.inFlight() == 1 ? " row" : " rows")
+                        .append(" changed after the check began left out, still in flight");
+            }
+            return sb.append(')').toString();
         }
         sb.append(t.table()).append(": DIVERGED");
         for (TableDigest d : t.digests()) {

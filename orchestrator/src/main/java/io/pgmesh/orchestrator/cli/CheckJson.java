@@ -14,25 +14,30 @@ import java.util.Map;
  *
  * @param identical     whether every table is identical on every node (exit 0; 7 otherwise)
  * @param drainedMillis how long replication took to drain before the comparison
+ * @param horizons      per node, the instant before which its changes were compared (its own changes made
+ *                      later, or in transactions still open then, are left out as in flight)
  * @param tables        per table
  */
-record CheckJson(boolean identical, long drainedMillis, List<Table> tables) {
+record CheckJson(boolean identical, long drainedMillis, Map<String, String> horizons, List<Table> tables) {
 
     /**
      * @param rowsPerNode     rows per node
      * @param checksumPerNode the order-independent checksum per node
      * @param differingIds    per node that differs from the version most nodes hold: every id, and how it differs
      *                        (missing, different, only_here); empty when the table is identical
+     * @param inFlightIds     how many keys were left out because a node held a change of them made after its horizon
      */
     record Table(String table, boolean identical, Map<String, Long> rowsPerNode, Map<String, String> checksumPerNode,
-                 Map<String, List<Difference>> differingIds) {
+                 Map<String, List<Difference>> differingIds, int inFlightIds) {
     }
 
     record Difference(long id, String kind) {
     }
 
     static CheckJson of(ClusterCheck.Result result) {
-        return new CheckJson(result.identical(), result.drainTime().toMillis(),
+        Map<String, String> horizons = new LinkedHashMap<>();
+        result.horizons().forEach(h -> horizons.put(h.node(), h.horizon()));
+        return new CheckJson(result.identical(), result.drainTime().toMillis(), horizons,
                 result.tables().stream().map(CheckJson::table).toList());
     }
 
@@ -49,6 +54,6 @@ record CheckJson(boolean identical, long drainedMillis, List<Table> tables) {
                         .map(r -> new Difference(r.id(), r.kind().name().toLowerCase(Locale.ROOT))).toList());
             }
         }
-        return new Table(t.table(), t.identical(), rows, checksums, differing);
+        return new Table(t.table(), t.identical(), rows, checksums, differing, t.inFlight());
     }
 }

@@ -71,4 +71,18 @@ class DivergenceTest {
                 new Divergence.RowDifference(5, DIFFERENT), new Divergence.RowDifference(6, ONLY_HERE));
         assertThat(diffs.get("node1").get(1)).hasToString("6 (only here)");
     }
+
+    @Test
+    void keysWithAChangeStillInFlightAreLeftOutAndTheRestIsStillCompared() {
+        List<RowHashes> rows = List.of(
+                new RowHashes("node0", "table1", List.of(new RowHash(1, "a"), new RowHash(2, "b"), new RowHash(3, "c"))),
+                new RowHashes("node1", "table1", List.of(new RowHash(1, "a"), new RowHash(3, "x"))),
+                new RowHashes("node2", "table1", List.of(new RowHash(1, "a"), new RowHash(3, "c"))));
+        // id 2: an insert or update in flight (node1 holds an unsettled change of it); id 3 differs for real
+        Map<String, List<Divergence.RowDifference>> diffs = Divergence.rowDifferences(rows, java.util.Set.of(2L));
+        assertThat(diffs.get("node0")).isEmpty();
+        assertThat(diffs.get("node1")).containsExactly(new Divergence.RowDifference(3, DIFFERENT));
+        assertThat(diffs.get("node2")).isEmpty();
+        assertThat(Divergence.rowDifferences(rows, java.util.Set.of(2L, 3L)).values()).allMatch(List::isEmpty);
+    }
 }
