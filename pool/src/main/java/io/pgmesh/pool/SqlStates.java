@@ -6,7 +6,11 @@ import java.sql.SQLTransientConnectionException;
 import java.util.IdentityHashMap;
 import java.util.Map;
 
-/** Classifies SQL errors: which ones say "this node/connection is gone" rather than "this statement failed". */
+/**
+ * Classifies SQL errors: which ones say "this node/connection is gone" rather than "this statement failed".
+ * The one place that knows which SQLSTATEs mean "the server went away": the pool and the node daemon
+ * (io.pgmesh.node.pg.PgErrors) both classify with it.
+ */
 public final class SqlStates {
 
     /** SQLSTATE the pool uses when no node could serve a borrow (sqlclient_unable_to_establish_sqlconnection). */
@@ -20,13 +24,20 @@ public final class SqlStates {
 
     /** True for SQLSTATE class 08 and 57P01/57P02/57P03 (admin shutdown, crash shutdown, cannot connect now). */
     public static boolean isConnectionState(String sqlState) {
-        if (sqlState == null) {
-            return false;
-        }
-        return sqlState.startsWith("08")
-                || ADMIN_SHUTDOWN.equals(sqlState)
-                || CRASH_SHUTDOWN.equals(sqlState)
-                || CANNOT_CONNECT_NOW.equals(sqlState);
+        return isConnectionClass(sqlState) || isServerStoppingOrStarting(sqlState);
+    }
+
+    /** True for SQLSTATE class 08, connection exception: the connection failed or could not be made. */
+    public static boolean isConnectionClass(String sqlState) {
+        return sqlState != null && sqlState.startsWith("08");
+    }
+
+    /**
+     * True for 57P01, 57P02 and 57P03 (admin shutdown, crash shutdown, cannot connect now): the server itself is
+     * stopping, crashing or still starting. Other class 57 states (e.g. 57014 query canceled) are not.
+     */
+    public static boolean isServerStoppingOrStarting(String sqlState) {
+        return ADMIN_SHUTDOWN.equals(sqlState) || CRASH_SHUTDOWN.equals(sqlState) || CANNOT_CONNECT_NOW.equals(sqlState);
     }
 
     /**

@@ -3,8 +3,6 @@ package io.pgmesh.pool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.sql.SQLException;
-import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -75,22 +73,5 @@ class ConfigValidationTest {
                 .withBorrowTimeout(Duration.ZERO)).hasMessageContaining("borrowTimeout");
         assertThatThrownBy(() -> MeshPoolConfig.of("db", NODES, WRITER_LOGIN, WRITERS)
                 .withDownNodeRetryAfter(Duration.ofSeconds(-1))).hasMessageContaining("downNodeRetryAfter");
-    }
-
-    @Test
-    void connectionFailureClassification() {
-        assertThat(SqlStates.isConnectionFailure(new SQLException("x", "08001"))).isTrue();
-        assertThat(SqlStates.isConnectionFailure(new SQLException("x", "08006"))).isTrue();
-        assertThat(SqlStates.isConnectionFailure(new SQLException("x", "57P01"))).isTrue();
-        assertThat(SqlStates.isConnectionFailure(new SQLException("x", "57P02"))).isTrue();
-        assertThat(SqlStates.isConnectionFailure(new SQLException("x", "57P03"))).isTrue();
-        assertThat(SqlStates.isConnectionFailure(new SQLTransientConnectionException("timeout"))).isTrue();
-        assertThat(SqlStates.isConnectionFailure(new SQLException("x", "23505"))).isFalse();
-        assertThat(SqlStates.isConnectionFailure(new SQLException("x", "57014"))).isFalse();
-        assertThat(SqlStates.isConnectionFailure(new SQLException("x", "40001"))).isFalse();
-        assertThat(SqlStates.isConnectionFailure(new SQLException("x"))).isFalse();
-        SQLException batch = new SQLException("batch", "XX000");
-        batch.setNextException(new SQLException("io", "08006"));
-        assertThat(SqlStates.isConnectionFailure(batch)).isTrue();
     }
 }

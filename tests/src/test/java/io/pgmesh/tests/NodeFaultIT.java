@@ -93,7 +93,7 @@ class NodeFaultIT {
         assertThat(password.out().trim()).isEqualTo(writerPassword);
 
         CliRun unknown = cluster.pgmesh("start-node", "node7");
-        assertThat(unknown.exitCode()).isNotZero();
+        assertThat(unknown.exitCode()).as("an unknown node is a usage error (UsageException)").isEqualTo(2);
         assertThat(unknown.err()).contains("no node 'node7'").contains("node0, node1, node2").doesNotContain("\tat ");
     }
 

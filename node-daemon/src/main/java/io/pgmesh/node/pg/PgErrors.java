@@ -1,6 +1,7 @@
 package io.pgmesh.node.pg;
 
 import io.pgmesh.node.NodeOperationException;
+import io.pgmesh.pool.SqlStates;
 import io.pgmesh.protocol.RpcErrorCode;
 import org.postgresql.util.PSQLException;
 
@@ -27,20 +28,15 @@ public final class PgErrors {
      * Class 08 means the connection to the local server failed, unless the server itself reported
      * it (e.g. CREATE SUBSCRIPTION could not reach a peer): then the local server is fine. 57P01,
      * 57P02 and 57P03 (admin shutdown, crash shutdown, cannot connect now) always concern the local
-     * server: it is stopping, crashing or starting.
+     * server: it is stopping, crashing or starting. Which states those are is {@link SqlStates}'s
+     * to say (the pool classifies with it too).
      */
     public static boolean isLocalServerUnavailable(SQLException e) {
         String state = e.getSQLState();
-        if (state == null) {
-            return false;
-        }
-        if (state.equals("57P01") || state.equals("57P02") || state.equals("57P03")) {
+        if (SqlStates.isServerStoppingOrStarting(state)) {
             return true;
         }
-        if (!state.startsWith("08")) {
-            return false;
-        }
-        return !(e instanceof PSQLException p && p.getServerErrorMessage() != null);
+        return SqlStates.isConnectionClass(state) && !(e instanceof PSQLException p && p.getServerErrorMessage() != null);
     }
 
     private static String firstLine(String message) {

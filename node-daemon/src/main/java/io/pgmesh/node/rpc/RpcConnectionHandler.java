@@ -23,8 +23,13 @@ import java.util.concurrent.RejectedExecutionException;
  * One connection: request frames are handled one after another on a worker thread (never on
  * the event loop), so responses come back in request order. While a request is in flight the
  * channel stops reading, which also bounds what a client can queue.
+ *
+ * <p>When the client shuts down its output (half-close, see {@link RpcServer}) every complete
+ * request still gets its answer; a request the input ended inside (an
+ * {@link JsonFrameDecoder.IncompleteFrame}) gets a parse error after them; then the connection
+ * closes once everything is written.
  */
-final class RpcConnectionHandler extends SimpleChannelInboundHandler<ByteBuf> {
+final class RpcConnectionHandler extends SimpleChannelInboundHandler<Object> {
 
     private static final Logger log = LoggerFactory.getLogger(RpcConnectionHandler.class);
 
@@ -33,6 +38,8 @@ final class RpcConnectionHandler extends SimpleChannelInboundHandler<ByteBuf> {
     private final Queue<byte[]> pending = new ArrayDeque<>();
     private boolean busy;
     private boolean inputShutdown;
+    /** The answer to an incomplete last request: written after every queued answer, then the connection closes. */
+    private byte[] lastWord;
 
     RpcConnectionHandler(RpcDispatcher dispatcher, Executor workers) {
         this.dispatcher = dispatcher;
@@ -40,10 +47,20 @@ final class RpcConnectionHandler extends SimpleChannelInboundHandler<ByteBuf> {
     }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
-        pending.add(ByteBufUtil.getBytes(frame));
-        ctx.channel().config().setAutoRead(false);
-        handleNext(ctx);
+    protected void channelRead0(ChannelHandlerContext ctx, Object message) {
+        if (message instanceof ByteBuf frame) {
+            pending.add(ByteBufUtil.getBytes(frame));
+            ctx.channel().config().setAutoRead(false);
+            handleNext(ctx);
+        } else if (message instanceof JsonFrameDecoder.IncompleteFrame incomplete) {
+            // only at end of input: the ChannelInputShutdownEvent follows and lets handleNext answer it
+            log.warn("{} ended its input inside a request ({} bytes); answering a parse error",
+                    ctx.channel().remoteAddress(), incomplete.bytes());
+            lastWord = dispatcher.parseError("the input ended inside a request (" + incomplete.bytes()
+                    + " bytes of it received)");
+        } else {
+            throw new IllegalStateException("unexpected message " + message.getClass().getName());
+        }
     }
 
     private void handleNext(ChannelHandlerContext ctx) {
@@ -52,8 +69,13 @@ final class RpcConnectionHandler extends SimpleChannelInboundHandler<ByteBuf> {
         }
         byte[] request = pending.poll();
         if (request == null) {
-            if (inputShutdown) {
-                ctx.close();
+            if (lastWord != null) {
+                ByteBuf answer = Unpooled.wrappedBuffer(lastWord);
+                lastWord = null;
+                ctx.writeAndFlush(answer).addListener(ChannelFutureListener.CLOSE);
+            } else if (inputShutdown) {
+                // close once what was flushed is written: closing at once would drop an answer still queued
+                ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             } else {
                 ctx.channel().config().setAutoRead(true);
             }
@@ -81,14 +103,12 @@ final class RpcConnectionHandler extends SimpleChannelInboundHandler<ByteBuf> {
         }
     }
 
-    /** The client sent all it will send: answer what is queued, then close. */
+    /** The client sent all it will send: answer what is queued (and an incomplete last request), then close. */
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
         if (event instanceof ChannelInputShutdownEvent) {
             inputShutdown = true;
-            if (!busy && pending.isEmpty()) {
-                ctx.close();
-            }
+            handleNext(ctx);
         }
         super.userEventTriggered(ctx, event);
     }

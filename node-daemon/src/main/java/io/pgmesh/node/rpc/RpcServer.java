@@ -9,7 +9,6 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.json.JsonObjectDecoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +18,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * JSON-RPC over TCP: frames are delimited by JSON structure (no delimiter from the client),
- * at most {@link #MAX_FRAME_BYTES} each; every response ends with '\n'.
+ * at most {@link #MAX_FRAME_BYTES} each; every response ends with '\n'. A client may shut down its
+ * output after its requests: it still gets every answer, and a parse error (-32700, id null) for
+ * a request the input ended inside, before the server closes.
  */
 public final class RpcServer implements AutoCloseable {
 
@@ -45,11 +46,12 @@ public final class RpcServer implements AutoCloseable {
                 .channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 // a client that sends its requests and then shuts down its output still gets every answer
+                // (without this Netty closes at end of input and RpcConnectionHandler never sees the half-close)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new JsonObjectDecoder(MAX_FRAME_BYTES),
+                        ch.pipeline().addLast(new JsonFrameDecoder(MAX_FRAME_BYTES),
                                 new RpcConnectionHandler(dispatcher, workers));
                     }
                 });

@@ -3,6 +3,9 @@ package io.pgmesh.node.pg;
 import io.pgmesh.node.NodeOperationException;
 import io.pgmesh.protocol.RpcErrorCode;
 import org.junit.jupiter.api.Test;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.PSQLState;
+import org.postgresql.util.ServerErrorMessage;
 
 import java.sql.SQLException;
 
@@ -36,6 +39,26 @@ class PgErrorsTest {
                     .as(state).isTrue();
         }
         assertThat(PgErrors.isLocalServerUnavailable(new SQLException("duplicate key", "23505"))).isFalse();
+        assertThat(PgErrors.isLocalServerUnavailable(new SQLException("canceled", "57014"))).isFalse();
+        assertThat(PgErrors.isLocalServerUnavailable(new SQLException("idle session timeout", "57P05"))).isFalse();
         assertThat(PgErrors.isLocalServerUnavailable(new SQLException("no state"))).isFalse();
+    }
+
+    @Test
+    void aConnectionErrorTheLocalServerReportsConcernsAPeerNotTheLocalServer() {
+        // e.g. CREATE SUBSCRIPTION whose publisher cannot be reached: the local server answered, so it is up
+        PSQLException fromServer = new PSQLException(new ServerErrorMessage(
+                "SERROR\0VERROR\0C08006\0Mcould not connect to the publisher: connection refused\0"));
+        assertThat(fromServer.getSQLState()).isEqualTo("08006");
+        assertThat(PgErrors.isLocalServerUnavailable(fromServer)).isFalse();
+        assertThat(PgErrors.failed("node1", "subscribe to node2", fromServer).code()).isEqualTo(RpcErrorCode.PG_ERROR);
+
+        PSQLException fromDriver = new PSQLException("Connection to 127.0.0.1:5432 refused",
+                PSQLState.CONNECTION_UNABLE_TO_CONNECT);
+        assertThat(PgErrors.isLocalServerUnavailable(fromDriver)).isTrue();
+
+        PSQLException shutdown = new PSQLException(new ServerErrorMessage(
+                "SFATAL\0VFATAL\0C57P01\0Mterminating connection due to administrator command\0"));
+        assertThat(PgErrors.isLocalServerUnavailable(shutdown)).isTrue();
     }
 }

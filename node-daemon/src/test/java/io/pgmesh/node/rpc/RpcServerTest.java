@@ -42,7 +42,7 @@ class RpcServerTest {
     static final String AUTH = "\"auth\":\"" + SECRET + "\",";
 
     /** Answers status, echoes the topology's node name, fails initDatabase the way a node would. */
-    static final class FakeNode implements NodeRpc {
+    static class FakeNode implements NodeRpc {
         @Override
         public StepResult updateNetworkTopology(NetworkTopology topology) {
             return new StepResult(topology.nodeName(), List.of("stored topology"));
@@ -240,16 +240,89 @@ class RpcServerTest {
     }
 
     @Test
-    void aClientThatShutsDownItsOutputStillGetsEveryAnswer() throws IOException {
+    void aClientThatShutsDownItsOutputStillGetsEveryAnswerThenAParseErrorForTheRequestItCutShort()
+            throws IOException {
         try (Client c = new Client()) {
             c.send(request(31, "status") + request(32, "status") + "{\"jsonrpc\":\"2.0\",\"id\":33,\"method\":\"sta");
             c.socket.shutdownOutput();
             String all = c.readToEnd();
             String[] lines = all.split("\n");
-            assertThat(lines).hasSize(2);
+            assertThat(lines).as(all).hasSize(3);
             assertThat(JSON.readTree(lines[0]).get("id").asInt()).isEqualTo(31);
             assertThat(JSON.readTree(lines[1]).get("id").asInt()).isEqualTo(32);
+            assertParseErrorWithNullId(JSON.readTree(lines[2]));
         }
+    }
+
+    @Test
+    void aTruncatedRequestFollowedByAHalfCloseIsAParseErrorThenEndOfStream() throws IOException {
+        try (Client c = new Client()) {
+            c.send("{\"jsonrpc\":\"2.0\",\"method\":");
+            c.socket.shutdownOutput();
+            assertParseErrorWithNullId(c.read());
+            assertThat(c.in.readLine()).as("end of stream after the parse error").isNull();
+        }
+    }
+
+    @Test
+    void aCompleteRequestFollowedByAHalfCloseGetsItsAnswerThenEndOfStream() throws IOException {
+        try (Client c = new Client()) {
+            c.send(request(34, "status"));
+            c.socket.shutdownOutput();
+            JsonNode answer = c.read();
+            assertThat(answer.get("id").asInt()).isEqualTo(34);
+            assertThat(answer.at("/result/node").asText()).isEqualTo("node7");
+            assertThat(c.in.readLine()).isNull();
+        }
+    }
+
+    @Test
+    void whitespaceAfterTheLastRequestIsNotAnError() throws IOException {
+        try (Client c = new Client()) {
+            c.send(request(35, "status") + " \r\n\t\n  ");
+            c.socket.shutdownOutput();
+            String all = c.readToEnd();
+            assertThat(all.split("\n")).as(all).hasSize(1);
+            assertThat(JSON.readTree(all).get("id").asInt()).isEqualTo(35);
+        }
+    }
+
+    @Test
+    void anAnswerLargerThanTheSocketBuffersIsWrittenWholeBeforeAHalfClosedConnectionCloses() throws Exception {
+        server.close();
+        int conflicts = 400_000; // about 10 MB of JSON: more than loopback's send and receive buffers hold
+        NodeRpc bigStatus = new FakeNode() {
+            @Override
+            public NodeStatus status() {
+                java.util.Map<String, Long> many = new java.util.HashMap<>();
+                for (int i = 0; i < conflicts; i++) {
+                    many.put("table_with_a_long_name_" + i, (long) i);
+                }
+                return new NodeStatus("node7", 7, "c", true, "17", null, List.of(), List.of(), many);
+            }
+        };
+        RpcDispatcher dispatcher = new RpcDispatcher(JSON, bigStatus, NodeRpc.class,
+                new NodeErrorResolver(() -> "node7"), new SharedSecretGuard(SECRET, () -> "node7"));
+        server = new RpcServer(dispatcher, Executors.newFixedThreadPool(2));
+        address = server.start(new InetSocketAddress("127.0.0.1", 0));
+        try (Client c = new Client()) {
+            c.send(request(36, "status"));
+            c.socket.shutdownOutput();
+            Thread.sleep(1_000); // let the server fill the buffers and reach its close while the rest is queued
+            JsonNode answer = c.read();
+            assertThat(answer.get("id").asInt()).isEqualTo(36);
+            assertThat(answer.at("/result/conflicts").size()).isEqualTo(conflicts);
+            assertThat(c.in.readLine()).isNull();
+        }
+    }
+
+    static void assertParseErrorWithNullId(JsonNode response) {
+        assertThat(response.get("jsonrpc").asText()).isEqualTo("2.0");
+        assertThat(response.at("/error/code").asInt()).isEqualTo(-32700);
+        assertThat(response.at("/error/message").asText()).startsWith("Parse error: ");
+        assertThat(response.has("id")).isTrue();
+        assertThat(response.get("id").isNull()).as("id must be JSON null, not \"null\"").isTrue();
+        assertThat(response.has("result")).isFalse();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.pgmesh.orchestrator.cli;
 
+import io.pgmesh.orchestrator.cluster.UsageException;
 import io.pgmesh.orchestrator.config.ConfigException;
 import io.pgmesh.orchestrator.docker.DockerOperationException;
 import io.pgmesh.orchestrator.rpc.NodeRpcException;
@@ -12,8 +13,10 @@ import java.io.PrintWriter;
 
 /**
  * Prints a failure as a message with its evidence, not a stack trace (unless --verbose). A failure whose message
- * already says the cause and the fix (an invalid config, an unreachable engine, a missing or unbuildable image, a
- * name or subnet conflict) is one line; any other failure also says how to get the stack trace.
+ * already says the cause and the fix (a usage error, an invalid config, an unreachable engine, a missing or
+ * unbuildable image, a name or subnet conflict) is one line; any other failure also says how to get the stack trace.
+ * Only a {@link UsageException} (or picocli's own parameter errors) exits with {@link ExitCodes#USAGE}: any other
+ * {@link IllegalArgumentException} is a bug and exits with {@link ExitCodes#FAILURE}.
  */
 final class ErrorHandler implements IExecutionExceptionHandler {
 
@@ -36,7 +39,7 @@ final class ErrorHandler implements IExecutionExceptionHandler {
 
     /** Whether the message states the cause and the fix, so that a stack trace would add nothing for a user. */
     static boolean selfExplaining(Throwable e) {
-        if (e instanceof ConfigException) {
+        if (e instanceof UsageException || e instanceof ConfigException) {
             return true;
         }
         return e instanceof DockerOperationException d && switch (d.kind()) {
@@ -46,7 +49,7 @@ final class ErrorHandler implements IExecutionExceptionHandler {
     }
 
     static int exitCode(Throwable e) {
-        if (e instanceof CommandLine.ParameterException) {
+        if (e instanceof CommandLine.ParameterException || e instanceof UsageException) {
             return ExitCodes.USAGE;
         }
         if (e instanceof ConfigException) {
@@ -59,9 +62,6 @@ final class ErrorHandler implements IExecutionExceptionHandler {
                 case CONFLICT -> ExitCodes.CONFLICT;
                 default -> ExitCodes.FAILURE;
             };
-        }
-        if (e instanceof IllegalArgumentException) {
-            return ExitCodes.USAGE;
         }
         return ExitCodes.FAILURE;
     }

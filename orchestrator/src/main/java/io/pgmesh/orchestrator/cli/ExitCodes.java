@@ -5,7 +5,10 @@ public final class ExitCodes {
     public static final int OK = 0;
     /** The operation failed (a node error, an unhealthy cluster, ...). */
     public static final int FAILURE = 1;
-    /** Bad command line. */
+    /**
+     * Bad command line: picocli's parse errors, and a {@link io.pgmesh.orchestrator.cluster.UsageException} (an
+     * argument out of range or naming what the cluster does not have, e.g. an unknown node).
+     */
     public static final int USAGE = 2;
     /** The Docker engine does not answer. */
     public static final int ENGINE_UNREACHABLE = 3;

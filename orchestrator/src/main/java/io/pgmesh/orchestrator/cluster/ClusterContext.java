@@ -23,7 +23,7 @@ public record ClusterContext(String cluster, SysConfig config, NodeContainers co
 
     public ClusterContext {
         SqlNames.problem(cluster).ifPresent(p -> {
-            throw new IllegalArgumentException("--cluster: " + p);
+            throw new UsageException("--cluster", p);
         });
     }
 

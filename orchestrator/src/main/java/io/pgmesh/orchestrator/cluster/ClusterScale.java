@@ -233,7 +233,7 @@ public final class ClusterScale {
         List<NodeContainer> remaining = all.stream().filter(n -> !n.node().equals(node)).toList();
         int index = target.map(NodeContainer::index).orElseGet(() -> indexOf(node));
         if (target.isEmpty() && !ctx.network().retiredIndexes(ctx.cluster()).contains(index)) {
-            throw new IllegalArgumentException("cluster " + ctx.cluster() + " has no node " + node + " (nodes: "
+            throw new UsageException("NODE", "cluster " + ctx.cluster() + " has no node " + node + " (nodes: "
                     + all.stream().map(NodeContainer::node).toList() + ")");
         }
         if (target.isPresent() && remaining.size() < ctx.config().minNodes()) {
@@ -315,7 +315,7 @@ public final class ClusterScale {
 
     private static int indexOf(String node) {
         if (!node.matches("node\\d{1,4}")) {
-            throw new IllegalArgumentException("'" + node + "' is not a node name (node0, node1, ...)");
+            throw new UsageException("NODE", "'" + node + "' is not a node name (node0, node1, ...)");
         }
         return Integer.parseInt(node.substring(4));
     }

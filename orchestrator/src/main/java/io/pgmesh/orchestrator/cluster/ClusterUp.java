@@ -74,7 +74,7 @@ public final class ClusterUp {
     private void requireNodeCount(int nodeCount) {
         int max = ctx.config().maxNodes();
         if (nodeCount < 1 || nodeCount > max) {
-            throw new IllegalArgumentException("--nodes: " + nodeCount + " is out of range 1.." + max
+            throw new UsageException("--nodes", nodeCount + " is out of range 1.." + max
                     + " (system.networks[].config.scale.max_nodes)");
         }
     }

@@ -29,7 +29,7 @@ public final class NodeRestart {
     public NodeContainer startNode(String node, Duration catchUpTimeout) {
         List<NodeContainer> members = ctx.containers().list(ctx.cluster());
         NodeContainer container = members.stream().filter(c -> c.node().equals(node)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("NODE: cluster " + ctx.cluster() + " has no node '" + node
+                .orElseThrow(() -> new UsageException("NODE", "cluster " + ctx.cluster() + " has no node '" + node
                         + "' (nodes: " + members.stream().map(NodeContainer::node).collect(Collectors.joining(", "))
                         + "); use 'pgmesh add-node' to add one"));
         NodeContainer started = new NodeStarter(ctx).ensureRunning(container.index(), null, container);

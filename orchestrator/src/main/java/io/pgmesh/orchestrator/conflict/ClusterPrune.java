@@ -5,6 +5,7 @@ import io.pgmesh.orchestrator.cluster.ClusterContext;
 import io.pgmesh.orchestrator.cluster.ClusterStatus;
 import io.pgmesh.orchestrator.cluster.MeshSpecs;
 import io.pgmesh.orchestrator.cluster.NodeReport;
+import io.pgmesh.orchestrator.cluster.UsageException;
 import io.pgmesh.orchestrator.rpc.NodeRpcClient;
 import io.pgmesh.protocol.PruneRequest;
 import io.pgmesh.protocol.StepResult;
@@ -53,7 +54,7 @@ public final class ClusterPrune {
     /** Prunes what is older than {@code olderThan} before now (the orchestrator's clock). */
     public Result pruneOlderThan(Duration olderThan, Duration timeout) {
         if (olderThan.isNegative()) {
-            throw new IllegalArgumentException("--older-than: must not be negative, got " + olderThan);
+            throw new UsageException("--older-than", "must not be negative, got " + olderThan);
         }
         return pruneBefore(Instant.now().minus(olderThan).truncatedTo(ChronoUnit.MICROS), timeout);
     }

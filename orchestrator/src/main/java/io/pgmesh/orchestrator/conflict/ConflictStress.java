@@ -3,6 +3,7 @@ package io.pgmesh.orchestrator.conflict;
 import io.pgmesh.orchestrator.cluster.ClusterContext;
 import io.pgmesh.orchestrator.cluster.ClusterSecrets;
 import io.pgmesh.orchestrator.cluster.MeshSpecs;
+import io.pgmesh.orchestrator.cluster.UsageException;
 import io.pgmesh.orchestrator.docker.NodeContainer;
 import io.pgmesh.orchestrator.suite.SuiteTable;
 import io.pgmesh.protocol.Credentials;
@@ -48,13 +49,13 @@ public final class ConflictStress {
     public record Options(int threads, Duration duration, int rows, int maxOpsPerThread, long seed) {
         public Options {
             if (threads < 2) {
-                throw new IllegalArgumentException("--threads: must be >= 2 to conflict, got " + threads);
+                throw new UsageException("--threads", "must be >= 2 to conflict, got " + threads);
             }
             if (rows < 1 || rows > 1000) {
-                throw new IllegalArgumentException("--rows: must be in 1..1000, got " + rows);
+                throw new UsageException("--rows", "must be in 1..1000, got " + rows);
             }
             if (duration.isNegative() || duration.isZero() || duration.compareTo(Duration.ofHours(1)) > 0) {
-                throw new IllegalArgumentException("--seconds: must be in 1..3600, got " + duration.toSeconds());
+                throw new UsageException("--seconds", "must be in 1..3600, got " + duration.toSeconds());
             }
             if (maxOpsPerThread < 1) {
                 throw new IllegalArgumentException("max operations per thread must be >= 1");

@@ -1,6 +1,7 @@
 package io.pgmesh.orchestrator.conflict;
 
 import io.pgmesh.orchestrator.cluster.ClusterContext;
+import io.pgmesh.orchestrator.cluster.UsageException;
 import io.pgmesh.orchestrator.docker.NodeContainer;
 import io.pgmesh.orchestrator.rpc.NodeRpcClient;
 import io.pgmesh.protocol.ConflictKind;
@@ -37,7 +38,7 @@ public final class RowExplainer {
 
     public Explanation explain(String table, long id) {
         if (ctx.config().tables().stream().noneMatch(t -> t.name().equals(table))) {
-            throw new IllegalArgumentException("table '" + table + "' is not replicated (tables in "
+            throw new UsageException("TABLE", "table '" + table + "' is not replicated (tables in "
                     + "system.config.database.tables: " + ctx.config().tables().stream().map(t -> t.name()).toList() + ")");
         }
         List<RowExplanation> answers = new ArrayList<>();

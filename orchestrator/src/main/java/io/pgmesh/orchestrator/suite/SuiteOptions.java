@@ -1,5 +1,7 @@
 package io.pgmesh.orchestrator.suite;
 
+import io.pgmesh.orchestrator.cluster.UsageException;
+
 /**
  * How a suite runs.
  *
@@ -9,7 +11,7 @@ package io.pgmesh.orchestrator.suite;
 public record SuiteOptions(int scale, boolean pause) {
     public SuiteOptions {
         if (scale < 1) {
-            throw new IllegalArgumentException("--scale: must be >= 1, got " + scale);
+            throw new UsageException("--scale", "must be >= 1, got " + scale);
         }
     }
 

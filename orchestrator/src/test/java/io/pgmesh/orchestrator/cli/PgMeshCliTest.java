@@ -1,5 +1,6 @@
 package io.pgmesh.orchestrator.cli;
 
+import io.pgmesh.orchestrator.cluster.UsageException;
 import io.pgmesh.orchestrator.config.ConfigException;
 import io.pgmesh.orchestrator.docker.DockerEngine;
 import io.pgmesh.orchestrator.docker.DockerOperationException;
@@ -305,5 +306,30 @@ class PgMeshCliTest {
         assertThat(runFailing(new IllegalStateException("odd"))).isEqualTo(ExitCodes.FAILURE);
         assertThat(err.toString().lines())
                 .containsExactly("pgmesh: error: odd", "(run again with --verbose for the stack trace)");
+    }
+
+    @Test
+    void aUsageErrorFoundByAUseCaseExitsWithTheUsageCodeOnOneLine() {
+        UsageException unknownNode = new UsageException("NODE", "cluster c has no node 'node9' (nodes: node0, node1);"
+                + " use 'pgmesh add-node' to add one");
+        assertThat(runFailing(unknownNode)).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString().lines()).containsExactly("pgmesh: error: NODE: cluster c has no node 'node9'"
+                + " (nodes: node0, node1); use 'pgmesh add-node' to add one");
+        err.getBuffer().setLength(0);
+        assertThat(runFailing(unknownNode, "--verbose")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains(UsageException.class.getName() + ": NODE: ").contains("\tat io.pgmesh.");
+    }
+
+    @Test
+    void anIllegalArgumentThatIsNotAUsageErrorIsABugExitingWithFailureAndTheHint() {
+        for (RuntimeException bug : List.of(new IllegalArgumentException("index 40 is outside range 0..31"),
+                new NumberFormatException("For input string: \"x\""))) {
+            err.getBuffer().setLength(0);
+            assertThat(runFailing(bug)).as(bug.toString()).isEqualTo(ExitCodes.FAILURE);
+            assertThat(err.toString().lines()).as(bug.toString()).hasSize(2)
+                    .last().isEqualTo("(run again with --verbose for the stack trace)");
+        }
+        assertThat(ErrorHandler.exitCode(new IllegalArgumentException("x"))).isEqualTo(ExitCodes.FAILURE);
+        assertThat(ErrorHandler.exitCode(new UsageException("--nodes", "x"))).isEqualTo(ExitCodes.USAGE);
     }
 }

@@ -1,13 +1,17 @@
 package io.pgmesh.orchestrator.conflict;
 
 import io.pgmesh.orchestrator.cluster.NodeReport;
+import io.pgmesh.orchestrator.cluster.UsageException;
 import io.pgmesh.orchestrator.docker.NodeContainer;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /** Deciding whether the cluster may be pruned (the acting needs nodes: PruneIT). */
 class ClusterPruneTest {
@@ -39,5 +43,14 @@ class ClusterPruneTest {
     void anEmptyClusterHasNothingToPrune() {
         assertThatThrownBy(() -> ClusterPrune.requireEveryNodeHealthy(List.of()))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("no nodes");
+    }
+
+    @Test
+    void aNegativeAgeIsAUsageErrorNamingTheOptionBeforeAnythingIsAsked() {
+        // no context: the check comes before the cluster is looked at
+        UsageException e = catchThrowableOfType(UsageException.class,
+                () -> new ClusterPrune(null).pruneOlderThan(Duration.ofMinutes(-5), Duration.ofSeconds(10)));
+        assertThat(e.argument()).isEqualTo("--older-than");
+        assertThat(e.getMessage()).isEqualTo("--older-than: must not be negative, got PT-5M");
     }
 }

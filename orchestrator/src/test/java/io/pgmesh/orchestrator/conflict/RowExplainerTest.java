@@ -1,5 +1,8 @@
 package io.pgmesh.orchestrator.conflict;
 
+import io.pgmesh.orchestrator.cluster.ClusterContext;
+import io.pgmesh.orchestrator.cluster.UsageException;
+import io.pgmesh.orchestrator.config.SysConfigLoader;
 import io.pgmesh.protocol.ConflictKind;
 import io.pgmesh.protocol.ConflictRecord;
 import io.pgmesh.protocol.RowExplanation;
@@ -7,11 +10,13 @@ import io.pgmesh.protocol.RowVersion;
 import io.pgmesh.protocol.Tombstone;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 class RowExplainerTest {
 
@@ -68,5 +73,15 @@ class RowExplainerTest {
         assertThat(e.converged()).isFalse();
         assertThat(e.outcome().winner()).map(Version::modifiedBy).contains(1);
         assertThat(RowExplainer.render(e)).contains("note: the nodes do not hold the same version yet");
+    }
+
+    @Test
+    void aTableThatIsNotReplicatedIsAUsageErrorNamingTheReplicatedTablesBeforeAnyNodeIsAsked() {
+        ClusterContext ctx = new ClusterContext("c", SysConfigLoader.load(Path.of("..", "sysconfig.json"), name -> null),
+                null, null, Path.of("unused"), line -> { });
+        UsageException e = catchThrowableOfType(UsageException.class, () -> new RowExplainer(ctx).explain("nope", 1));
+        assertThat(e.argument()).isEqualTo("TABLE");
+        assertThat(e.problem()).startsWith("table 'nope' is not replicated (tables in system.config.database.tables: [")
+                .contains(ctx.config().tables().get(0).name());
     }
 }
