@@ -507,9 +507,10 @@ final class Bench {
                 new ReplicationDrain(ctx).await(DRAIN_TIMEOUT);
                 Load load = Load.now();
                 long start = System.nanoTime();
-                NodeContainer added = new ClusterScale(ctx).addNode(clusters::image);
+                ClusterScale.Joined join = new ClusterScale(ctx).addNode(clusters::image);
+                NodeContainer added = join.node();
                 long joined = System.nanoTime();
-                new ClusterRepair(ctx).run(REPAIR_DRAIN_TIMEOUT);
+                new ClusterRepair(ctx).afterJoin(join, REPAIR_DRAIN_TIMEOUT);
                 long end = System.nanoTime();
                 double copy = StepClock.copySeconds(clock.since(start));
                 long onNewNode = count(ctx.containers().inspect(added.containerId()).pgPort(), ctx.config().database(),

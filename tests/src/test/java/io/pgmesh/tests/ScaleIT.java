@@ -69,8 +69,10 @@ class ScaleIT {
             await().atMost(Duration.ofSeconds(30)).until(() -> writer.acknowledged.size() > 100);
 
             // as 'pgmesh add-node' does: join, then repair what the join window reordered
-            NodeContainer third = new ClusterScale(cluster.ctx).addNode(TestClusters::ensureImage);
-            new ClusterRepair(cluster.ctx).run(Duration.ofMinutes(2));
+            ClusterScale.Joined joined = new ClusterScale(cluster.ctx).addNode(TestClusters::ensureImage);
+            assertThat(joined.changedSince()).as("the join's start, per member").containsOnlyKeys(0, 1);
+            new ClusterRepair(cluster.ctx).afterJoin(joined, Duration.ofMinutes(2));
+            NodeContainer third = joined.node();
             assertThat(third.node()).isEqualTo("node2");
             writer.useNodes(running());
             await().atMost(Duration.ofSeconds(30)).until(() -> writer.servedBy.containsKey("node2"));

@@ -16,7 +16,7 @@ public final class TableDigestSql {
      * column names, so no user column can shadow the whole-row reference {@code "Row"::text}.
      */
     static final String ROW = "\"Row\"";
-    /** Alias of the one-row relation carrying the bucket count parameter (upper case, as {@link #ROW}). */
+    /** Alias of the one-row relation carrying the parameters (upper case, as {@link #ROW}). */
     static final String PARAMETERS = "\"Parameters\"";
 
     /**
@@ -36,7 +36,12 @@ public final class TableDigestSql {
 
     /** The 64-bit hash of the whole row, as bigint. */
     static String rowHash() {
-        return "('x' || substr(md5(" + ROW + "::text), 1, 16))::bit(64)::bigint";
+        return hash(ROW + "::text");
+    }
+
+    /** The first 64 bits of md5 of a text, as bigint. */
+    private static String hash(String text) {
+        return "('x' || substr(md5(" + text + "), 1, 16))::bit(64)::bigint";
     }
 
     /** floor_mod(expression, buckets), with the bucket count from {@link #PARAMETERS}. */
@@ -54,47 +59,79 @@ public final class TableDigestSql {
     }
 
     /**
-     * The one-row relation of the parameters: 1, the bucket count; 2, the settled cutoffs as a text[]
-     * of ISO instants indexed by origin node index + 1 (nulls for origins without one; empty for none).
+     * Whether a change stamped {@code ts} by node {@code by} falls in the window compared: at or after its
+     * origin's {@code since} (an origin without one, or an empty array: every change).
+     */
+    static String inWindow(String ts, String by) {
+        return "(" + ts + " >= coalesce(" + PARAMETERS + ".since[" + by + " + 1], '-infinity'::timestamptz))";
+    }
+
+    /**
+     * The statement's parameters as a one-row CTE: 1, the bucket count; 2, the settled cutoffs and 3,
+     * the window starts, each a text[] of ISO instants indexed by origin node index + 1 (nulls for
+     * origins without one; empty for none).
      */
     private static String parameters() {
-        return "(SELECT CAST(? AS integer) AS n, CAST(CAST(? AS text[]) AS timestamptz[]) AS cutoffs) AS " + PARAMETERS;
+        return "WITH " + PARAMETERS + " AS (SELECT CAST(? AS integer) AS n,"
+                + " CAST(CAST(? AS text[]) AS timestamptz[]) AS cutoffs,"
+                + " CAST(CAST(? AS text[]) AS timestamptz[]) AS since) ";
     }
 
-    /** Key, bucket, hash and settledness of every row; parameters as {@link #parameters()}. */
-    private static String hashedRows(String table, String keyColumn) {
+    /**
+     * Key, bucket, hash, settledness and whether it is in the window, of every row. In a window
+     * ({@code windowed}), a key whose newest delete is settled and in the window and that has no row
+     * is listed too, with a hash of that delete: otherwise a node that missed the delete, and still
+     * holds a version from before the window, would compare equal to the nodes that made it.
+     */
+    private static String hashedRows(String table, String keyColumn, boolean windowed) {
         String key = ROW + "." + Sql.ident(keyColumn);
-        return "SELECT " + key + " AS id, " + bucketOf(key) + " AS bucket, " + rowHash() + " AS hash, "
-                + settled(ROW + "." + Sql.ident(TableDdl.MODIFIED_TS), ROW + "." + Sql.ident(TableDdl.MODIFIED_BY))
-                + " AS settled FROM " + Sql.table(table) + " AS " + ROW + " CROSS JOIN " + parameters();
+        String ts = ROW + "." + Sql.ident(TableDdl.MODIFIED_TS);
+        String by = ROW + "." + Sql.ident(TableDdl.MODIFIED_BY);
+        String rows = "SELECT " + key + " AS id, " + bucketOf(key) + " AS bucket, " + rowHash() + " AS hash, "
+                + settled(ts, by) + " AS settled, " + inWindow(ts, by) + " AS in_window FROM " + Sql.table(table)
+                + " AS " + ROW + " CROSS JOIN " + PARAMETERS;
+        if (!windowed) {
+            return rows;
+        }
+        String deleted = "t.\"deleted_ts\"";
+        String deletedBy = "t.\"deleted_by\"";
+        return rows + " UNION ALL SELECT t.\"id\", " + bucketOf("t.\"id\"") + ", "
+                + hash("'deleted ' || t.\"id\" || ' at ' || " + deleted + " || ' by ' || " + deletedBy)
+                + ", true, true FROM (SELECT DISTINCT ON (\"id\") \"id\", \"deleted_ts\", \"deleted_by\" FROM "
+                + Sql.table(ConflictDdl.tombstoneTable(table)) + " ORDER BY \"id\", \"deleted_ts\" DESC,"
+                + " \"deleted_by\" DESC) AS t CROSS JOIN " + PARAMETERS + " WHERE " + settled(deleted, deletedBy)
+                + " AND " + inWindow(deleted, deletedBy) + " AND NOT EXISTS (SELECT 1 FROM " + Sql.table(table)
+                + " AS \"Present\" WHERE \"Present\"." + Sql.ident(keyColumn) + " = t.\"id\")";
     }
 
     /**
-     * Rows (bigint) and checksum (numeric) of each non-empty bucket of the settled rows, ordered by
-     * bucket. Parameters: the bucket count, the cutoffs (see {@link #parameters()}).
+     * Rows (bigint) and checksum (numeric) of each non-empty bucket of the settled rows in the window,
+     * ordered by bucket. Parameters: see {@link #parameters()}.
      */
-    public static String bucketDigests(String table, String keyColumn) {
-        return "SELECT hashed.bucket, count(*), sum(hashed.hash) FROM (" + hashedRows(table, keyColumn)
-                + ") AS hashed WHERE hashed.settled GROUP BY hashed.bucket ORDER BY hashed.bucket";
+    public static String bucketDigests(String table, String keyColumn, boolean windowed) {
+        return parameters() + "SELECT hashed.bucket, count(*), sum(hashed.hash) FROM ("
+                + hashedRows(table, keyColumn, windowed) + ") AS hashed WHERE hashed.settled AND hashed.in_window"
+                + " GROUP BY hashed.bucket ORDER BY hashed.bucket";
     }
 
     /**
-     * Key, hash and settledness of the rows in some buckets, ordered by key. Parameters: the bucket
-     * count, the cutoffs, the bucket indexes (integer[]).
+     * Key, hash and settledness of the rows in some buckets that are unsettled or in the window,
+     * ordered by key. Parameters: see {@link #parameters()}, then 4, the bucket indexes (integer[]).
      */
-    public static String rowHashes(String table, String keyColumn) {
-        return "SELECT hashed.id, hashed.hash, hashed.settled FROM (" + hashedRows(table, keyColumn)
-                + ") AS hashed WHERE hashed.bucket = ANY (CAST(? AS integer[])) ORDER BY hashed.id";
+    public static String rowHashes(String table, String keyColumn, boolean windowed) {
+        return parameters() + "SELECT hashed.id, hashed.hash, hashed.settled FROM ("
+                + hashedRows(table, keyColumn, windowed) + ") AS hashed WHERE hashed.bucket = ANY (CAST(? AS integer[]))"
+                + " AND (hashed.in_window OR NOT hashed.settled) ORDER BY hashed.id";
     }
 
     /**
      * Keys in some buckets with an unsettled delete in the table's tombstones, ordered. Parameters:
-     * the bucket count, the cutoffs, the bucket indexes (integer[]).
+     * see {@link #parameters()}, then 4, the bucket indexes (integer[]).
      */
     public static String unsettledDeletes(String table) {
-        return "SELECT DISTINCT t.\"id\" FROM " + Sql.table(ConflictDdl.tombstoneTable(table)) + " AS t CROSS JOIN "
-                + parameters() + " WHERE " + bucketOf("t.\"id\"") + " = ANY (CAST(? AS integer[])) AND "
-                + "NOT " + settled("t.\"deleted_ts\"", "t.\"deleted_by\"") + " ORDER BY 1";
+        return parameters() + "SELECT DISTINCT t.\"id\" FROM " + Sql.table(ConflictDdl.tombstoneTable(table))
+                + " AS t CROSS JOIN " + PARAMETERS + " WHERE " + bucketOf("t.\"id\"") + " = ANY (CAST(? AS integer[]))"
+                + " AND NOT " + settled("t.\"deleted_ts\"", "t.\"deleted_by\"") + " ORDER BY 1";
     }
 
     /** The highest key of the table (bigint), NULL when it is empty. No parameters. */

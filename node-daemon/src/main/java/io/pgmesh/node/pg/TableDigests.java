@@ -46,9 +46,9 @@ public final class TableDigests {
         BigInteger checksum = BigInteger.ZERO;
         Long maxKey;
         try (ReadSnapshot ignored = new ReadSnapshot(connection)) {
-            try (PreparedStatement ps = connection.prepareStatement(TableDigestSql.bucketDigests(table, keyColumn))) {
-                ps.setInt(1, buckets);
-                ps.setArray(2, cutoffArray(settled));
+            try (PreparedStatement ps = connection.prepareStatement(TableDigestSql.bucketDigests(table, keyColumn,
+                    windowed(settled)))) {
+                setParameters(ps, buckets, settled);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         BigInteger sum = rs.getBigDecimal(3).toBigIntegerExact();
@@ -79,10 +79,10 @@ public final class TableDigests {
         TreeSet<Long> unsettled = new TreeSet<>();
         try (ReadSnapshot ignored = new ReadSnapshot(connection)) {
             Array indexes = connection.createArrayOf("integer", bucketIndexes.toArray());
-            try (PreparedStatement ps = connection.prepareStatement(TableDigestSql.rowHashes(table, keyColumn))) {
-                ps.setInt(1, buckets);
-                ps.setArray(2, cutoffArray(settled));
-                ps.setArray(3, indexes);
+            try (PreparedStatement ps = connection.prepareStatement(TableDigestSql.rowHashes(table, keyColumn,
+                    windowed(settled)))) {
+                setParameters(ps, buckets, settled);
+                ps.setArray(4, indexes);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         if (rs.getBoolean(3)) {
@@ -95,9 +95,8 @@ public final class TableDigests {
             }
             if (settled != null) {
                 try (PreparedStatement ps = connection.prepareStatement(TableDigestSql.unsettledDeletes(table))) {
-                    ps.setInt(1, buckets);
-                    ps.setArray(2, cutoffArray(settled));
-                    ps.setArray(3, indexes);
+                    setParameters(ps, buckets, settled);
+                    ps.setArray(4, indexes);
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
                             unsettled.add(rs.getLong(1));
@@ -109,22 +108,29 @@ public final class TableDigests {
         return new RowHashes(node, table, rows, List.copyOf(unsettled));
     }
 
-    /** The cutoffs as text[] indexed by origin + 1 (nulls where an origin has none); empty without cutoffs. */
-    private Array cutoffArray(SettledCutoffs settled) throws SQLException {
-        return connection.createArrayOf("text", cutoffTexts(settled));
+    /** Parameters 1-3 of {@link TableDigestSql}'s statements: the bucket count, the cutoffs, the window starts. */
+    private void setParameters(PreparedStatement ps, int buckets, SettledCutoffs settled) throws SQLException {
+        ps.setInt(1, buckets);
+        ps.setArray(2, connection.createArrayOf("text", byOriginTexts(settled == null ? Map.of() : settled.byOrigin())));
+        ps.setArray(3, connection.createArrayOf("text", byOriginTexts(settled == null ? Map.of() : settled.since())));
     }
 
-    static String[] cutoffTexts(SettledCutoffs settled) {
-        if (settled == null || settled.origins().isEmpty()) {
-            return new String[0];
-        }
-        Map<Integer, Instant> byOrigin = settled.byOrigin();
+    private static boolean windowed(SettledCutoffs settled) {
+        return settled != null && !settled.since().isEmpty();
+    }
+
+    /** Instants as text[] indexed by origin + 1 (nulls where an origin has none); empty for none. */
+    static String[] byOriginTexts(Map<Integer, Instant> byOrigin) {
         String[] texts = new String[byOrigin.keySet().stream().mapToInt(Integer::intValue).max().orElse(-1) + 1];
-        byOrigin.forEach((origin, before) -> texts[origin] = before.toString());
+        byOrigin.forEach((origin, instant) -> texts[origin] = instant.toString());
         return texts;
     }
 
     private static String describe(SettledCutoffs settled) {
-        return settled == null ? "" : ", settled changes only (" + settled.origins().size() + " origin cutoffs)";
+        if (settled == null) {
+            return "";
+        }
+        return ", settled changes only (" + settled.origins().size() + " origin cutoffs"
+                + (settled.since().isEmpty() ? "" : ", changed since a window start") + ")";
     }
 }

@@ -211,6 +211,10 @@ final class RequestValidation {
                 throw NodeOperationException.invalid(node, at + ".origin", "origin " + o.origin() + " is listed twice");
             }
             instant(o.before(), at + ".before");
+            if (o.since() != null && instant(o.since(), at + ".since").isAfter(instant(o.before(), at + ".before"))) {
+                throw NodeOperationException.invalid(node, at + ".since", "must not be after before (" + o.before()
+                        + "), got " + o.since());
+            }
         }
     }
 

@@ -77,6 +77,14 @@ public final class ClusterCheck {
     }
 
     public Result run(Duration drainTimeout) {
+        return run(drainTimeout, Map.of());
+    }
+
+    /**
+     * Compares only what changed since the given horizons (by node index; an origin without one: every
+     * change), and a key deleted in that window on one node and not on another.
+     */
+    public Result run(Duration drainTimeout, Map<Integer, String> changedSince) {
         List<NodeContainer> nodes = ctx.containers().list(ctx.cluster());
         if (nodes.isEmpty()) {
             throw new IllegalStateException("cluster " + ctx.cluster() + " has no nodes (run 'pgmesh up')");
@@ -89,7 +97,11 @@ public final class ClusterCheck {
         try (NodeCalls calls = NodeCalls.open(ctx, nodes)) {
             List<ChangeHorizon> horizons = readHorizons(calls);
             Duration drained = awaitDrained(calls, drainTimeout);
-            SettledCutoffs settled = SettledCutoffs.of(horizons);
+            SettledCutoffs settled = SettledCutoffs.of(horizons, changedSince);
+            if (!changedSince.isEmpty()) {
+                ctx.log().accept("[check] comparing only what changed since " + changedSince.values().stream()
+                        .min(String::compareTo).orElseThrow() + " (the join's start)");
+            }
             List<TableResult> tables = new ArrayList<>();
             for (String table : MeshSpecs.tableNames(ctx.config())) {
                 tables.add(compare(calls, table, settled));

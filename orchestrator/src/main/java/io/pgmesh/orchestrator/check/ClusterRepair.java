@@ -1,6 +1,7 @@
 package io.pgmesh.orchestrator.check;
 
 import io.pgmesh.orchestrator.cluster.ClusterContext;
+import io.pgmesh.orchestrator.cluster.ClusterScale;
 import io.pgmesh.orchestrator.docker.NodeContainer;
 import io.pgmesh.protocol.RepairRowsRequest;
 import io.pgmesh.protocol.RowState;
@@ -53,12 +54,21 @@ public final class ClusterRepair {
         return run(drainTimeout, true);
     }
 
-    /**
-     * Repairs; with {@code checkAfter} false, {@link Result#after()} is the check the repair began with
-     * (add-node repairs what its join reordered and has no use for a second comparison).
-     */
+    /** Repairs; with {@code checkAfter} false, {@link Result#after()} is the check the repair began with. */
     public Result run(Duration drainTimeout, boolean checkAfter) {
-        ClusterCheck.Result before = new ClusterCheck(ctx).run(drainTimeout);
+        return run(drainTimeout, checkAfter, Map.of());
+    }
+
+    /**
+     * add-node's repair: only rows changed since the join began can have been reordered by it, so only
+     * those are compared (all rows when the join's start is unknown); no second check.
+     */
+    public Result afterJoin(ClusterScale.Joined joined, Duration drainTimeout) {
+        return run(drainTimeout, false, joined.changedSince());
+    }
+
+    private Result run(Duration drainTimeout, boolean checkAfter, Map<Integer, String> changedSince) {
+        ClusterCheck.Result before = new ClusterCheck(ctx).run(drainTimeout, changedSince);
         if (before.identical()) {
             ctx.log().accept("[repair] nodes are identical: nothing to repair");
             return new Result(0, 0, before);

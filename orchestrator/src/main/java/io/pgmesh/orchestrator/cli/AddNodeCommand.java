@@ -27,12 +27,12 @@ final class AddNodeCommand extends ClusterCommand {
         ClusterContext ctx = context();
         NodeImage image = new NodeImage(ctx.containers().docker(), ctx.log());
         progress.begin("join");
-        new ClusterScale(ctx).addNode(image::ensureBuilt);
+        ClusterScale.Joined joined = new ClusterScale(ctx).addNode(image::ensureBuilt);
         progress.begin("repair");
         // A joiner streams from its source while its other streams wait for the copy: changes
-        // reordered across origins in that window are set right here. The repair's check leaves out
-        // what clients are still writing, so it works on the rows that truly differ only.
-        new ClusterRepair(ctx).run(REPAIR_DRAIN_TIMEOUT, false);
+        // reordered across origins in that window are set right here. The repair compares only what
+        // changed since the join began and leaves out what clients are still writing.
+        new ClusterRepair(ctx).afterJoin(joined, REPAIR_DRAIN_TIMEOUT);
         progress.done();
         return ExitCodes.OK;
     }

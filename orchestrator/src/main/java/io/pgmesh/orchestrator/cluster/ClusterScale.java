@@ -3,7 +3,9 @@ package io.pgmesh.orchestrator.cluster;
 import io.pgmesh.orchestrator.docker.NodeContainer;
 import io.pgmesh.orchestrator.rpc.NodeRpcClient;
 import io.pgmesh.orchestrator.wait.Poll;
+import io.pgmesh.protocol.ChangeHorizon;
 import io.pgmesh.protocol.DigestRequest;
+import io.pgmesh.protocol.HorizonRequest;
 import io.pgmesh.protocol.EnableRequest;
 import io.pgmesh.protocol.Lsn;
 import io.pgmesh.protocol.MeshNames;
@@ -54,8 +56,19 @@ public final class ClusterScale {
 
     // ---- add ----
 
-    /** Adds one node (or finishes the join of a half-joined one); returns it. */
-    public NodeContainer addNode(ClusterUp.NodeImageSource images) {
+    /**
+     * A finished join: the node, and per member's index the horizon it had when the join began (empty
+     * when an interrupted join was finished: its start is unknown). Only changes made since then can
+     * have been reordered by the join, so its repair compares those ({@code ClusterRepair.afterJoin}).
+     */
+    public record Joined(NodeContainer node, Map<Integer, String> changedSince) {
+        public Joined {
+            changedSince = Map.copyOf(changedSince);
+        }
+    }
+
+    /** Adds one node (or finishes the join of a half-joined one). */
+    public Joined addNode(ClusterUp.NodeImageSource images) {
         List<NodeContainer> all = ctx.containers().list(ctx.cluster());
         if (all.isEmpty()) {
             throw new IllegalStateException("cluster " + ctx.cluster() + " has no nodes; create it with 'pgmesh up'");
@@ -69,9 +82,11 @@ public final class ClusterScale {
         Optional<NodeContainer> halfJoined = halfJoined(all);
         NodeContainer joining;
         List<NodeContainer> members;
+        Map<Integer, String> changedSince;
         if (halfJoined.isPresent()) {
             joining = halfJoined.get();
             members = all.stream().filter(n -> n.index() != joining.index()).toList();
+            changedSince = Map.of();
             ctx.log(joining.node(), "finishing an interrupted join");
         } else {
             if (all.size() + 1 > ctx.config().maxNodes()) {
@@ -79,6 +94,7 @@ public final class ClusterScale {
                         + " nodes, scale.max_nodes is " + ctx.config().maxNodes());
             }
             members = all;
+            changedSince = horizons(members);
             int index = nextIndex(members);
             ctx.log(MeshNames.nodeName(index), "joining cluster " + ctx.cluster() + " with " + members.size()
                     + " nodes");
@@ -87,7 +103,22 @@ public final class ClusterScale {
         join(joining, members);
         ctx.log().accept("[add-node] " + joining.node() + " joined: cluster " + ctx.cluster() + " has "
                 + (members.size() + 1) + " nodes");
-        return joining;
+        return new Joined(joining, changedSince);
+    }
+
+    /**
+     * Each member's change horizon before anything of the join happens: a change stamped before it was
+     * committed before the new node's slots existed, so the copy holds it.
+     */
+    private Map<Integer, String> horizons(List<NodeContainer> members) {
+        Map<Integer, String> horizons = new LinkedHashMap<>();
+        for (NodeContainer m : members) {
+            try (NodeRpcClient client = ctx.rpc(m)) {
+                ChangeHorizon h = client.api().changeHorizon(new HorizonRequest(ctx.config().database()));
+                horizons.put(h.nodeIndex(), h.horizon());
+            }
+        }
+        return horizons;
     }
 
     /** After every member and every retired index, and after every key range that holds rows. */
