@@ -3,7 +3,18 @@ package io.pgmesh.tests;
 import io.pgmesh.orchestrator.docker.Labels;
 import io.pgmesh.orchestrator.rpc.NodeRpcClient;
 import io.pgmesh.orchestrator.rpc.NodeRpcException;
+import io.pgmesh.protocol.ChangeHorizon;
 import io.pgmesh.protocol.ColumnSpec;
+import io.pgmesh.protocol.DigestRequest;
+import io.pgmesh.protocol.HorizonRequest;
+import io.pgmesh.protocol.RepairRowsRequest;
+import io.pgmesh.protocol.RowHashRequest;
+import io.pgmesh.protocol.RowHashes;
+import io.pgmesh.protocol.RowState;
+import io.pgmesh.protocol.RowStatesRequest;
+import io.pgmesh.protocol.RowVersion;
+import io.pgmesh.protocol.SettledCutoffs;
+import io.pgmesh.protocol.Tombstone;
 import io.pgmesh.protocol.Credentials;
 import io.pgmesh.protocol.DatabaseSpec;
 import io.pgmesh.protocol.MeshNames;
@@ -36,6 +47,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
 
@@ -268,6 +280,122 @@ class NodeDaemonIT {
      * Random and mutated frames, each on its own connection; every answer must be a well-formed
      * JSON-RPC error or a result of a read-only call, never INTERNAL; afterwards status is right.
      */
+    @Test
+    @Order(12)
+    void aDigestComparesSettledChangesAndAWindowAddsKeysDeletedInIt() throws Exception {
+        long base = node.digestTable(new DigestRequest(DB, "table1", 16)).rows();
+        try (Connection c = connectAs(WRITER)) {
+            List<Long> a = insertReturningIds(c, "a1", "a2", "a3");
+            ChangeHorizon h1 = node.changeHorizon(new HorizonRequest(DB));
+            assertThat(h1.nodeIndex()).isEqualTo(2);
+            assertThat(h1.heldBy()).as("no transaction open").isNull();
+            List<Long> b = insertReturningIds(c, "b1", "b2");
+            c.createStatement().executeUpdate("DELETE FROM table1 WHERE id = " + a.get(0));
+            ChangeHorizon h2 = node.changeHorizon(new HorizonRequest(DB));
+            assertThat(Instant.parse(h2.horizon())).isAfter(Instant.parse(h1.horizon()));
+
+            SettledCutoffs beforeH1 = new SettledCutoffs(List.of(new SettledCutoffs.OriginCutoff(2, h1.horizon())));
+            assertThat(node.digestTable(new DigestRequest(DB, "table1", 16, beforeH1)).rows())
+                    .as("a2, a3: the b rows were written after h1").isEqualTo(base + 2);
+            assertThat(node.digestTable(new DigestRequest(DB, "table1", 16,
+                    new SettledCutoffs(List.of(new SettledCutoffs.OriginCutoff(2, h2.horizon()))))).rows())
+                    .isEqualTo(base + 4);
+            assertThat(node.digestTable(new DigestRequest(DB, "table1", 16, new SettledCutoffs(List.of(
+                    new SettledCutoffs.OriginCutoff(7, h1.horizon()))))).rows())
+                    .as("another origin's cutoff leaves this node's rows settled").isEqualTo(base + 4);
+
+            List<Integer> everyBucket = java.util.stream.IntStream.range(0, 16).boxed().toList();
+            RowHashes hashes = node.rowHashes(new RowHashRequest(DB, "table1", 16, everyBucket, beforeH1));
+            assertThat(hashes.unsettledIds()).as("rows written and the key deleted after h1")
+                    .containsExactlyInAnyOrder(b.get(0), b.get(1), a.get(0));
+            assertThat(hashes.rows()).extracting(RowHashes.RowHash::id).contains(a.get(1), a.get(2))
+                    .doesNotContain(b.get(0), b.get(1), a.get(0));
+
+            // a window from h1: only what changed since, and the key deleted in it (as its delete)
+            SettledCutoffs sinceH1 = new SettledCutoffs(List.of(
+                    new SettledCutoffs.OriginCutoff(2, h2.horizon(), h1.horizon())));
+            assertThat(node.digestTable(new DigestRequest(DB, "table1", 16, sinceH1)).rows()).isEqualTo(3);
+            RowHashes window = node.rowHashes(new RowHashRequest(DB, "table1", 16, everyBucket, sinceH1));
+            assertThat(window.rows()).extracting(RowHashes.RowHash::id)
+                    .containsExactlyInAnyOrder(b.get(0), b.get(1), a.get(0));
+            assertThat(window.unsettledIds()).isEmpty();
+
+            // an open transaction holds the horizon back to its start, and names itself
+            try (Connection open = connectAs(WRITER)) {
+                open.setAutoCommit(false);
+                open.createStatement().executeQuery("SELECT 1").close();
+                ChangeHorizon held = node.changeHorizon(new HorizonRequest(DB));
+                assertThat(held.heldBy()).contains("testwriter").contains("idle in transaction");
+                assertThat(Instant.parse(held.horizon())).isBefore(Instant.now().plusSeconds(1));
+                open.commit();
+                ChangeHorizon free = node.changeHorizon(new HorizonRequest(DB));
+                assertThat(free.heldBy()).isNull();
+                assertThat(Instant.parse(free.horizon())).isAfter(Instant.parse(held.horizon()));
+            }
+        }
+    }
+
+    @Test
+    @Order(13)
+    void rowStatesAndRepairRowsWorkOnManyKeysInOneCall() throws Exception {
+        try (Connection c = connectAs(WRITER)) {
+            List<Long> ids = insertReturningIds(c, "s1", "s2");
+            c.createStatement().executeUpdate("DELETE FROM table1 WHERE id = " + ids.get(0));
+            long absent = MeshNames.firstKey(5) + 1;
+            List<RowState> states = node.rowStates(new RowStatesRequest(DB, "table1", List.of(ids.get(0), ids.get(1),
+                    absent))).rows();
+            assertThat(states).extracting(RowState::id).containsExactly(ids.get(0), ids.get(1), absent);
+            assertThat(states.get(0).row()).isNull();
+            assertThat(states.get(0).tombstones()).singleElement().satisfies(t -> assertThat(t.deletedBy()).isEqualTo(2));
+            assertThat(states.get(1).row().values()).containsEntry("col2", "s2");
+            assertThat(states.get(1).row().modifiedBy()).isEqualTo(2);
+            assertThat(states.get(2)).isEqualTo(new RowState(absent, null, List.of()));
+
+            // as from node5: its row, and a delete of s2 made after s2 was written
+            RowVersion fromNode5 = new RowVersion("2026-01-01T00:00:00.000000Z", "2026-01-01T00:00:00.000000Z", 5,
+                    null, null, java.util.Map.of("id", Long.toString(absent), "col1", "v", "col2", "repaired"));
+            Tombstone deleteS2 = new Tombstone(Instant.now().plusSeconds(1).toString(), 5,
+                    states.get(1).row().modifiedTs(), 2);
+            RepairRowsRequest repair = new RepairRowsRequest(DB, "table1", List.of(new RowState(absent, fromNode5, List.of()),
+                    new RowState(ids.get(1), null, List.of(deleteS2))));
+            StepResult first = node.repairRows(repair);
+            assertThat(first.actions()).hasSize(2).anyMatch(a -> a.contains("id " + absent + ": absent ->"))
+                    .anyMatch(a -> a.contains("id " + ids.get(1)) && a.endsWith("-> absent"));
+            assertThat(node.repairRows(repair).actions()).as("applied again: nothing to change").isEmpty();
+            List<RowState> after = node.rowStates(new RowStatesRequest(DB, "table1", List.of(ids.get(1), absent))).rows();
+            assertThat(after.get(0).row()).isNull();
+            assertThat(after.get(0).tombstones()).extracting(Tombstone::deletedBy).contains(5);
+            assertThat(after.get(1).row().values()).containsEntry("col2", "repaired");
+            assertThat(after.get(1).row().modifiedBy()).isEqualTo(5);
+        }
+        NodeRpcException e = assertThrows(NodeRpcException.class, () -> node.rowStates(new RowStatesRequest(DB, "table1",
+                java.util.stream.LongStream.rangeClosed(1, RowStatesRequest.MAX_IDS + 1).boxed().toList())));
+        assertThat(e.errorCode()).isEqualTo(RpcErrorCode.INVALID_REQUEST);
+        assertThat(e.getMessage()).contains("request.ids");
+    }
+
+    private static Connection connectAs(Credentials login) throws java.sql.SQLException {
+        Properties props = new Properties();
+        props.setProperty("user", login.user());
+        props.setProperty("password", login.password());
+        return java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + container.getMappedPort(5432) + "/"
+                + DB, props);
+    }
+
+    private static List<Long> insertReturningIds(Connection c, String... col2) throws java.sql.SQLException {
+        List<Long> ids = new java.util.ArrayList<>();
+        for (String value : col2) {
+            try (java.sql.PreparedStatement insert = c.prepareStatement("INSERT INTO table1 (col2) VALUES (?) RETURNING id")) {
+                insert.setString(1, value);
+                try (ResultSet rs = insert.executeQuery()) {
+                    rs.next();
+                    ids.add(rs.getLong(1));
+                }
+            }
+        }
+        return ids;
+    }
+
     @Test
     @Order(100)
     void survivesAFuzzOfRandomAndMutatedFrames() throws Exception {
