@@ -13,7 +13,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -32,6 +34,7 @@ import static org.awaitility.Awaitility.await;
  * {@code check} and {@code repair} beside writers at full speed on every node (inserts, updates of
  * shared rows, deletes): the check says identical when nothing is wrong, finds a row changed behind
  * replication's back on one node, and repair puts exactly that row right while the writers go on.
+ * A check in a window (add-node's) compares only what changed since its start, including a delete.
  * No acknowledged insert is lost.
  */
 class CheckUnderLoadIT {
@@ -72,16 +75,11 @@ class CheckUnderLoadIT {
             // under a replication origin, so the peers never receive them
             long changed = seeded.get(10);
             long deleted = seeded.get(11);
-            TestClusters.psqlAsPostgres(cluster.nodes.get(1), cluster.config.database(),
-                    "SELECT pg_replication_origin_create('pgmesh_it_tamper');"
-                            + " SELECT pg_replication_origin_session_setup('pgmesh_it_tamper');"
-                            + " UPDATE table1 SET col2 = 'changed behind replication' WHERE id = " + changed + ";"
-                            + " DELETE FROM table1 WHERE id = " + deleted);
+            behindReplication(cluster, 1, "UPDATE table1 SET col2 = 'changed behind replication' WHERE id = " + changed
+                    + "; DELETE FROM table1 WHERE id = " + deleted);
             ClusterCheck.Result found = timedCheck(cluster, "under load, with the change behind replication's back");
             assertThat(found.identical()).isFalse();
-            Set<Long> differing = found.tables().get(0).differences().values().stream().flatMap(List::stream)
-                    .map(Divergence.RowDifference::id).collect(Collectors.toCollection(TreeSet::new));
-            assertThat(differing).as("only the rows changed behind replication's back"
+            assertThat(differingIds(found)).as("only the rows changed behind replication's back"
                     + TestClusters.evidence(cluster.ctx, found)).containsExactly(changed, deleted);
             assertThat(found.tables().get(0).differences().get("node1"))
                     .containsExactlyInAnyOrder(new Divergence.RowDifference(changed, Divergence.Kind.DIFFERENT),
@@ -103,6 +101,23 @@ class CheckUnderLoadIT {
                         .as("on " + node.node()).isEqualTo(changed + "=changed behind replication");
             }
 
+            // a window (add-node's repair compares what changed since the join began): a row changed behind
+            // replication's back before the window is not compared; one changed and one deleted in it are
+            long before = seeded.get(20);
+            long inWindow = seeded.get(21);
+            long deletedInWindow = seeded.get(22);
+            behindReplication(cluster, 2, "UPDATE table1 SET col2 = 'before the window' WHERE id = " + before);
+            Map<Integer, String> windowStart = new HashMap<>();
+            new ClusterCheck(cluster.ctx).run(Duration.ofSeconds(60)).horizons()
+                    .forEach(h -> windowStart.put(h.nodeIndex(), h.horizon()));
+            behindReplication(cluster, 2, "UPDATE table1 SET col2 = 'in the window' WHERE id = " + inWindow
+                    + "; DELETE FROM table1 WHERE id = " + deletedInWindow);
+            assertThat(differingIds(new ClusterCheck(cluster.ctx).run(Duration.ofSeconds(60), windowStart)))
+                    .containsExactly(inWindow, deletedInWindow);
+            assertThat(differingIds(new ClusterCheck(cluster.ctx).run(Duration.ofSeconds(60))))
+                    .containsExactly(before, inWindow, deletedInWindow);
+            assertThat(new ClusterRepair(cluster.ctx).run(Duration.ofSeconds(60)).after().identical()).isTrue();
+
             writers.stop();
             assertThat(writers.errors.get()).as("writer errors: " + writers.firstError.get()).isZero();
             ClusterCheck.Result quiet = timedCheck(cluster, "after the writers stopped");
@@ -114,6 +129,18 @@ class CheckUnderLoadIT {
                 assertThat(missingOn(cluster, node, kept)).as("acknowledged inserts missing on " + node.node()).isEmpty();
             }
         }
+    }
+
+    /** Runs SQL on one node as a local write under a replication origin: the peers never receive it. */
+    private static void behindReplication(TestCluster cluster, int node, String sql) {
+        TestClusters.psqlAsPostgres(cluster.nodes.get(node), cluster.config.database(),
+                "SELECT pg_replication_origin_create('pgmesh_it_tamper') WHERE pg_replication_origin_oid('pgmesh_it_tamper')"
+                        + " IS NULL; SELECT pg_replication_origin_session_setup('pgmesh_it_tamper'); " + sql);
+    }
+
+    private static Set<Long> differingIds(ClusterCheck.Result result) {
+        return result.tables().get(0).differences().values().stream().flatMap(List::stream)
+                .map(Divergence.RowDifference::id).collect(Collectors.toCollection(TreeSet::new));
     }
 
     private static ClusterCheck.Result timedCheck(TestCluster cluster, String what) {
