@@ -6,6 +6,8 @@ import io.pgmesh.orchestrator.cluster.ClusterDown;
 import io.pgmesh.orchestrator.cluster.ClusterSecrets;
 import io.pgmesh.orchestrator.cluster.ClusterUp;
 import io.pgmesh.orchestrator.cluster.MeshSpecs;
+import io.pgmesh.orchestrator.config.Ipv4Net;
+import io.pgmesh.orchestrator.config.SubnetMove;
 import io.pgmesh.orchestrator.config.SysConfig;
 import io.pgmesh.orchestrator.config.SysConfigLoader;
 import io.pgmesh.orchestrator.docker.ClusterNetwork;
@@ -53,7 +55,8 @@ final class BenchClusters {
     /** The shipped config with its 172.28.5.x addresses moved to 172.28.{octet}.x, written to the work dir. */
     Path configFile(int octet) {
         try {
-            String json = Files.readString(env.shippedConfig()).replace("172.28.5.", "172.28." + octet + ".");
+            String json = SubnetMove.json(Files.readString(env.shippedConfig()), Ipv4Net.of("172.28." + octet + ".0/24"),
+                    env.shippedConfig().toString());
             Files.createDirectories(env.workDir());
             Path file = env.workDir().resolve("sysconfig-172.28." + octet + ".json");
             Files.writeString(file, json);

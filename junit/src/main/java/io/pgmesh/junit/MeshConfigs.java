@@ -8,6 +8,7 @@ import com.github.dockerjava.api.model.Network;
 import io.pgmesh.orchestrator.config.Ipv4Address;
 import io.pgmesh.orchestrator.config.Ipv4Net;
 import io.pgmesh.orchestrator.config.SysConfig;
+import io.pgmesh.orchestrator.config.SubnetMove;
 import io.pgmesh.orchestrator.config.SysConfigLoader;
 
 import java.io.IOException;
@@ -71,19 +72,8 @@ final class MeshConfigs {
 
     /** The built-in config on {@code subnet}; a {@link io.pgmesh.orchestrator.config.ConfigException} when it is invalid. */
     static SysConfig builtIn(Ipv4Net subnet) {
-        ObjectNode root = template();
-        JsonNode network = root.path("system").path("networks").get(0).path("config").path("net");
-        ObjectNode ipv4 = (ObjectNode) network.path("ipv4");
-        Ipv4Address base = subnet.network();
-        ipv4.put("subnet", base.toString());
-        ipv4.put("netmask", subnet.netmask().toString());
-        ipv4.put("netbits", subnet.prefixLength());
-        ipv4.put("gateway", base.plus(GATEWAY_OFFSET).toString());
-        ipv4.put("hostaddress", base.plus(GATEWAY_OFFSET).toString());
-        ObjectNode nodes = (ObjectNode) network.path("parts").get(0).path("ipv4");
-        nodes.put("start", base.plus(FIRST_NODE_OFFSET).toString());
-        nodes.put("end", base.plus(LAST_NODE_OFFSET).toString());
-        return SysConfigLoader.parse(root.toString(), "pgmesh-junit built-in config on " + subnet);
+        String source = "pgmesh-junit built-in config on " + subnet;
+        return SysConfigLoader.parse(SubnetMove.json(template().toString(), subnet, source), source);
     }
 
     /**

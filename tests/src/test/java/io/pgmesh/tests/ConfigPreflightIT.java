@@ -36,9 +36,7 @@ class ConfigPreflightIT {
     @BeforeAll
     static void foreignNetwork() throws Exception {
         removeTestNetworks();
-        String json = Files.readString(TestClusters.SHIPPED_CONFIG).replace("172.28.5.", "10.213.5.");
-        config = Files.createTempFile("sysconfig-itpf", ".json");
-        Files.writeString(config, json);
+        config = TestClusters.configOnSubnet(io.pgmesh.orchestrator.config.Ipv4Net.of("10.213.5.0/24"));
         TestClusters.removeLeftovers(CLUSTER, TestClusters.load(config));
         docker().createNetworkCmd()
                 .withName(FOREIGN_NETWORK)

@@ -38,9 +38,7 @@ class NameConflictIT {
     static void foreignContainer() throws Exception {
         removeTestContainers();
         // never created as a network (up stops before): a subnet apart from the ITs' 172.28.9x.0/24 anyway
-        String json = Files.readString(TestClusters.SHIPPED_CONFIG).replace("172.28.5.", "10.214.5.");
-        config = Files.createTempFile("sysconfig-itnc", ".json");
-        Files.writeString(config, json);
+        config = TestClusters.configOnSubnet(io.pgmesh.orchestrator.config.Ipv4Net.of("10.214.5.0/24"));
         TestClusters.removeLeftovers(CLUSTER, TestClusters.load(config));
         foreignId = docker().createContainerCmd(NodeImage.BASE_IMAGES.get(0))
                 .withName(FOREIGN)

@@ -3,6 +3,8 @@ package io.pgmesh.tests;
 import io.pgmesh.orchestrator.cluster.ClusterContext;
 import io.pgmesh.orchestrator.cluster.ClusterDown;
 import io.pgmesh.orchestrator.cluster.ClusterSecrets;
+import io.pgmesh.orchestrator.config.Ipv4Net;
+import io.pgmesh.orchestrator.config.SubnetMove;
 import io.pgmesh.orchestrator.config.SysConfig;
 import io.pgmesh.orchestrator.config.SysConfigLoader;
 import io.pgmesh.orchestrator.docker.ClusterNetwork;
@@ -49,10 +51,15 @@ final class TestClusters {
         return docker;
     }
 
-    /** The shipped config with its 172.28.5.x addresses moved to 172.28.{thirdOctet}.x. */
+    /** The shipped config moved onto 172.28.{thirdOctet}.0/24, in a file of its own. */
     static Path configOnSubnet(int thirdOctet) {
+        return configOnSubnet(Ipv4Net.of("172.28." + thirdOctet + ".0/24"));
+    }
+
+    /** The shipped config moved onto {@code subnet}, in a file of its own. */
+    static Path configOnSubnet(Ipv4Net subnet) {
         try {
-            String json = Files.readString(SHIPPED_CONFIG).replace("172.28.5.", "172.28." + thirdOctet + ".");
+            String json = SubnetMove.json(Files.readString(SHIPPED_CONFIG), subnet, SHIPPED_CONFIG.toString());
             Path file = Files.createTempFile("sysconfig-it", ".json");
             Files.writeString(file, json);
             return file;
