@@ -11,9 +11,11 @@ import java.time.Duration;
 import java.util.List;
 
 @Command(name = "check", mixinStandardHelpOptions = true,
-        description = "Wait until replication has drained, then compare every table on every node (row count and an"
-                + " order-independent checksum over all rows and columns). On divergence, print per node the ids"
-                + " that differ and exit 7.",
+        description = "Compare every table on every node at a common point, right while clients write: each node's"
+                + " rows up to its horizon (now, or the start of its oldest open transaction), once replication has"
+                + " drained past it (row count and an order-independent checksum over all rows and columns). Rows"
+                + " still in flight are left out and counted. On divergence, print per node the ids that differ and"
+                + " exit 7.",
         footer = {"", "Examples:", "  pgmesh check --timeout 120",
                 "  pgmesh check --json | jq '.tables[] | select(.identical | not) | .differingIds'"})
 final class CheckCommand extends ClusterCommand {
@@ -25,8 +27,9 @@ final class CheckCommand extends ClusterCommand {
             description = "How long to wait for replication to drain (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
-    @Option(names = "--json", description = "Print one JSON document for scripts: identical, drainedMillis, and per"
-            + " table the rows and checksum per node and every differing id (step logs go to stderr).")
+    @Option(names = "--json", description = "Print one JSON document for scripts: identical, drainedMillis, each"
+            + " node's horizon, and per table the rows and checksum per node, every differing id and how many ids were"
+            + " left out in flight (step logs go to stderr).")
     boolean json;
 
     @Override

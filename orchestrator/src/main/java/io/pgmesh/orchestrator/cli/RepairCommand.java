@@ -7,10 +7,10 @@ import picocli.CommandLine.Option;
 import java.time.Duration;
 
 @Command(name = "repair", mixinStandardHelpOptions = true,
-        description = "Anti-entropy: check the cluster and bring every differing row to the version the conflict"
-                + " rules pick, on every node (changes can arrive out of order across origins; an update that"
-                + " arrives before its row is skipped by PostgreSQL). Safe while clients write. Exits 7 if nodes"
-                + " still differ afterwards.",
+        description = "Anti-entropy: check the cluster (rows still in flight left out) and bring every row that"
+                + " truly differs to the version the conflict rules pick, on every node, in batches (changes can"
+                + " arrive out of order across origins; an update that arrives before its row is skipped by"
+                + " PostgreSQL). Safe while clients write. Exits 7 if nodes still differ afterwards.",
         footer = {"", "Example:", "  pgmesh repair"})
 final class RepairCommand extends ClusterCommand {
 
