@@ -6,7 +6,7 @@ import java.util.List;
  * Remove the conflict history older than {@code cutoff} on one node: the tables' tombstones and
  * shadow versions, and the database's conflict log. Safe only once every change committed before
  * the cutoff has been applied on every node (the orchestrator waits for that first; see
- * {@link NodeRpc#awaitTransactionsStartedBefore} and README.md, "Pruning conflict history").
+ * {@link NodeRpc#awaitTransactionsStartedBefore} and docs/CONFLICTS.md, "Pruning conflict history").
  *
  * @param database database of the tables
  * @param tables   the replicated tables whose tombstones and shadows to prune

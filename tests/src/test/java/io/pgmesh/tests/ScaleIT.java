@@ -95,7 +95,7 @@ class ScaleIT {
         List<NodeContainer> remaining = cluster.ctx.containers().list(cluster.name);
         assertThat(remaining).extracting(NodeContainer::node).containsExactly("node1", "node2", "node3");
         // The writer updates rows on one node that another node inserted a few ms earlier; a third
-        // node can receive the update before the insert and skip it (README, "Anti-entropy"). As
+        // node can receive the update before the insert and skip it (docs/CONFLICTS.md, "Anti-entropy"). As
         // documented after heavy cross-node writing: repair, then the nodes must be identical.
         ClusterRepair.Result repair = new ClusterRepair(cluster.ctx).run(Duration.ofMinutes(2));
         assertThat(repair.after().identical()).as("identical after repair" + TestClusters.evidence(cluster.ctx, repair.after())).isTrue();

@@ -1,6 +1,6 @@
 package io.pgmesh.orchestrator.cli;
 
-/** pgmesh's exit codes; the README lists them. */
+/** pgmesh's exit codes; the README and pgmesh --help list them. */
 public final class ExitCodes {
     public static final int OK = 0;
     /** The operation failed (a node error, an unhealthy cluster, ...). */

@@ -30,7 +30,7 @@ import java.util.stream.Collectors;
  *   <li>replication has drained: every such change has been applied on every node;</li>
  *   <li>then each node deletes its tombstones, shadows and conflict-log entries older than the cutoff.</li>
  * </ol>
- * The cutoff must also lie further back than the clocks of the hosts can differ (README.md, "Pruning conflict history"):
+ * The cutoff must also lie further back than the clocks of the hosts can differ (docs/CONFLICTS.md, "Pruning conflict history"):
  * a node stamps its next write of a key after every tombstone it still has, and by its own clock.
  */
 public final class ClusterPrune {
