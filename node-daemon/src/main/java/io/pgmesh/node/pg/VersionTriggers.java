@@ -29,10 +29,6 @@ public final class VersionTriggers {
     public static final String WRITE_TRIGGER = "pgmesh_write";
     /** BEFORE DELETE trigger, per table, calling {@link #deleteFunction}. */
     public static final String DELETE_TRIGGER = "pgmesh_delete";
-    /** The trigger of the previous version (one function for all tables); replaced by {@link #WRITE_TRIGGER}. */
-    public static final String LEGACY_TRIGGER = "pgmesh_timestamps";
-    /** The function of the previous version; dropped once no trigger uses it. */
-    public static final String LEGACY_FUNCTION = "pgmesh_set_timestamps";
     /** pg_trigger.tgenabled of a trigger that fires in every session_replication_role. */
     public static final String ENABLED_ALWAYS = "A";
     /** Transaction-local flag: the write function is turning a replicated insert into an update. */
@@ -180,10 +176,6 @@ public final class VersionTriggers {
 
     public static String dropTrigger(String table, String trigger) {
         return "DROP TRIGGER " + Sql.ident(trigger) + " ON " + Sql.table(table);
-    }
-
-    public static String dropLegacyFunction() {
-        return "DROP FUNCTION " + signature(LEGACY_FUNCTION);
     }
 
     private static void checkNode(int nodeIndex) {

@@ -64,6 +64,14 @@ public final class NodeRpcService implements NodeRpc {
         return call.nodeName();
     }
 
+    /**
+     * Brings the initialized database's schema to the current version (daemon start; not a JSON-RPC
+     * method). Logs what it did, or why it could not; never throws.
+     */
+    public void upgradeSchema() {
+        tables.upgradeSchema();
+    }
+
     @Override
     public StepResult updateNetworkTopology(NetworkTopology update) {
         return topology.updateNetworkTopology(update);

@@ -5,6 +5,7 @@ import io.pgmesh.node.pg.ConflictDdl;
 import io.pgmesh.node.pg.DatabaseSetup;
 import io.pgmesh.node.pg.NodeConnections;
 import io.pgmesh.node.pg.ReplicationSetup;
+import io.pgmesh.node.pg.SchemaVersion;
 import io.pgmesh.node.pg.TableSetup;
 import io.pgmesh.node.pg.UpdateNotes;
 import io.pgmesh.protocol.Credentials;
@@ -16,12 +17,16 @@ import io.pgmesh.protocol.StepResult;
 import io.pgmesh.protocol.TableSpec;
 import io.pgmesh.protocol.TopologyHost;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.Comparator;
 import java.util.List;
 
 /** The database, its roles, and the replicated tables: initDatabase and createReplicaTable (admin lock). */
 final class TableCalls {
 
+    private static final Logger log = LoggerFactory.getLogger(TableCalls.class);
     private static final List<String> WRITER_TABLE_PRIVILEGES = List.of("SELECT", "INSERT", "UPDATE", "DELETE");
 
     private final NodeCall call;
@@ -123,5 +128,30 @@ final class TableCalls {
         tables.ensureTableGrant(table.name(), roles.reader(), List.of("SELECT"));
         tables.ensureTableGrant(table.name(), roles.replicator(), List.of("SELECT"));
         tables.ensureTableGrant(ConflictDdl.CONFLICTS_TABLE, roles.reader(), List.of("SELECT"));
+        tables.ensureSchemaVersion(roles.owner());
+    }
+
+    /**
+     * At daemon start: brings the initialized database's schema to the current version (see
+     * {@link SchemaVersion}), so an older node's database is upgraded in place before any call.
+     * Never fails the start: a database that cannot be reached or upgraded now is logged, and
+     * createReplicaTable upgrades it later.
+     */
+    void upgradeSchema() {
+        StateStore.DatabaseRoles roles = call.state().database().orElse(null);
+        if (roles == null) {
+            return;
+        }
+        String node = call.nodeName();
+        try {
+            StepResult result = call.underAdminLock(() -> call.steps(node, roles.name(),
+                    "upgrade the schema of database " + roles.name(),
+                    (c, steps) -> new SchemaVersion(c, steps).upgrade(roles.owner())));
+            log.info("[{}] schema of database {} at version {}{}", node, roles.name(), SchemaVersion.CURRENT,
+                    result.actions().isEmpty() ? " (nothing to do)" : ": " + String.join("; ", result.actions()));
+        } catch (NodeOperationException e) {
+            log.warn("[{}] could not upgrade the schema of database {} at start (createReplicaTable will): {}",
+                    node, roles.name(), e.getMessage());
+        }
     }
 }

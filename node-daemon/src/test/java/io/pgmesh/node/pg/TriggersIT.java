@@ -77,13 +77,15 @@ class TriggersIT {
         tables.ensureVersionTriggers(TABLE, NODE, "admin");
         tables.ensureUpdateNotes(TABLE, "admin");
         tables.ensureTruncateGuard(TABLE.name(), "admin");
+        tables.ensureSchemaVersion("admin");
         return steps.actions();
     }
 
     @Test
     void settingUpAgainChangesNothing() throws SQLException {
         assertThat(firstSetup).contains("created table t1", "created conflict log pgmesh_conflicts",
-                "created tombstone table pgmesh_tombstones_t1");
+                "created tombstone table pgmesh_tombstones_t1",
+                "created schema version table pgmesh_schema_version at version 2 (found in place)");
         assertThat(setUpTable()).isEmpty();
     }
 
