@@ -62,6 +62,7 @@ final class PostgresContainer implements AutoCloseable {
         DockerClient docker = client();
         removeLabelled(docker, cluster);
         String image = image(docker);
+        System.out.println("[" + cluster + "] PostgreSQL 17 of image " + image + ", label " + LABEL + "=" + cluster);
         ExposedPort pg = ExposedPort.tcp(5432);
         String id = docker.createContainerCmd(image)
                 .withName(cluster + "-pg")
@@ -137,26 +138,36 @@ final class PostgresContainer implements AutoCloseable {
 
     /** The newest pgmesh-node image (it has PostgreSQL 17), else the fallback image, built when missing. */
     private static String image(DockerClient docker) throws IOException {
-        String override = System.getProperty("pgmesh.it.image");
-        if (override != null && !override.isBlank()) {
-            return override.strip();
+        // -Dpgmesh.it.image=TAG uses that image; =fallback skips the node images (to test the fallback)
+        String override = System.getProperty("pgmesh.it.image", "").strip();
+        if (!override.isEmpty() && !override.equals("fallback")) {
+            return override;
         }
-        List<Image> nodeImages = docker.listImagesCmd().withImageNameFilter(NODE_IMAGE).exec();
-        var newest = nodeImages.stream().filter(i -> i.getRepoTags() != null && i.getRepoTags().length > 0)
-                .max(Comparator.comparingLong(Image::getCreated));
-        if (newest.isPresent()) {
-            return newest.get().getRepoTags()[0];
+        // filtered here: docker-java's image-name filter is a query parameter newer engines ignore
+        List<Image> images = docker.listImagesCmd().exec();
+        if (!override.equals("fallback")) {
+            var newest = images.stream().filter(i -> tags(i).anyMatch(t -> t.startsWith(NODE_IMAGE + ":")))
+                    .max(Comparator.comparingLong(Image::getCreated));
+            if (newest.isPresent()) {
+                return tags(newest.get()).filter(t -> t.startsWith(NODE_IMAGE + ":")).findFirst().orElseThrow();
+            }
         }
-        if (!docker.listImagesCmd().withImageNameFilter(FALLBACK_IMAGE).exec().isEmpty()) {
+        if (images.stream().anyMatch(i -> tags(i).anyMatch(FALLBACK_IMAGE::equals))) {
             return FALLBACK_IMAGE;
         }
         Path context = Files.createTempDirectory("pgmesh-it-pg17");
         try (InputStream dockerfile = PostgresContainer.class.getResourceAsStream("/pg17-image/Dockerfile")) {
             Files.copy(dockerfile, context.resolve("Dockerfile"));
         }
+        System.out.println("building " + FALLBACK_IMAGE + " from " + BASE_IMAGE + " (once; about a minute)");
         docker.buildImageCmd(context.toFile()).withTags(Set.of(FALLBACK_IMAGE)).withBuildArg("BASE_IMAGE", BASE_IMAGE)
                 .withPull(false).exec(new BuildImageResultCallback()).awaitImageId();
         return FALLBACK_IMAGE;
+    }
+
+    private static java.util.stream.Stream<String> tags(Image image) {
+        return image.getRepoTags() == null ? java.util.stream.Stream.empty()
+                : java.util.Arrays.stream(image.getRepoTags());
     }
 
     private static DockerClient client() {
