@@ -59,6 +59,7 @@ public final class NodeDaemonMain {
         }
 
         NodeRpcService service = new NodeRpcService(connections, new StateStore(settings.stateDir()));
+        service.upgradeSchema();
         ObjectMapper mapper = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         RpcDispatcher dispatcher = new RpcDispatcher(mapper, service, NodeRpc.class,
                 new NodeErrorResolver(service::nodeName), new SharedSecretGuard(settings.rpcSecret(), service::nodeName));

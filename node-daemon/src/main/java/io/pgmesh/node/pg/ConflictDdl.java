@@ -3,7 +3,7 @@ package io.pgmesh.node.pg;
 /**
  * DDL of what conflict resolution needs besides the per-table trigger functions: the per-table
  * tombstone table (published with the table) and the per-database, unpublished conflict log with
- * the function that writes it. Pure functions.
+ * the function that writes it. Pure functions; the SQL is in {@code sql/conflicts/*.sql}.
  */
 public final class ConflictDdl {
 
@@ -38,43 +38,6 @@ public final class ConflictDdl {
      */
     public static final String SEARCH_PATH_SETTING = "search_path=pg_catalog, pg_temp";
 
-    private static final String LOG_FUNCTION_BODY = """
-
-            BEGIN
-              INSERT INTO {conflicts} (table_name, id, kind, local_version, remote_version, winner)
-              VALUES (p_table, p_id, p_kind,
-                      CASE WHEN p_local_ts IS NULL THEN 'absent'
-                           ELSE to_char(p_local_ts AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
-                                || ' by node' || p_local_by END,
-                      CASE WHEN p_remote_ts IS NULL THEN 'absent'
-                           ELSE to_char(p_remote_ts AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
-                                || ' by node' || p_remote_by END,
-                      p_winner);
-            EXCEPTION WHEN OTHERS THEN
-              -- Called from apply workers: an error there would make PostgreSQL retry the change forever.
-              RAISE WARNING 'pgmesh: could not record a % conflict on %.%: %', p_kind, p_table, p_id, SQLERRM;
-            END;
-            """;
-
-    private static final String LOCK_FUNCTION_BODY = """
-
-            DECLARE
-              known boolean;
-            BEGIN
-              PERFORM pg_advisory_xact_lock(hashtext(TG_ARGV[0]), hashint8(NEW.id) & 255);
-              -- A tombstone this node already has arrives again when a node joins: copied from its
-              -- source peer, then streamed from the deleting peer's slot. Tombstones never change,
-              -- so the second one is skipped (else the duplicate key stops the apply worker).
-              EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I.%I AS t WHERE t.id = $1 AND t.deleted_ts = $2'
-                             ' AND t.deleted_by = $3)', TG_TABLE_SCHEMA, TG_TABLE_NAME)
-                INTO known USING NEW.id, NEW.deleted_ts, NEW.deleted_by;
-              IF known THEN
-                RETURN NULL;
-              END IF;
-              RETURN NEW;
-            END;
-            """;
-
     private ConflictDdl() {
     }
 
@@ -87,14 +50,7 @@ public final class ConflictDdl {
      * deleted_by), so tombstones from different nodes never conflict.
      */
     public static String createTombstoneTable(String table) {
-        return "CREATE TABLE " + Sql.table(tombstoneTable(table)) + " (\n"
-                + "  \"id\" bigint NOT NULL,\n"
-                + "  \"deleted_ts\" timestamptz NOT NULL,\n"
-                + "  \"deleted_by\" integer NOT NULL,\n"
-                + "  \"row_modified_ts\" timestamptz NOT NULL,\n"
-                + "  \"row_modified_by\" integer NOT NULL,\n"
-                + "  PRIMARY KEY (\"id\", \"deleted_ts\", \"deleted_by\")\n"
-                + ")";
+        return SqlTemplate.resource("conflicts/tombstones_table.sql").table("tombstones", tombstoneTable(table)).render();
     }
 
     public static String shadowTable(String table) {
@@ -108,32 +64,16 @@ public final class ConflictDdl {
      * gains columns needs no change here. Local: never published.
      */
     public static String createShadowTable(String table) {
-        return "CREATE TABLE " + Sql.table(shadowTable(table)) + " (\n"
-                + "  \"id\" bigint NOT NULL,\n"
-                + "  \"created_ts\" timestamptz NOT NULL,\n"
-                + "  \"modified_ts\" timestamptz NOT NULL,\n"
-                + "  \"modified_by\" integer NOT NULL,\n"
-                + "  \"row\" jsonb NOT NULL,\n"
-                + "  PRIMARY KEY (\"id\", \"created_ts\")\n"
-                + ")";
+        return SqlTemplate.resource("conflicts/shadows_table.sql").table("shadows", shadowTable(table)).render();
     }
 
     public static String createConflictsTable() {
-        return "CREATE TABLE " + Sql.table(CONFLICTS_TABLE) + " (\n"
-                + "  \"seq\" bigserial PRIMARY KEY,\n"
-                + "  \"table_name\" text NOT NULL,\n"
-                + "  \"id\" bigint NOT NULL,\n"
-                + "  \"kind\" text NOT NULL,\n"
-                + "  \"local_version\" text NOT NULL,\n"
-                + "  \"remote_version\" text NOT NULL,\n"
-                + "  \"winner\" text NOT NULL,\n"
-                + "  \"resolved_at\" timestamptz NOT NULL DEFAULT clock_timestamp()\n"
-                + ")";
+        return SqlTemplate.resource("conflicts/conflicts_table.sql").table("conflicts", CONFLICTS_TABLE).render();
     }
 
     public static String createConflictsIndex() {
-        return "CREATE INDEX " + Sql.ident(CONFLICTS_INDEX) + " ON " + Sql.table(CONFLICTS_TABLE)
-                + " (\"table_name\", \"id\")";
+        return SqlTemplate.resource("conflicts/conflicts_index.sql").ident("index", CONFLICTS_INDEX)
+                .table("conflicts", CONFLICTS_TABLE).render();
     }
 
     /** The log function's regprocedure signature, for catalog look-ups. */
@@ -143,7 +83,7 @@ public final class ConflictDdl {
 
     /** Body (prosrc) of {@link #LOG_FUNCTION}: versions rendered "2026-11-24T22:40:01.123456Z by node1" or "absent". */
     public static String logFunctionBody() {
-        return LOG_FUNCTION_BODY.replace("{conflicts}", Sql.table(CONFLICTS_TABLE));
+        return SqlTemplate.resource("conflicts/log_conflict.sql").table("conflicts", CONFLICTS_TABLE).renderBody();
     }
 
     /**
@@ -161,13 +101,17 @@ public final class ConflictDdl {
         return Sql.table(LOCK_FUNCTION) + "()";
     }
 
+    /**
+     * Body (prosrc) of {@link #LOCK_FUNCTION} ({@code sql/conflicts/lock_key.sql}): takes the key lock,
+     * then skips a tombstone this node already has.
+     */
     public static String lockFunctionBody() {
-        return LOCK_FUNCTION_BODY;
+        return SqlTemplate.resource("conflicts/lock_key.sql").renderBody();
     }
 
     public static String createOrReplaceLockFunction() {
         return "CREATE OR REPLACE FUNCTION " + lockFunctionSignature() + " RETURNS trigger LANGUAGE plpgsql SET "
-                + searchPathClause() + " AS $pgmesh$" + LOCK_FUNCTION_BODY + "$pgmesh$";
+                + searchPathClause() + " AS $pgmesh$" + lockFunctionBody() + "$pgmesh$";
     }
 
     /** The key-lock trigger on the table's tombstone table. */

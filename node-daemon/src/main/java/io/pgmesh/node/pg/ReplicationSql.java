@@ -68,7 +68,7 @@ public final class ReplicationSql {
 
     /** Creates a logical pgoutput slot; parameter 1: its name. Returns its consistent point as text. */
     public static String createLogicalSlot() {
-        return "SELECT lsn::text FROM pg_create_logical_replication_slot(?, '" + PLUGIN + "')";
+        return "SELECT lsn::text FROM pg_create_logical_replication_slot(?, " + Sql.literal(PLUGIN) + ")";
     }
 
     /** Parameter 1: slot name. */

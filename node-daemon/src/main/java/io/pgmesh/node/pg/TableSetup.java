@@ -130,8 +130,9 @@ public final class TableSetup {
     /**
      * The table's two trigger functions for node {@code nodeIndex} (each replaced only when it
      * differs, owned by {@code owner}) and their triggers, enabled ALWAYS so they also judge
-     * replicated changes. A table of the previous version loses its old trigger in the same
-     * transaction that gives it the new one; the old function goes once no trigger uses it.
+     * replicated changes. In a database below schema version 2 the table loses the old trigger in
+     * the transaction that gives it the new one ({@link SchemaVersion}); the old function goes with
+     * the upgrade to version 2, once no table uses it.
      */
     public void ensureVersionTriggers(TableSpec table, int nodeIndex, String owner) throws SQLException {
         String name = table.name();
@@ -148,26 +149,16 @@ public final class TableSetup {
                 VersionTriggers.createOrReplaceFunction(VersionTriggers.deleteFunction(name),
                         VersionTriggers.deleteFunctionBody(shape, nodeIndex)), owner);
 
-        boolean legacy = catalog.triggerEnabled(name, VersionTriggers.LEGACY_TRIGGER).isPresent();
-        ensureTrigger(name, VersionTriggers.WRITE_TRIGGER, VersionTriggers.createWriteTrigger(name), legacy);
-        if (legacy && catalog.triggerEnabled(name, VersionTriggers.LEGACY_TRIGGER).isPresent()) {
-            steps.execute(connection, StepLog.Verb.DROP, "old trigger " + VersionTriggers.LEGACY_TRIGGER + " on " + name,
-                    VersionTriggers.dropTrigger(name, VersionTriggers.LEGACY_TRIGGER));
-        }
-        ensureTrigger(name, VersionTriggers.DELETE_TRIGGER, VersionTriggers.createDeleteTrigger(name), false);
+        ensureTrigger(name, VersionTriggers.WRITE_TRIGGER, VersionTriggers.createWriteTrigger(name),
+                new SchemaVersion(connection, steps).perTableUpgrade(name));
+        ensureTrigger(name, VersionTriggers.DELETE_TRIGGER, VersionTriggers.createDeleteTrigger(name), List.of());
         ensureShadowTable(name, owner);
         ensureFunction(VersionTriggers.signature(VersionTriggers.reviveFunction(name)),
                 VersionTriggers.reviveFunction(name) + " for node index " + nodeIndex,
                 VersionTriggers.reviveFunctionBody(shape, nodeIndex), true,
                 VersionTriggers.createOrReplaceFunction(VersionTriggers.reviveFunction(name),
                         VersionTriggers.reviveFunctionBody(shape, nodeIndex)), owner);
-        ensureTrigger(name, VersionTriggers.REVIVE_TRIGGER, VersionTriggers.createReviveTrigger(name), false);
-
-        String legacyFunction = VersionTriggers.signature(VersionTriggers.LEGACY_FUNCTION);
-        if (catalog.function(legacyFunction).isPresent() && !catalog.functionUsedByTrigger(legacyFunction)) {
-            steps.execute(connection, StepLog.Verb.DROP, "old function " + VersionTriggers.LEGACY_FUNCTION
-                    + ", no trigger uses it any more", VersionTriggers.dropLegacyFunction());
-        }
+        ensureTrigger(name, VersionTriggers.REVIVE_TRIGGER, VersionTriggers.createReviveTrigger(name), List.of());
     }
 
     /**
@@ -207,6 +198,14 @@ public final class TableSetup {
         ensureLocalOnlyTrigger(table, TruncateGuard.TRIGGER, TruncateGuard.createTrigger(table), "TRUNCATE");
     }
 
+    /**
+     * The database's schema version ({@link SchemaVersion}): brought to the current version as far as
+     * the tables allow, after they were set up (so an old table has lost its old trigger first).
+     */
+    public void ensureSchemaVersion(String owner) throws SQLException {
+        new SchemaVersion(connection, steps).upgrade(owner);
+    }
+
     /** A trigger with the default enablement: it fires in local sessions, never in apply workers. */
     private void ensureLocalOnlyTrigger(String table, String trigger, String create, String what) throws SQLException {
         var enabled = catalog.triggerEnabled(table, trigger);
@@ -220,18 +219,18 @@ public final class TableSetup {
         }
     }
 
-    /** A trigger, made and enabled ALWAYS in one transaction (replacing the legacy trigger when asked). */
-    private void ensureTrigger(String table, String trigger, String create, boolean replaceLegacy) throws SQLException {
+    /**
+     * A trigger, made and enabled ALWAYS in one transaction, together with {@code upgrade} (the
+     * table's part of a schema upgrade, see {@link SchemaVersion#perTableUpgrade}).
+     */
+    private void ensureTrigger(String table, String trigger, String create, List<String> upgrade) throws SQLException {
         var enabled = catalog.triggerEnabled(table, trigger);
         if (enabled.isEmpty()) {
-            List<String> sqls = new java.util.ArrayList<>();
-            if (replaceLegacy) {
-                sqls.add(VersionTriggers.dropTrigger(table, VersionTriggers.LEGACY_TRIGGER));
-            }
+            List<String> sqls = new java.util.ArrayList<>(upgrade);
             sqls.add(create);
             sqls.add(VersionTriggers.enableAlways(table, trigger));
             steps.executeInTransaction(connection, StepLog.Verb.CREATE, "trigger " + trigger + " on " + table
-                    + (replaceLegacy ? " in place of " + VersionTriggers.LEGACY_TRIGGER : "")
+                    + (upgrade.isEmpty() ? "" : " in place of the trigger of schema version 1")
                     + ", firing always, also in apply workers", sqls);
         } else if (!VersionTriggers.ENABLED_ALWAYS.equals(enabled.get())) {
             steps.execute(connection, StepLog.Verb.ALTER, "trigger " + trigger + " on " + table

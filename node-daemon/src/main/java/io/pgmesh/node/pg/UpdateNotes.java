@@ -10,7 +10,7 @@ package io.pgmesh.node.pg;
  * note fires {@link #APPLY_TRIGGER} (ENABLE REPLICA), which stores nothing; when the row is
  * missing there and no delete the peer knows of covers it, it inserts the version, which the
  * version trigger then judges like any replicated insert. When A's insert arrives later, it
- * finds the newer version and loses to it. Pure functions.
+ * finds the newer version and loses to it. Pure functions; the SQL is in {@code sql/update_notes/*.sql}.
  */
 public final class UpdateNotes {
 
@@ -22,44 +22,6 @@ public final class UpdateNotes {
     public static final String APPLY_TRIGGER = "pgmesh_apply_update";
     /** pg_trigger.tgenabled of a trigger that fires only on local writes (session_replication_role = origin). */
     public static final String ENABLED_ORIGIN = "O";
-
-    private static final String NOTE_FUNCTION_BODY = """
-
-            DECLARE
-              n bigint;
-            BEGIN
-              -- The insert is what peers receive; the row itself need not stay here.
-              INSERT INTO {notes} (id, row) VALUES (NEW.{key}, to_jsonb(NEW)) RETURNING seq INTO n;
-              DELETE FROM {notes} AS u WHERE u.seq = n;
-              RETURN NULL;
-            END;
-            """;
-
-    private static final String APPLY_FUNCTION_BODY = """
-
-            DECLARE
-              r {table};
-              tomb_ts timestamptz;
-            BEGIN
-              BEGIN
-                r := jsonb_populate_record(NULL::{table}, NEW.row);
-                PERFORM 1 FROM {table} AS t WHERE t.{key} = r.{key};
-                IF NOT FOUND THEN
-                  SELECT max(t.deleted_ts) INTO tomb_ts FROM {tombstones} AS t WHERE t.id = r.{key};
-                  IF tomb_ts IS NULL OR tomb_ts < r.created_ts THEN
-                    -- The update came before the row (from another origin): it becomes the row,
-                    -- judged by the version trigger like a replicated insert.
-                    INSERT INTO {table} SELECT (r).*;
-                  END IF;
-                END IF;
-              EXCEPTION WHEN OTHERS THEN
-                -- an error in an apply worker would make PostgreSQL retry the change forever
-                RAISE WARNING 'pgmesh: could not apply the update of %.% that arrived before its row: %',
-                  {name}, NEW.id, SQLERRM;
-              END;
-              RETURN NULL;
-            END;
-            """;
 
     private UpdateNotes() {
     }
@@ -78,19 +40,25 @@ public final class UpdateNotes {
 
     /** Insert-only in effect: a row per local update, removed in the transaction that made it. */
     public static String createNotesTable(String table) {
-        return "CREATE TABLE " + Sql.table(notesTable(table)) + " (\n"
-                + "  \"seq\" bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n"
-                + "  \"id\" bigint NOT NULL,\n"
-                + "  \"row\" jsonb NOT NULL\n"
-                + ")";
+        return SqlTemplate.resource("update_notes/notes_table.sql").table("notes", notesTable(table)).render();
     }
 
+    /** Body of the AFTER UPDATE function: the new version as a note, inserted and removed again. */
     public static String noteFunctionBody(VersionTriggers.TableShape shape) {
-        return render(NOTE_FUNCTION_BODY, shape);
+        return SqlTemplate.resource("update_notes/note.sql")
+                .table("notes", notesTable(shape.table()))
+                .ident("key", shape.keyColumn())
+                .renderBody();
     }
 
+    /** Body of the BEFORE INSERT function on the notes table: a peer's note becomes the row when it is missing. */
     public static String applyFunctionBody(VersionTriggers.TableShape shape) {
-        return render(APPLY_FUNCTION_BODY, shape);
+        return SqlTemplate.resource("update_notes/apply.sql")
+                .table("table", shape.table())
+                .ident("key", shape.keyColumn())
+                .table("tombstones", ConflictDdl.tombstoneTable(shape.table()))
+                .literal("name", shape.table())
+                .renderBody();
     }
 
     public static String createNoteTrigger(String table) {
@@ -105,14 +73,5 @@ public final class UpdateNotes {
 
     public static String enableApplyTriggerForReplicaOnly(String table) {
         return "ALTER TABLE " + Sql.table(notesTable(table)) + " ENABLE REPLICA TRIGGER " + Sql.ident(APPLY_TRIGGER);
-    }
-
-    private static String render(String template, VersionTriggers.TableShape shape) {
-        return template
-                .replace("{notes}", Sql.table(notesTable(shape.table())))
-                .replace("{tombstones}", Sql.table(ConflictDdl.tombstoneTable(shape.table())))
-                .replace("{table}", Sql.table(shape.table()))
-                .replace("{key}", Sql.ident(shape.keyColumn()))
-                .replace("{name}", Sql.literal(shape.table()));
     }
 }

@@ -38,7 +38,7 @@ class VersionTriggersTest {
                         + " FOR EACH ROW EXECUTE FUNCTION \"public\".\"pgmesh_delete_table1\"()");
         assertThat(VersionTriggers.enableAlways("table1", VersionTriggers.DELETE_TRIGGER)).isEqualTo(
                 "ALTER TABLE \"public\".\"table1\" ENABLE ALWAYS TRIGGER \"pgmesh_delete\"");
-        assertThat(VersionTriggers.dropTrigger("table1", VersionTriggers.LEGACY_TRIGGER)).isEqualTo(
+        assertThat(VersionTriggers.dropTrigger("table1", SchemaVersion.LEGACY_TRIGGER)).isEqualTo(
                 "DROP TRIGGER \"pgmesh_timestamps\" ON \"public\".\"table1\"");
     }
 

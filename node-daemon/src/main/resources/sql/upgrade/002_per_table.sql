@@ -1,0 +1,1 @@
+DROP TRIGGER IF EXISTS {legacy_trigger} ON {table}

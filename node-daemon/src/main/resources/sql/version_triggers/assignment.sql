@@ -1,0 +1,1 @@
+{column} = NEW.{column}
