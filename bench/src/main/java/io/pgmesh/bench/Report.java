@@ -159,8 +159,8 @@ final class Report {
         for (Results.Injection inj : r.injections()) {
             md.append(row("7", String.format(Locale.ROOT, "a row changed behind replication's back beside the update"
                             + " writer, %,d rows: found by check, repaired", inj.rows()),
-                    "found " + (inj.found().isEmpty() ? "nothing" : inj.found().toString()) + ", " + inj.rowsRepaired()
-                            + " versions applied", "-", "-", "found exactly that row, repaired",
+                    "found " + (inj.found().isEmpty() ? "nothing" : "ids " + inj.found()) + "; repair applied "
+                            + inj.rowsRepaired() + (inj.rowsRepaired() == 1 ? " version" : " versions"), "-", "-", "found exactly that row, repaired",
                     met(inj.repaired())));
         }
         md.append('\n');

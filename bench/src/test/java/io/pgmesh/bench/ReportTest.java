@@ -81,6 +81,9 @@ class ReportTest {
                 + " | 7 | 2 / 4 | 3,000 (750/s) | 2.50 |");
         assertThat(md).contains("| 100,000 | node2 | id 11 | 2.50 s | ids [11] | 5 | 3.50 s | 1 / 2 | yes | 4,000"
                 + " | found exactly that row and repaired |");
+        assertThat(md).contains("| 7 | a row changed behind replication's back beside the update writer, 100,000 rows:"
+                + " found by check, repaired | found ids [11]; repair applied 2 versions | - | - | found exactly that row,"
+                + " repaired | **yes** |");
         assertThat(md).endsWith(Report.KEEP_MARKER + "\n## Kept\n\nold\n");
     }
 
