@@ -1,7 +1,9 @@
 package io.pgmesh.bench;
 
 import com.github.dockerjava.api.DockerClient;
+import io.pgmesh.orchestrator.check.ClusterCheck;
 import io.pgmesh.orchestrator.check.ClusterRepair;
+import io.pgmesh.orchestrator.check.Divergence;
 import io.pgmesh.orchestrator.check.ReplicationDrain;
 import io.pgmesh.orchestrator.cluster.ClusterContext;
 import io.pgmesh.orchestrator.cluster.ClusterScale;
@@ -29,6 +31,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
@@ -51,6 +54,10 @@ final class Bench {
     private static final int LATENCY_WARM_UP = 20;
     private static final int RPC_WARM_UP = 200;
     private static final long INSERT_BATCH = 100_000;
+    /** Seeded rows (the lowest ids) the update writer of section 7 leaves alone. */
+    private static final int UNTOUCHED = 100;
+    /** Bound on each writer thread of section 7, besides LOAD_LIMIT. */
+    private static final long WRITER_MAX_PER_THREAD = 2_000_000;
     private static final Pattern PGBENCH_CONNECT = Pattern.compile("average connection time = (\\d+(?:\\.\\d+)?) ms");
     private static final Pattern PGBENCH_LATENCY = Pattern.compile("latency average = (\\d+(?:\\.\\d+)?) ms");
 
@@ -112,10 +119,13 @@ final class Bench {
             rpc.add(controlPlane(mesh, "after the throughput rounds"));
             clusters.down(mesh);
             List<Results.AddNodeRun> addNode = addNode();
+            List<Results.OpsRun> underLoad = new ArrayList<>();
+            List<Results.Injection> injections = new ArrayList<>();
+            underLoad(underLoad, injections);
             String postgres = StepClock.postgresVersion(clock.since(begin));
             return new Results(plan.mode(), MachineInfo.describe(docker, postgres), started,
                     Duration.ofNanos(System.nanoTime() - begin), loadAtStart, Load.now(), bringUp, floor, latency,
-                    plan.throughputRound(), throughput, rpc, addNode);
+                    plan.throughputRound(), throughput, rpc, addNode, underLoad, injections);
         } finally {
             removeLeftoversQuietly();
             try {
@@ -553,15 +563,198 @@ final class Bench {
         }
     }
 
+    // ---- 7. check, repair and add-node under load ----
+
+    /**
+     * For each size a fresh cluster with the rows seeded on node0 and drained; then every operation in every
+     * condition, each measurement on its own: the writer (if any) starts, runs {@code writerWarmUp}, the operation is
+     * timed, the writer stops, an added node is removed again, replication drains. The conditions' order is rotated
+     * per operation, repetition and size, so a drift in machine load favours none. Last, the failure injection.
+     */
+    private void underLoad(List<Results.OpsRun> runs, List<Results.Injection> injections) {
+        int nodes = plan.underLoadNodes();
+        List<String> conditions = Results.CONDITIONS;
+        for (int si = 0; si < plan.underLoadRows().size(); si++) {
+            long rows = plan.underLoadRows().get(si);
+            ClusterContext ctx = clusters.context(name("load"), plan.subnet(5), nodes);
+            clusters.up(ctx, nodes);
+            try {
+                Credentials writer = clusters.writer(ctx);
+                List<Integer> ports = clusters.pgPorts(ctx);
+                insertRows(ports.get(0), ctx.config().database(), writer, rows);
+                new ReplicationDrain(ctx).await(DRAIN_TIMEOUT);
+                long[] seeded = idRange(ports.get(0), ctx.config().database(), writer);
+                new ClusterCheck(ctx).run(DRAIN_TIMEOUT); // untimed warm-up: the first timed check is not the cold one
+                // the update writer leaves the first UNTOUCHED rows alone: the failure injection changes one of them
+                long[] updated = {seeded[0] + UNTOUCHED, seeded[1]};
+                out.accept(String.format(Locale.ROOT, "[bench] under load: %d nodes, %,d rows (ids %d-%d)", nodes, rows,
+                        seeded[0], seeded[1]));
+                for (int rep = 1; rep <= plan.underLoadReps(); rep++) {
+                    for (int oi = 0; oi < Results.OPERATIONS.size(); oi++) {
+                        String operation = Results.OPERATIONS.get(oi);
+                        for (int k = 0; k < conditions.size(); k++) {
+                            String condition = conditions.get((k + rep - 1 + oi + si) % conditions.size());
+                            Results.OpsRun r = measure(ctx, rows, condition, operation, rep, updated);
+                            runs.add(r);
+                            out.accept(String.format(Locale.ROOT, "[bench] under load, %,d rows, %s %s, rep %d:"
+                                            + " %.2f s, identical %s, %d in flight, %d examined, %d repaired, writer %d ops"
+                                            + " (%d errors) (load %s)", rows, r.operation(), r.condition(), rep,
+                                    r.seconds(), r.identical(), r.inFlight(), r.rowsExamined(), r.rowsRepaired(),
+                                    r.writerOps(), r.writerErrors(), r.load().oneMinute()));
+                        }
+                    }
+                }
+                Results.Injection inj = inject(ctx, rows, seeded[0] + 10, updated);
+                injections.add(inj);
+                out.accept(String.format(Locale.ROOT, "[bench] under load, %,d rows, failure injected on %s (id %d)"
+                                + " beside the update writer: check %.2f s found %s (%d in flight); repair %.2f s:"
+                                + " %d examined, %d repaired, identical after %s; writer %d ops (load %s)", rows,
+                        inj.node(), inj.id(), inj.checkSeconds(), inj.found(), inj.inFlight(), inj.repairSeconds(),
+                        inj.rowsExamined(), inj.rowsRepaired(), inj.identicalAfter(), inj.writerOps(),
+                        inj.load().oneMinute()));
+            } catch (SQLException e) {
+                throw new IllegalStateException("under-load measurement failed: " + e.getMessage(), e);
+            } finally {
+                clusters.down(ctx);
+            }
+        }
+    }
+
+    private RowWriter writer(ClusterContext ctx, String condition, long[] updated) {
+        if (condition.equals(Results.IDLE)) {
+            return null;
+        }
+        RowWriter.Kind kind = condition.equals(Results.INSERT_WRITER) ? RowWriter.Kind.INSERT : RowWriter.Kind.UPDATE;
+        RowWriter w = new RowWriter(kind, clusters.pgPorts(ctx), ctx.config().database(), clusters.writer(ctx),
+                suiteTable(), updated, LOAD_LIMIT, WRITER_MAX_PER_THREAD);
+        sleep(plan.writerWarmUp().toMillis());
+        return w;
+    }
+
+    private Results.OpsRun measure(ClusterContext ctx, long rows, String condition, String operation, int rep,
+                                   long[] updated) {
+        RowWriter w = writer(ctx, condition, updated);
+        NodeContainer added = null;
+        try {
+            Load load = Load.now();
+            long opsBefore = w == null ? 0 : w.operations();
+            long errorsBefore = w == null ? 0 : w.errors();
+            long start = System.nanoTime();
+            long end;
+            boolean identical;
+            int inFlight;
+            int examined = 0;
+            int repaired = 0;
+            long ops;
+            long errors;
+            switch (operation) {
+                case Results.CHECK -> {
+                    ClusterCheck.Result c = new ClusterCheck(ctx).run(DRAIN_TIMEOUT);
+                    end = System.nanoTime();
+                    ops = w == null ? 0 : w.operations() - opsBefore;
+                    errors = w == null ? 0 : w.errors() - errorsBefore;
+                    identical = c.identical();
+                    inFlight = inFlight(c);
+                }
+                case Results.REPAIR -> {
+                    ClusterRepair.Result r = new ClusterRepair(ctx).run(DRAIN_TIMEOUT);
+                    end = System.nanoTime();
+                    ops = w == null ? 0 : w.operations() - opsBefore;
+                    errors = w == null ? 0 : w.errors() - errorsBefore;
+                    identical = r.after().identical();
+                    inFlight = inFlight(r.after());
+                    examined = r.rowsExamined();
+                    repaired = r.rowsRepaired();
+                }
+                default -> {
+                    ClusterScale.Joined join = new ClusterScale(ctx).addNode(clusters::image);
+                    added = join.node();
+                    ClusterRepair.Result r = new ClusterRepair(ctx).afterJoin(join, REPAIR_DRAIN_TIMEOUT);
+                    end = System.nanoTime();
+                    ops = w == null ? 0 : w.operations() - opsBefore;
+                    errors = w == null ? 0 : w.errors() - errorsBefore;
+                    examined = r.rowsExamined();
+                    repaired = r.rowsRepaired();
+                    // untimed: the join's window compared again after add-node's repair
+                    ClusterCheck.Result c = new ClusterCheck(ctx).run(DRAIN_TIMEOUT, join.changedSince());
+                    identical = c.identical();
+                    inFlight = inFlight(c);
+                }
+            }
+            return new Results.OpsRun(rows, plan.underLoadNodes(), condition, operation, rep, (end - start) / 1e9,
+                    identical, inFlight, examined, repaired, ops, errors, load);
+        } finally {
+            if (w != null) {
+                RowWriter.Outcome o = w.stop();
+                if (o.errors() > 0) {
+                    out.accept("[bench]   writer errors: " + o.errors() + ", first: " + o.firstError());
+                }
+            }
+            if (added != null) {
+                new ClusterScale(ctx).removeNode(added.node()); // every measurement starts from the same cluster size
+            }
+            new ReplicationDrain(ctx).await(DRAIN_TIMEOUT);
+        }
+    }
+
+    /**
+     * Beside the update writer: one row (which the writer leaves alone) changed on the last node behind replication's
+     * back, as a local update under a replication origin, so no peer receives it; then check and repair, timed.
+     */
+    private Results.Injection inject(ClusterContext ctx, long rows, long id, long[] updated) {
+        NodeContainer node = ctx.containers().list(ctx.cluster()).stream().filter(NodeContainer::running)
+                .reduce((a, b) -> b).orElseThrow();
+        RowWriter w = writer(ctx, Results.UPDATE_WRITER, updated);
+        try {
+            SuiteTable t = suiteTable();
+            DockerExec.run(docker, node.containerId(), 30, "psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
+                    "-h", "/var/run/postgresql", "-U", "postgres", "-d", ctx.config().database(), "-c",
+                    "SELECT pg_replication_origin_create('pgmesh_bench_tamper') WHERE"
+                            + " pg_replication_origin_oid('pgmesh_bench_tamper') IS NULL;"
+                            + " SELECT pg_replication_origin_session_setup('pgmesh_bench_tamper');"
+                            + " UPDATE \"" + t.table() + "\" SET \"" + t.secondText()
+                            + "\" = 'changed behind replication''s back' WHERE \"" + t.key() + "\" = " + id);
+            Load load = Load.now();
+            long opsBefore = w.operations();
+            long start = System.nanoTime();
+            ClusterCheck.Result check = new ClusterCheck(ctx).run(DRAIN_TIMEOUT);
+            long checked = System.nanoTime();
+            ClusterRepair.Result repair = new ClusterRepair(ctx).run(DRAIN_TIMEOUT);
+            long end = System.nanoTime();
+            List<Long> found = check.tables().stream().flatMap(tr -> tr.differences().values().stream())
+                    .flatMap(List::stream).map(Divergence.RowDifference::id).distinct().sorted().toList();
+            return new Results.Injection(rows, plan.underLoadNodes(), node.node(), id, (checked - start) / 1e9, found,
+                    inFlight(check), (end - checked) / 1e9, repair.rowsExamined(), repair.rowsRepaired(),
+                    repair.after().identical(), w.operations() - opsBefore, load);
+        } finally {
+            w.stop();
+            new ReplicationDrain(ctx).await(DRAIN_TIMEOUT);
+        }
+    }
+
+    private static int inFlight(ClusterCheck.Result c) {
+        return c.tables().stream().mapToInt(ClusterCheck.TableResult::inFlight).sum();
+    }
+
+    private long[] idRange(int port, String database, Credentials writer) throws SQLException {
+        SuiteTable t = suiteTable();
+        try (Connection c = BenchClusters.connect(port, database, writer); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT min(\"" + t.key() + "\"), max(\"" + t.key() + "\") FROM \""
+                     + t.table() + "\"")) {
+            rs.next();
+            return new long[]{rs.getLong(1), rs.getLong(2)};
+        }
+    }
+
     // ---- cleanup ----
 
     private void removeLeftovers() {
-        for (String role : List.of("up", "mesh", "single", "add")) {
+        for (String role : List.of("up", "mesh", "single", "add", "load")) {
             int offset = switch (role) {
                 case "up" -> 0;
                 case "mesh" -> 2;
                 case "single" -> 3;
-                default -> 5;
+                default -> 5; // "add" and "load" run one after the other
             };
             clusters.down(context(role, offset));
         }

@@ -67,7 +67,30 @@ final class BenchClusters {
     }
 
     ClusterContext context(String cluster, int octet) {
-        SysConfig config = SysConfigLoader.load(configFile(octet));
+        return context(cluster, configFile(octet));
+    }
+
+    /**
+     * As {@link #context(String, int)}, with {@code scale.min_nodes} set to {@code minNodes}: a cluster of that size
+     * may then grow by one node and shrink back ({@code remove-node} refuses below min_nodes).
+     */
+    ClusterContext context(String cluster, int octet, int minNodes) {
+        try {
+            String json = Files.readString(configFile(octet));
+            String shipped = "\"min_nodes\": 3";
+            if (!json.contains(shipped)) {
+                throw new IllegalStateException(env.shippedConfig() + " no longer holds " + shipped);
+            }
+            Path file = env.workDir().resolve("sysconfig-172.28." + octet + "-min" + minNodes + ".json");
+            Files.writeString(file, json.replace(shipped, "\"min_nodes\": " + minNodes));
+            return context(cluster, file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private ClusterContext context(String cluster, Path configFile) {
+        SysConfig config = SysConfigLoader.load(configFile);
         return new ClusterContext(cluster, config, new NodeContainers(docker, clock), new ClusterNetwork(docker, clock),
                 env.home(), clock);
     }

@@ -21,21 +21,33 @@ import java.util.List;
  * @param rpcCalls          timed status calls (and as many transport-only calls)
  * @param addNodeRows       existing rows of each add-node run (a fresh cluster each)
  * @param addNodeClusterSize nodes before add-node
+ * @param underLoadRows     seeded rows of each size of section 7 (check, repair and add-node under load; a fresh
+ *                          cluster each)
+ * @param underLoadNodes    nodes of those clusters (add-node adds one and the bench removes it again)
+ * @param underLoadReps     timed runs of each operation in each condition (conditions interleaved, order rotated)
+ * @param writerWarmUp      how long a writer runs before the timed operation starts
  */
 record BenchPlan(String mode, String namePrefix, int subnetBase, List<Integer> upSizes, int upReps,
                  int floorSamples, List<Integer> latencyNodes, int latencySamples, int throughputNodes,
                  Duration throughputRound, int throughputRounds, List<Integer> concurrency, int rpcCalls,
-                 List<Long> addNodeRows, int addNodeClusterSize) {
+                 List<Long> addNodeRows, int addNodeClusterSize, List<Long> underLoadRows, int underLoadNodes,
+                 int underLoadReps, Duration writerWarmUp) {
 
-    /** Subnets 172.28.160-179.0/24 belong to the bench; the full run uses 160-165, the smoke run 170-175. */
+    /**
+     * Subnets 172.28.160-179.0/24 belong to the bench; the full run uses 160-165, the smoke run 170-175. Offsets: 0
+     * bring-up, 1 baseline script and floor, 2 latency/throughput mesh, 3 single node, 4 plain PostgreSQL, 5 add-node
+     * (section 6) and, after it is down, section 7's clusters (cluster role "load").
+     */
     static BenchPlan full() {
         return new BenchPlan("full", "pgmesh-bench-", 160, List.of(2, 4, 8), 3, 10, List.of(3, 8), 400, 3,
-                Duration.ofSeconds(15), 3, List.of(1, 8), 2000, List.of(10_000L, 100_000L, 1_000_000L), 3);
+                Duration.ofSeconds(15), 3, List.of(1, 8), 2000, List.of(10_000L, 100_000L, 1_000_000L), 3,
+                List.of(100_000L, 1_000_000L), 3, 2, Duration.ofSeconds(2));
     }
 
     static BenchPlan smoke() {
         return new BenchPlan("smoke", "pgmesh-bench-smoke-", 170, List.of(2), 1, 2, List.of(2), 15, 2,
-                Duration.ofSeconds(2), 1, List.of(1), 50, List.of(1_000L), 2);
+                Duration.ofSeconds(2), 1, List.of(1), 50, List.of(1_000L), 2,
+                List.of(2_000L), 2, 1, Duration.ofMillis(500));
     }
 
     int subnet(int offset) {

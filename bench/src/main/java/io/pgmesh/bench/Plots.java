@@ -23,6 +23,7 @@ final class Plots {
     static final String THROUGHPUT = "throughput.png";
     static final String CONTROL_PLANE = "rpc.png";
     static final String ADD_NODE = "addnode.png";
+    static final String UNDER_LOAD = "underload.png";
 
     private Plots() {
     }
@@ -45,6 +46,9 @@ final class Plots {
         save(controlPlane(r), dir.resolve(CONTROL_PLANE), files);
         if (!r.addNode().isEmpty()) {
             save(addNode(r), dir.resolve(ADD_NODE), files);
+        }
+        if (!r.underLoad().isEmpty()) {
+            save(underLoad(r), dir.resolve(UNDER_LOAD), files);
         }
         return files;
     }
@@ -124,6 +128,29 @@ final class Plots {
         chart.addSeries("add-node (join + repair)", x, r.addNode().stream().map(a -> (Number) a.totalSeconds()).toList());
         chart.addSeries("of which initial copy", x, r.addNode().stream()
                 .map(a -> (Number) (Double.isNaN(a.copySeconds()) ? 0.0 : a.copySeconds())).toList());
+        return chart;
+    }
+
+    static CategoryChart underLoad(Results r) {
+        CategoryChart chart = chart("check, repair and add-node idle and beside a writer at full speed ("
+                + r.underLoad().get(0).nodes() + " nodes, median)", "operation, seeded rows", "seconds");
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        List<String> x = new ArrayList<>();
+        for (long rows : r.underLoadSizes()) {
+            for (String op : Results.OPERATIONS) {
+                x.add(String.format("%s, %,d", op, rows));
+            }
+        }
+        for (String condition : Results.CONDITIONS) {
+            List<Number> y = new ArrayList<>();
+            for (long rows : r.underLoadSizes()) {
+                for (String op : Results.OPERATIONS) {
+                    double median = r.underLoadMedian(rows, condition, op);
+                    y.add(Double.isNaN(median) ? 0.0 : median);
+                }
+            }
+            chart.addSeries(condition, x, y);
+        }
         return chart;
     }
 

@@ -27,6 +27,8 @@ final class Report {
     static final double TARGET_P99_MS = 100;
     static final double TARGET_THROUGHPUT_RATIO = 0.8;
     static final double TARGET_STATUS_P50_MS = 1.0;
+    /** Target of issue 19: check, repair and add-node under load within this factor of idle. */
+    static final double TARGET_UNDER_LOAD_RATIO = 1.5;
 
     private Report() {
     }
@@ -78,6 +80,7 @@ final class Report {
         throughput(md, r, plotPath);
         controlPlane(md, r, plotPath);
         addNode(md, r, plotPath);
+        underLoad(md, r, plotPath);
         md.append(keptTail.endsWith("\n") ? keptTail : keptTail + "\n");
         return md.toString();
     }
@@ -139,6 +142,26 @@ final class Report {
         for (Results.AddNodeRun a : r.addNode()) {
             md.append(row("6", String.format(Locale.ROOT, "add-node against %,d rows (%d nodes before)", a.rows(),
                     a.nodesBefore()), s(a.totalSeconds()), "-", "-", "-", "-"));
+        }
+        for (long rows : r.underLoadSizes()) {
+            int nodes = r.underLoad().stream().filter(o -> o.rows() == rows).findFirst().orElseThrow().nodes();
+            for (String op : Results.OPERATIONS) {
+                double idle = r.underLoadMedian(rows, Results.IDLE, op);
+                for (String condition : List.of(Results.INSERT_WRITER, Results.UPDATE_WRITER)) {
+                    double ratio = r.underLoadRatio(rows, condition, op);
+                    md.append(row("7", String.format(Locale.ROOT, "%s %s vs idle, %,d rows, %d nodes (median)", op,
+                                    condition, rows, nodes), s(r.underLoadMedian(rows, condition, op)), s(idle),
+                            x(ratio), "<= " + x(TARGET_UNDER_LOAD_RATIO),
+                            Double.isNaN(ratio) ? "-" : met(ratio <= TARGET_UNDER_LOAD_RATIO)));
+                }
+            }
+        }
+        for (Results.Injection inj : r.injections()) {
+            md.append(row("7", String.format(Locale.ROOT, "a row changed behind replication's back beside the update"
+                            + " writer, %,d rows: found by check, repaired", inj.rows()),
+                    "found " + (inj.found().isEmpty() ? "nothing" : "ids " + inj.found()) + "; repair applied "
+                            + inj.rowsRepaired() + (inj.rowsRepaired() == 1 ? " version" : " versions"), "-", "-", "found exactly that row, repaired",
+                    met(inj.repaired())));
         }
         md.append('\n');
     }
@@ -444,6 +467,95 @@ final class Report {
                     s(a.joinSeconds()), s(a.copySeconds()), s(a.repairSeconds()), a.rowsOnNewNode(), a.load().oneMinute()));
         }
         md.append("\n![add-node](").append(plotPath).append(Plots.ADD_NODE).append(")\n\n");
+    }
+
+    // ---- 7 ----
+
+    private static void underLoad(StringBuilder md, Results r, String plotPath) {
+        md.append("## 7. check, repair and add-node under load\n\n");
+        if (r.underLoad().isEmpty()) {
+            md.append("Not measured in this run.\n\n");
+            return;
+        }
+        int nodes = r.underLoad().get(0).nodes();
+        int reps = r.underLoad().stream().mapToInt(Results.OpsRun::rep).max().orElse(0);
+        md.append("For each size a fresh ").append(nodes).append("-node cluster; the rows are inserted on node0 (as in"
+                + " section 6) and replicated everywhere first. Then each operation, in-process and timed as the CLI"
+                + " runs it, in three conditions:\n\n");
+        md.append("- **check**: `ClusterCheck.run` (`pgmesh check`): each node's change horizon, the drain, digests of"
+                + " the settled rows, row-by-row comparison of the differing buckets; keys with a change still in"
+                + " flight are left out.\n");
+        md.append("- **repair**: `ClusterRepair.run` (`pgmesh repair`): a check, the fixes in batches, and the check"
+                + " afterwards (all three timed).\n");
+        md.append("- **add-node**: `ClusterScale.addNode` and `ClusterRepair.afterJoin` (`pgmesh add-node`: join, then"
+                + " the repair of the join's window). Untimed afterwards: a check of the join's window (its answer is"
+                + " the \"identical\" column), then `ClusterScale.removeNode` of the added node, so every measurement"
+                + " starts from ").append(nodes).append(" nodes.\n\n");
+        md.append("Conditions: **").append(Results.IDLE).append("** (no client); **").append(Results.INSERT_WRITER)
+                .append("** (one thread per node, each on its own JDBC connection to its node, autocommitted"
+                        + " single-row `INSERT`s one after another without pauses); **").append(Results.UPDATE_WRITER)
+                .append("** (the same, with `UPDATE`s of random seeded rows: every node changes rows every other node"
+                        + " also changes). A writer starts for each measurement, runs a moment before the timed"
+                        + " operation starts and stops after it; after each measurement replication drains (untimed)."
+                        + " Each operation ran ").append(reps).append(reps == 1 ? " time" : " times")
+                .append(" per condition, the conditions' order rotated per operation, repetition and size, so that a"
+                        + " drift in the machine's load favours none. Table: median seconds; ratio = median under load"
+                        + " / median idle; target: within ").append(x(TARGET_UNDER_LOAD_RATIO)).append(" of idle."
+                        + " \"in flight\" is the rows the (last) check left out because a node held a change of them"
+                        + " that was still on its way; \"writer ops\" the writer's statements during the timed"
+                        + " operation (all nodes together).\n\n");
+        for (long rows : r.underLoadSizes()) {
+            md.append(String.format(Locale.ROOT, "### %,d rows, %d nodes%n%n", rows, nodes));
+            md.append("| operation | condition | seconds (median) | runs | ratio to idle | target | met | identical |"
+                    + " in flight | rows examined / repaired | writer ops (per s) | load (1 min) |\n");
+            md.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+            for (String op : Results.OPERATIONS) {
+                for (String condition : Results.CONDITIONS) {
+                    List<Results.OpsRun> runs = r.underLoad(rows, condition, op);
+                    if (runs.isEmpty()) {
+                        continue;
+                    }
+                    double median = r.underLoadMedian(rows, condition, op);
+                    boolean idle = condition.equals(Results.IDLE);
+                    double ratio = r.underLoadRatio(rows, condition, op);
+                    long ops = runs.stream().mapToLong(Results.OpsRun::writerOps).sum();
+                    double seconds = runs.stream().mapToDouble(Results.OpsRun::seconds).sum();
+                    long errors = runs.stream().mapToLong(Results.OpsRun::writerErrors).sum();
+                    md.append("| ").append(op).append(" | ").append(condition).append(" | ").append(s(median))
+                            .append(" | ").append(String.join(", ", runs.stream().map(o -> s(o.seconds())).toList()))
+                            .append(" | ").append(idle ? "1.00x" : x(ratio)).append(" | ")
+                            .append(idle ? "-" : "<= " + x(TARGET_UNDER_LOAD_RATIO)).append(" | ")
+                            .append(idle || Double.isNaN(ratio) ? "-" : met(ratio <= TARGET_UNDER_LOAD_RATIO))
+                            .append(" | ").append(String.join(", ", runs.stream()
+                                    .map(o -> o.identical() ? "yes" : "**no**").toList()))
+                            .append(" | ").append(String.join(", ", runs.stream()
+                                    .map(o -> String.valueOf(o.inFlight())).toList()))
+                            .append(" | ").append(op.equals(Results.CHECK) ? "-" : String.join(", ", runs.stream()
+                                    .map(o -> o.rowsExamined() + " / " + o.rowsRepaired()).toList()))
+                            .append(" | ").append(idle ? "-" : String.format(Locale.ROOT, "%,d (%s)%s", ops,
+                                    rate(ops / seconds), errors > 0 ? ", " + errors + " errors" : ""))
+                            .append(" | ").append(range(runs.stream().map(o -> o.load().one()).toList())).append(" |\n");
+                }
+            }
+            md.append('\n');
+        }
+        md.append("### A failure injected under load\n\n");
+        md.append("Beside the update writer (which leaves the lowest seeded ids alone), one seeded row is changed on the"
+                + " last node behind replication's back: `psql` as postgres in the node's container sets up a"
+                + " replication origin for its session (`pg_replication_origin_session_setup`) and updates the row,"
+                + " so the publications (`origin = none`) never send the change to the peers. Then `pgmesh check`"
+                + " and `pgmesh repair` run, timed, while the writer goes on.\n\n");
+        md.append("| rows | node | row changed | check | found | in flight | repair | rows examined / repaired |"
+                + " identical after repair | writer ops | outcome |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (Results.Injection inj : r.injections()) {
+            md.append(String.format(Locale.ROOT, "| %,d | %s | id %d | %s | %s | %d | %s | %d / %d | %s | %,d | %s |%n",
+                    inj.rows(), inj.node(), inj.id(), s(inj.checkSeconds()),
+                    inj.found().isEmpty() ? "nothing" : "ids " + inj.found(), inj.inFlight(), s(inj.repairSeconds()),
+                    inj.rowsExamined(), inj.rowsRepaired(), inj.identicalAfter() ? "yes" : "**no**", inj.writerOps(),
+                    inj.repaired() ? "found exactly that row and repaired" : inj.foundExactly()
+                            ? "**found, not repaired**" : "**not found exactly**"));
+        }
+        md.append("\n![check, repair and add-node under load](").append(plotPath).append(Plots.UNDER_LOAD).append(")\n\n");
     }
 
     // ---- helpers ----

@@ -9,7 +9,8 @@ import java.util.Map;
 record Results(String mode, Machine machine, Instant started, Duration elapsed, Load loadAtStart, Load loadAtEnd,
                BringUp bringUp, Floor floor, List<LatencySeries> latency, Duration throughputRound,
                List<ThroughputRound> throughput,
-               List<ControlPlane> controlPlane, List<AddNodeRun> addNode) {
+               List<ControlPlane> controlPlane, List<AddNodeRun> addNode, List<OpsRun> underLoad,
+               List<Injection> injections) {
 
     static final String BASELINE = "baseline script";
     static final String PGMESH_CLI = "pgmesh up (CLI)";
@@ -119,6 +120,76 @@ record Results(String mode, Machine machine, Instant started, Duration elapsed, 
         double totalSeconds() {
             return joinSeconds + repairSeconds;
         }
+    }
+
+    /** Conditions of section 7, in the order of their columns. */
+    static final String IDLE = "idle";
+    static final String INSERT_WRITER = "beside an insert writer";
+    static final String UPDATE_WRITER = "beside an update writer";
+    static final List<String> CONDITIONS = List.of(IDLE, INSERT_WRITER, UPDATE_WRITER);
+    /** Operations of section 7. */
+    static final String CHECK = "check";
+    static final String REPAIR = "repair";
+    static final String ADD_NODE = "add-node";
+    static final List<String> OPERATIONS = List.of(CHECK, REPAIR, ADD_NODE);
+
+    /**
+     * One timed check, repair or add-node of section 7 on a cluster of {@code nodes} nodes holding {@code rows} seeded
+     * rows, in one condition.
+     *
+     * @param identical     check: what it said; repair: what its check afterwards said; add-node: what a check of the
+     *                      join's window said after add-node's repair (untimed)
+     * @param inFlight      rows the (last) check left out because a node held a change of them still in flight
+     * @param rowsExamined  repair, add-node: rows that differed
+     * @param rowsRepaired  repair, add-node: row versions applied
+     * @param writerOps     the writer's statements during the timed operation (0 when idle)
+     * @param writerErrors  the writer's failed statements during it
+     * @param load          the 1-minute load just before it
+     */
+    record OpsRun(long rows, int nodes, String condition, String operation, int rep, double seconds,
+                  boolean identical, int inFlight, int rowsExamined, int rowsRepaired, long writerOps,
+                  long writerErrors, Load load) {
+    }
+
+    /**
+     * A failure injected beside the update writer: one row changed on {@code node} behind replication's back (a local
+     * update under a replication origin, so no peer receives it), then check and repair, timed.
+     *
+     * @param found           the ids the check reported as differing
+     * @param identicalAfter  what repair's check afterwards said
+     * @param writerOps       the update writer's statements during the check and the repair
+     */
+    record Injection(long rows, int nodes, String node, long id, double checkSeconds, List<Long> found,
+                     int inFlight, double repairSeconds, int rowsExamined, int rowsRepaired, boolean identicalAfter,
+                     long writerOps, Load load) {
+
+        boolean foundExactly() {
+            return found.equals(List.of(id));
+        }
+
+        boolean repaired() {
+            return foundExactly() && rowsRepaired > 0 && identicalAfter;
+        }
+    }
+
+    /** The sizes of section 7 (seeded rows), in the order they ran. */
+    List<Long> underLoadSizes() {
+        return underLoad.stream().map(OpsRun::rows).distinct().toList();
+    }
+
+    List<OpsRun> underLoad(long rows, String condition, String operation) {
+        return underLoad.stream().filter(o -> o.rows() == rows && o.condition().equals(condition)
+                && o.operation().equals(operation)).toList();
+    }
+
+    /** Median seconds of one operation in one condition (NaN when not measured). */
+    double underLoadMedian(long rows, String condition, String operation) {
+        return Samples.median(underLoad(rows, condition, operation).stream().map(OpsRun::seconds).toList());
+    }
+
+    /** Median under {@code condition} over median idle. */
+    double underLoadRatio(long rows, String condition, String operation) {
+        return underLoadMedian(rows, condition, operation) / underLoadMedian(rows, IDLE, operation);
     }
 
     /** The machine the run was on. */

@@ -9,7 +9,7 @@ import java.util.Optional;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The bench in small (2 nodes, few samples, 1,000 rows for add-node) against real containers, so that it cannot
+ * The bench in small (2 nodes, few samples, 1,000 rows for add-node, 2,000 for check/repair/add-node under load) against real containers, so that it cannot
  * rot: every figure must be there and sane, the report must render, the plots must be written. No timing targets
  * are asserted here; the full run (bench/run) is where they are measured.
  */
@@ -60,11 +60,47 @@ class BenchSmokeIT {
             assertThat(a.joinSeconds()).isPositive();
             assertThat(a.copySeconds()).isNotNaN().isNotNegative(); // logged to 0.1 s: 0.0 for 1,000 rows
         });
+        // 7: every operation in every condition once, on 2 nodes with 2,000 rows
+        assertThat(r.underLoad()).hasSize(9).allSatisfy(o -> {
+            assertThat(o.rows()).isEqualTo(2_000);
+            assertThat(o.nodes()).isEqualTo(2);
+            assertThat(o.seconds()).isPositive();
+            assertThat(o.identical()).as(o.operation() + " " + o.condition()).isTrue();
+            assertThat(o.writerErrors()).isZero();
+            assertThat(o.inFlight()).isNotNegative();
+            if (o.condition().equals(Results.IDLE)) {
+                assertThat(o.writerOps()).isZero();
+                assertThat(o.inFlight()).isZero();
+            } else {
+                assertThat(o.writerOps()).as("the writer ran during " + o.operation() + " " + o.condition()).isPositive();
+            }
+        });
+        for (String op : Results.OPERATIONS) {
+            for (String condition : Results.CONDITIONS) {
+                assertThat(r.underLoad(2_000, condition, op)).as(op + " " + condition).hasSize(1);
+            }
+        }
+        assertThat(r.injections()).singleElement().satisfies(inj -> {
+            assertThat(inj.node()).isEqualTo("node1");
+            assertThat(inj.found()).as("the check finds exactly the row changed behind replication's back")
+                    .containsExactly(inj.id());
+            assertThat(inj.rowsExamined()).isEqualTo(1);
+            assertThat(inj.rowsRepaired()).as("the newer version applied on node0").isEqualTo(1);
+            assertThat(inj.identicalAfter()).isTrue();
+            assertThat(inj.checkSeconds()).isPositive();
+            assertThat(inj.repairSeconds()).isPositive();
+            assertThat(inj.writerOps()).isPositive();
+            assertThat(inj.repaired()).isTrue();
+        });
 
         String md = Files.readString(env.report());
-        assertThat(md).contains("## Summary", "## 6. add-node against existing rows", "![bring-up](bench/bringup.png)");
+        assertThat(md).contains("## Summary", "## 6. add-node against existing rows", "![bring-up](bench/bringup.png)",
+                "## 7. check, repair and add-node under load", "### 2,000 rows, 2 nodes",
+                "### A failure injected under load", "found exactly that row and repaired",
+                "![check, repair and add-node under load](bench/underload.png)",
+                "| 7 | check beside an update writer vs idle, 2,000 rows, 2 nodes (median) |");
         for (String png : new String[]{Plots.BRING_UP, Plots.LATENCY, Plots.THROUGHPUT, Plots.CONTROL_PLANE,
-                Plots.ADD_NODE}) {
+                Plots.ADD_NODE, Plots.UNDER_LOAD}) {
             assertThat(env.plotDir().resolve(png)).isRegularFile();
             assertThat(Files.size(env.plotDir().resolve(png))).isGreaterThan(1000);
         }

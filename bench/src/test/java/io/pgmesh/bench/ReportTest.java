@@ -39,9 +39,20 @@ class ReportTest {
                 new Results.ControlPlane("after the throughput rounds", 150_000, "node0", List.of(20.0, 30.0),
                         List.of(0.2, 0.3), 1.6, 27.0, 20.8, 20.15, load));
         List<Results.AddNodeRun> addNode = List.of(new Results.AddNodeRun(10_000, 3, 3.0, 0.5, 0.3, 10_000, load));
+        List<Results.OpsRun> underLoad = new java.util.ArrayList<>();
+        double[][] seconds = {{2.0, 2.6, 3.4}, {3.0, 4.0, 4.2}, {5.0, 6.0, 9.0}}; // operation x condition
+        for (int o = 0; o < 3; o++) {
+            for (int c = 0; c < 3; c++) {
+                boolean idle = c == 0;
+                underLoad.add(new Results.OpsRun(100_000, 3, Results.CONDITIONS.get(c), Results.OPERATIONS.get(o), 1,
+                        seconds[o][c], true, idle ? 0 : 7, o == 0 ? 0 : 2, o == 0 ? 0 : 4, idle ? 0 : 3000, 0, load));
+            }
+        }
+        List<Results.Injection> injections = List.of(new Results.Injection(100_000, 3, "node2", 11, 2.5, List.of(11L),
+                5, 3.5, 1, 2, true, 4000, load));
         return new Results("test", new Results.Machine("cpu", 2, 24_000, "Debian", "6.1", "20.10", "java 17", "17.6"),
                 Instant.parse("2026-01-02T03:04:05Z"), Duration.ofSeconds(100), load, load, bringUp,
-                new Results.Floor(List.of(0.5, 0.6), load), latency, Duration.ofSeconds(15), throughput, cp, addNode);
+                new Results.Floor(List.of(0.5, 0.6), load), latency, Duration.ofSeconds(15), throughput, cp, addNode, underLoad, injections);
     }
 
     @Test
@@ -58,6 +69,21 @@ class ReportTest {
         assertThat(md).contains("| 5 | status RPC round trip p50 / p99, on the fresh mesh (2 rows) | 2.000 ms / 3.000 ms"
                 + " | - | - | p50 < 1.000 ms | **no** |");
         assertThat(md).contains("| after the throughput rounds | 150,000 | status | 20.000 ms |");
+        assertThat(md).contains("## 7. check, repair and add-node under load", "### 100,000 rows, 3 nodes",
+                "![check, repair and add-node under load](bench/underload.png)");
+        assertThat(md).contains("| 7 | check beside an insert writer vs idle, 100,000 rows, 3 nodes (median) | 2.60 s"
+                + " | 2.00 s | 1.30x | <= 1.50x | **yes** |");
+        assertThat(md).contains("| 7 | check beside an update writer vs idle, 100,000 rows, 3 nodes (median) | 3.40 s"
+                + " | 2.00 s | 1.70x | <= 1.50x | **no** |");
+        assertThat(md).contains("| 7 | add-node beside an update writer vs idle, 100,000 rows, 3 nodes (median) | 9.00 s"
+                + " | 5.00 s | 1.80x | <= 1.50x | **no** |");
+        assertThat(md).contains("| repair | beside an insert writer | 4.00 s | 4.00 s | 1.33x | <= 1.50x | **yes** | yes"
+                + " | 7 | 2 / 4 | 3,000 (750/s) | 2.50 |");
+        assertThat(md).contains("| 100,000 | node2 | id 11 | 2.50 s | ids [11] | 5 | 3.50 s | 1 / 2 | yes | 4,000"
+                + " | found exactly that row and repaired |");
+        assertThat(md).contains("| 7 | a row changed behind replication's back beside the update writer, 100,000 rows:"
+                + " found by check, repaired | found ids [11]; repair applied 2 versions | - | - | found exactly that row,"
+                + " repaired | **yes** |");
         assertThat(md).endsWith(Report.KEEP_MARKER + "\n## Kept\n\nold\n");
     }
 
@@ -74,7 +100,7 @@ class ReportTest {
         Path dir = Path.of("target", "report-test-plots");
         Map<String, Path> files = Plots.write(sample(), dir);
         assertThat(files).containsOnlyKeys(Plots.BRING_UP, Plots.LATENCY, Plots.THROUGHPUT, Plots.CONTROL_PLANE,
-                Plots.ADD_NODE);
+                Plots.ADD_NODE, Plots.UNDER_LOAD);
         for (Path f : files.values()) {
             byte[] head = java.util.Arrays.copyOf(Files.readAllBytes(f), 4);
             assertThat(head).containsExactly(0x89, 'P', 'N', 'G');
