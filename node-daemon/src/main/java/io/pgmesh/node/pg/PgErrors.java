@@ -18,10 +18,10 @@ public final class PgErrors {
      */
     public static NodeOperationException failed(String node, String doing, SQLException e) {
         String state = e.getSQLState();
-        String message = "[" + node + "] could not " + doing + ": " + firstLine(e.getMessage())
+        String detail = "could not " + doing + ": " + firstLine(e.getMessage())
                 + (state == null ? "" : " (SQLSTATE " + state + ")");
         RpcErrorCode code = isLocalServerUnavailable(e) ? RpcErrorCode.PG_UNAVAILABLE : RpcErrorCode.PG_ERROR;
-        return new NodeOperationException(code, node, message, state, null, e);
+        return new NodeOperationException(code, node, detail, state, null, e);
     }
 
     /**

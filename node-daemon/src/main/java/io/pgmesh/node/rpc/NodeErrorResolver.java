@@ -34,13 +34,12 @@ public final class NodeErrorResolver implements ErrorResolver {
     JsonError toJsonError(Throwable thrown, String methodName) {
         if (thrown instanceof NodeOperationException e) {
             log.warn("{} failed: {}", methodName, e.getMessage());
-            return new JsonError(e.code().code(), e.getMessage(),
-                    new RpcErrorData(e.node(), e.code().name(), e.sqlState(), e.field()));
+            return new JsonError(e.code().code(), e.getMessage(), e.data());
         }
         String node = nodeName.get();
         log.error("[{}] {} failed with an unexpected error", node, methodName, thrown);
-        return new JsonError(RpcErrorCode.INTERNAL.code(),
-                "[" + node + "] internal error in " + methodName + ": " + thrown,
-                new RpcErrorData(node, RpcErrorCode.INTERNAL.name(), null, null));
+        NodeOperationException internal = new NodeOperationException(RpcErrorCode.INTERNAL, node,
+                "internal error in " + methodName + ": " + thrown, null, null);
+        return new JsonError(RpcErrorCode.INTERNAL.code(), internal.getMessage(), internal.data());
     }
 }

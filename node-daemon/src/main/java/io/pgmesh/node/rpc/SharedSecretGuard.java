@@ -44,6 +44,6 @@ public final class SharedSecretGuard implements CallGuard {
         String node = nodeName.get();
         // NodeErrorResolver logs the refusal (method and reason) as it turns it into the response
         throw new NodeOperationException(RpcErrorCode.UNAUTHORIZED, node,
-                "[" + node + "] " + method + " refused: " + reason, null, null);
+                method + " refused: " + reason, null, null);
     }
 }

@@ -40,7 +40,7 @@ final class HistoryCalls {
             List<String> open = transactions.startedBefore(request.database(), before);
             while (!open.isEmpty()) {
                 if (System.nanoTime() - deadline >= 0) {
-                    throw new NodeOperationException(RpcErrorCode.BUSY, node, "[" + node + "] " + open.size()
+                    throw new NodeOperationException(RpcErrorCode.BUSY, node, open.size()
                             + " transaction(s) in database " + request.database() + " begun before " + before
                             + " still open after " + request.timeoutMillis() + " ms: " + String.join("; ", open),
                             null, null);
@@ -58,7 +58,7 @@ final class HistoryCalls {
             Thread.sleep(TRANSACTION_POLL_MILLIS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new NodeOperationException(RpcErrorCode.INTERNAL, node, "[" + node + "] interrupted while waiting"
+            throw new NodeOperationException(RpcErrorCode.INTERNAL, node, "interrupted while waiting"
                     + " for open transactions", null, null, e);
         }
     }

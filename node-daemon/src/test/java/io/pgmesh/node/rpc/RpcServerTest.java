@@ -51,7 +51,7 @@ class RpcServerTest {
         @Override
         public StepResult initDatabase(DatabaseSpec database) {
             throw new NodeOperationException(RpcErrorCode.PG_ERROR, "node7",
-                    "[node7] could not create database x: boom (SQLSTATE 42501)", "42501", null);
+                    "could not create database x: boom (SQLSTATE 42501)", "42501", null);
         }
 
         @Override
@@ -378,6 +378,7 @@ class RpcServerTest {
             assertThat(error.at("/data/errorCode").asText()).isEqualTo("PG_ERROR");
             assertThat(error.at("/data/sqlState").asText()).isEqualTo("42501");
             assertThat(error.at("/data/field").isNull()).isTrue();
+            assertThat(error.at("/data/detail").asText()).isEqualTo("could not create database x: boom (SQLSTATE 42501)");
         }
     }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.googlecode.jsonrpc4j.JsonRpcClient;
 import com.googlecode.jsonrpc4j.JsonRpcClientException;
 import com.googlecode.jsonrpc4j.JsonRpcParam;
+import io.pgmesh.protocol.NodeException;
 import io.pgmesh.protocol.NodeRpc;
 import io.pgmesh.protocol.RpcAuth;
 
@@ -172,7 +173,7 @@ public final class NodeRpcClient implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             throw e;
         } catch (Throwable t) {
-            throw new NodeRpcException(node, NodeRpcException.TRANSPORT, "[" + node + "] " + method + " failed: " + t, null, null, t);
+            throw new NodeRpcException(node, NodeRpcException.TRANSPORT, method + " failed: " + t, null, null, t);
         }
     }
 
@@ -180,11 +181,16 @@ public final class NodeRpcClient implements AutoCloseable {
         JsonNode data = e.getData();
         String sqlState = text(data, "sqlState");
         String field = text(data, "field");
-        String message = e.getMessage();
-        if (message == null || !message.startsWith("[")) {
-            message = "[" + node + "] " + method + ": " + message;
+        String detail = text(data, "detail");
+        String own = NodeException.prefixed(node, "");
+        if (detail == null && e.getMessage() != null && e.getMessage().startsWith(own)) {
+            // a daemon of a pgmesh from before RpcErrorData.detail: its message carries the prefix
+            detail = e.getMessage().substring(own.length());
+        } else if (detail == null) {
+            // a JSON-RPC standard error (no data of ours): say which call it answered
+            detail = method + ": " + e.getMessage();
         }
-        return new NodeRpcException(node, e.getCode(), message, sqlState, field, e);
+        return new NodeRpcException(node, e.getCode(), detail, sqlState, field, e);
     }
 
     private static String text(JsonNode data, String field) {
@@ -192,7 +198,7 @@ public final class NodeRpcClient implements AutoCloseable {
     }
 
     private NodeRpcException transportFailure(String method, String reason, Throwable cause) {
-        return new NodeRpcException(node, NodeRpcException.TRANSPORT, "[" + node + "] daemon at "
+        return new NodeRpcException(node, NodeRpcException.TRANSPORT, "daemon at "
                 + address.getHostString() + ":" + address.getPort() + " did not answer " + method + ": " + reason,
                 null, null, cause);
     }

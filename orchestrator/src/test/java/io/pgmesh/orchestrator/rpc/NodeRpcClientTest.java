@@ -94,6 +94,46 @@ class NodeRpcClientTest {
     }
 
     @Test
+    void theMessageIsTheDetailPrefixedOnceWhateverTheDaemonSent() throws Exception {
+        // a current daemon: data.detail; an older one: only the prefixed message; a standard error: no data
+        List<ObjectNode> errors = List.of(
+                error(RpcErrorCode.NOT_CONFIGURED.code(), "[node1] no topology yet", "no topology yet"),
+                error(RpcErrorCode.NOT_CONFIGURED.code(), "[node1] no topology yet", null),
+                error(-32601, "method not found", null));
+        AtomicInteger next = new AtomicInteger();
+        daemon = new FakeDaemon(req -> {
+            ObjectNode response = JSON.createObjectNode();
+            response.put("jsonrpc", "2.0");
+            response.set("id", req.get("id"));
+            response.set("error", errors.get(next.getAndIncrement()));
+            return response;
+        });
+        try (NodeRpcClient client = NodeRpcClient.forLocalPort("node1", daemon.port(), Duration.ofSeconds(5), SECRET)) {
+            for (int i = 0; i < 2; i++) {
+                NodeRpcException e = assertThrows(NodeRpcException.class, () -> client.api().status());
+                assertThat(e.getMessage()).isEqualTo("[node1] no topology yet");
+                assertThat(e.detail()).isEqualTo("no topology yet");
+            }
+            NodeRpcException standard = assertThrows(NodeRpcException.class, () -> client.api().status());
+            assertThat(standard.getMessage()).isEqualTo("[node1] status: method not found");
+            assertThat(standard.errorCode()).isNull();
+        }
+    }
+
+    private static ObjectNode error(int code, String message, String detail) {
+        ObjectNode error = JSON.createObjectNode();
+        error.put("code", code);
+        error.put("message", message);
+        if (detail != null) {
+            ObjectNode data = error.putObject("data");
+            data.put("node", "node1");
+            data.put("errorCode", RpcErrorCode.fromCode(code).name());
+            data.put("detail", detail);
+        }
+        return error;
+    }
+
+    @Test
     void reconnectsWhenTheDaemonDroppedTheConnection() throws Exception {
         daemon = new FakeDaemon(req -> result(req, JSON.valueToTree(
                 new NodeStatus("node0", 0, "c", true, "17.6", null, List.of(), List.of(), Map.of()))));
