@@ -227,11 +227,11 @@ final class Bench {
     private void startContainersFirst(ClusterContext ctx, int nodes) {
         ClusterSecrets.resolve(ctx.home(), ctx.cluster(), MeshSpecs.configuredPasswords(ctx.config()), true);
         String image = clusters.image();
-        ctx.network().ensure(ctx.cluster(), ctx.networkName(), ctx.config().subnetCidr(),
+        ctx.runtime().ensureNetwork(ctx.cluster(), ctx.networkName(), ctx.config().subnetCidr(),
                 ctx.config().gateway().toString(), nodes);
         for (int i = 0; i < nodes; i++) {
             String node = MeshNames.nodeName(i);
-            ctx.containers().create(new NodeContainerSpec(ctx.cluster(), node, i, ctx.containerName(node), image,
+            ctx.runtime().create(new NodeContainerSpec(ctx.cluster(), node, i, ctx.containerName(node), image,
                     ctx.networkName(), ctx.config().nodeAddress(i).toString(), List.of(
                     "PGMESH_MAX_NODES=" + ctx.config().maxNodes(),
                     "PGMESH_TABLES=" + ctx.config().tables().size(),
@@ -344,13 +344,14 @@ final class Bench {
     }
 
     private static List<String> containerIds(ClusterContext ctx) {
-        return ctx.containers().list(ctx.cluster()).stream().filter(NodeContainer::running)
+        return ctx.runtime().list(ctx.cluster()).stream().filter(NodeContainer::running)
                 .map(NodeContainer::containerId).toList();
     }
 
     private static List<NodeEndpoint> endpoints(ClusterContext ctx) {
-        return ctx.containers().list(ctx.cluster()).stream().filter(NodeContainer::running)
-                .map(n -> new NodeEndpoint(n.node(), "127.0.0.1", n.pgPort())).toList();
+        return ctx.runtime().list(ctx.cluster()).stream().filter(NodeContainer::running)
+                .map(n -> new NodeEndpoint(n.node(), ctx.runtime().pgEndpoint(n).host(), ctx.runtime().pgEndpoint(n).port()))
+                .toList();
     }
 
     // ---- 4. write throughput ----
@@ -418,7 +419,7 @@ final class Bench {
     // ---- 5. control plane ----
 
     private Results.ControlPlane controlPlane(ClusterContext mesh, String when) {
-        NodeContainer node = mesh.containers().list(mesh.cluster()).get(0);
+        NodeContainer node = mesh.runtime().list(mesh.cluster()).get(0);
         long rows;
         try {
             rows = count(node.pgPort(), mesh.config().database(), clusters.writer(mesh));
@@ -428,7 +429,9 @@ final class Bench {
         Load load = Load.now();
         List<Double> status = new ArrayList<>();
         List<Double> transport = new ArrayList<>();
-        try (NodeRpcClient client = mesh.rpc(node)) {
+        // the concrete JSON-RPC client on purpose: its raw transport is measured too (an unknown method)
+        try (NodeRpcClient client = NodeRpcClient.forEndpoint(node.node(), mesh.runtime().rpcEndpoint(node).host(),
+                mesh.runtime().rpcEndpoint(node).port(), ClusterContext.CALL_TIMEOUT, mesh.rpcSecret())) {
             for (int i = 0; i < RPC_WARM_UP + plan.rpcCalls(); i++) {
                 long start = System.nanoTime();
                 client.api().status();
@@ -513,7 +516,7 @@ final class Bench {
                 new ClusterRepair(ctx).afterJoin(join, REPAIR_DRAIN_TIMEOUT);
                 long end = System.nanoTime();
                 double copy = StepClock.copySeconds(clock.since(start));
-                long onNewNode = count(ctx.containers().inspect(added.containerId()).pgPort(), ctx.config().database(),
+                long onNewNode = count(ctx.runtime().inspect(added.containerId()).pgPort(), ctx.config().database(),
                         writer);
                 Results.AddNodeRun r = new Results.AddNodeRun(rows, plan.addNodeClusterSize(), (joined - start) / 1e9,
                         (end - joined) / 1e9, copy, onNewNode, load);

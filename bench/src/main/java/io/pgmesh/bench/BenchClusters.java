@@ -8,9 +8,8 @@ import io.pgmesh.orchestrator.cluster.ClusterUp;
 import io.pgmesh.orchestrator.cluster.MeshSpecs;
 import io.pgmesh.orchestrator.config.SysConfig;
 import io.pgmesh.orchestrator.config.SysConfigLoader;
-import io.pgmesh.orchestrator.docker.ClusterNetwork;
+import io.pgmesh.orchestrator.docker.DockerRuntime;
 import io.pgmesh.orchestrator.docker.NodeContainer;
-import io.pgmesh.orchestrator.docker.NodeContainers;
 import io.pgmesh.orchestrator.docker.NodeImage;
 import io.pgmesh.protocol.Credentials;
 
@@ -65,7 +64,7 @@ final class BenchClusters {
 
     ClusterContext context(String cluster, int octet) {
         SysConfig config = SysConfigLoader.load(configFile(octet));
-        return new ClusterContext(cluster, config, new NodeContainers(docker, clock), new ClusterNetwork(docker, clock),
+        return new ClusterContext(cluster, config, new DockerRuntime(docker, clock),
                 env.home(), clock);
     }
 
@@ -92,7 +91,7 @@ final class BenchClusters {
     }
 
     List<Integer> pgPorts(ClusterContext ctx) {
-        return ctx.containers().list(ctx.cluster()).stream().filter(NodeContainer::running)
+        return ctx.runtime().list(ctx.cluster()).stream().filter(NodeContainer::running)
                 .map(NodeContainer::pgPort).toList();
     }
 

@@ -44,7 +44,7 @@ class EightNodeCliIT {
                 "cluster " + CLUSTER + " is up: 8 nodes");
 
         ClusterContext ctx = cluster.ctx;
-        List<NodeContainer> nodes = ctx.containers().list(CLUSTER);
+        List<NodeContainer> nodes = ctx.runtime().list(CLUSTER);
         assertThat(nodes).hasSize(8);
 
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {

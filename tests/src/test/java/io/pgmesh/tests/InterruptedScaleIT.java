@@ -84,7 +84,7 @@ class InterruptedScaleIT {
 
     /** Exactly these nodes, every one healthy, identical, each with the seeded rows. */
     private static void assertComplete(TestCluster cluster, String... nodes) {
-        List<NodeContainer> containers = cluster.ctx.containers().list(CLUSTER);
+        List<NodeContainer> containers = cluster.ctx.runtime().list(CLUSTER);
         assertThat(containers).extracting(NodeContainer::node).containsExactly(nodes);
         await("every node healthy").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                 .untilAsserted(() -> assertThat(new ClusterStatus(cluster.ctx).collect())
@@ -98,7 +98,7 @@ class InterruptedScaleIT {
     }
 
     private static void assertNothingRefersTo(TestCluster cluster, String gone) {
-        for (NodeContainer n : cluster.ctx.containers().list(CLUSTER)) {
+        for (NodeContainer n : cluster.ctx.runtime().list(CLUSTER)) {
             String refs = sql(cluster, n, "SELECT string_agg(x, ',') FROM (SELECT slot_name::text AS x FROM"
                     + " pg_replication_slots UNION ALL SELECT subname::text FROM pg_subscription) s WHERE x LIKE '%"
                     + gone + "%'");

@@ -52,7 +52,7 @@ class OrchestratorKillIT {
             System.out.printf("[OrchestratorKillIT] child 'up' killed after '%s'%s, %.1f s after its start%n", killAt,
                     inFlight == null || inFlight.isEmpty() ? "" : " and '" + inFlight + "'", child.seconds());
             assertThat(child.printed("[up] cluster")).as("the child did not finish 'up'").isFalse();
-            assertThat(cluster.ctx.containers().list(CLUSTER)).as("node2 was never started")
+            assertThat(cluster.ctx.runtime().list(CLUSTER)).as("node2 was never started")
                     .extracting(NodeContainer::node).containsExactly("node0", "node1");
 
             long rerunStarted = System.nanoTime();
@@ -60,7 +60,7 @@ class OrchestratorKillIT {
             System.out.printf("[OrchestratorKillIT] rerun of 'up' took %.1f s%n", (System.nanoTime() - rerunStarted) / 1e9);
             assertThat(rerun.exitCode()).as("rerun of up: " + rerun.err()).isZero();
 
-            List<NodeContainer> nodes = cluster.ctx.containers().list(CLUSTER);
+            List<NodeContainer> nodes = cluster.ctx.runtime().list(CLUSTER);
             assertThat(nodes).extracting(NodeContainer::node).containsExactly("node0", "node1", "node2");
             assertThat(nodes).allMatch(NodeContainer::running);
             await("every node healthy").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
@@ -80,8 +80,8 @@ class OrchestratorKillIT {
 
     /** Whether node1's daemon has logged {@code line} (its container log). */
     private static boolean node1Logged(TestCluster cluster, String line) {
-        return cluster.ctx.containers().list(CLUSTER).stream().filter(n -> n.node().equals("node1")).findFirst()
-                .map(n -> cluster.ctx.containers().lastLogLines(n.containerId(), 200).stream()
+        return cluster.ctx.runtime().list(CLUSTER).stream().filter(n -> n.node().equals("node1")).findFirst()
+                .map(n -> cluster.ctx.runtime().lastLogLines(n.containerId(), 200).stream()
                         .anyMatch(l -> l.contains(line)))
                 .orElse(false);
     }

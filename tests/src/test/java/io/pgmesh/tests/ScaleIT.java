@@ -92,7 +92,7 @@ class ScaleIT {
             assertThat(writer.errors.get()).as("writer errors: " + writer.firstError.get()).isZero();
         }
 
-        List<NodeContainer> remaining = cluster.ctx.containers().list(cluster.name);
+        List<NodeContainer> remaining = cluster.ctx.runtime().list(cluster.name);
         assertThat(remaining).extracting(NodeContainer::node).containsExactly("node1", "node2", "node3");
         // The writer updates rows on one node that another node inserted a few ms earlier; a third
         // node can receive the update before the insert and skip it (README, "Anti-entropy"). As
@@ -117,7 +117,7 @@ class ScaleIT {
     private static final Set<Long> acknowledgedIds = ConcurrentHashMap.newKeySet();
 
     private static List<NodeEndpoint> running() {
-        return cluster.ctx.containers().list(cluster.name).stream().filter(NodeContainer::running)
+        return cluster.ctx.runtime().list(cluster.name).stream().filter(NodeContainer::running)
                 .map(n -> new NodeEndpoint(n.node(), "127.0.0.1", n.pgPort())).toList();
     }
 

@@ -5,10 +5,9 @@ import io.pgmesh.orchestrator.cluster.ClusterDown;
 import io.pgmesh.orchestrator.cluster.ClusterSecrets;
 import io.pgmesh.orchestrator.config.SysConfig;
 import io.pgmesh.orchestrator.config.SysConfigLoader;
-import io.pgmesh.orchestrator.docker.ClusterNetwork;
+import io.pgmesh.orchestrator.docker.DockerRuntime;
 import io.pgmesh.orchestrator.docker.DockerEngine;
 import io.pgmesh.orchestrator.docker.NodeContainer;
-import io.pgmesh.orchestrator.docker.NodeContainers;
 import io.pgmesh.orchestrator.docker.NodeImage;
 import com.github.dockerjava.api.DockerClient;
 
@@ -75,7 +74,7 @@ final class TestClusters {
             System.out.println(line);
             log.add(line);
         };
-        return new ClusterContext(cluster, config, new NodeContainers(docker(), sink), new ClusterNetwork(docker(), sink),
+        return new ClusterContext(cluster, config, new DockerRuntime(docker(), sink),
                 HOME, sink);
     }
 

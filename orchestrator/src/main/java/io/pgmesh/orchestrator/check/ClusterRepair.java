@@ -76,7 +76,7 @@ public final class ClusterRepair {
         int examined = 0;
         int repaired = 0;
         List<Long> undecidable = new ArrayList<>();
-        List<NodeContainer> nodes = ctx.containers().list(ctx.cluster()).stream().filter(NodeContainer::running).toList();
+        List<NodeContainer> nodes = ctx.runtime().list(ctx.cluster()).stream().filter(NodeContainer::running).toList();
         try (NodeCalls calls = NodeCalls.open(ctx, nodes)) {
             for (ClusterCheck.TableResult table : before.tables()) {
                 List<Long> ids = List.copyOf(table.differences().values().stream().flatMap(List::stream)

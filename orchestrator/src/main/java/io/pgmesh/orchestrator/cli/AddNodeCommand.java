@@ -25,7 +25,7 @@ final class AddNodeCommand extends ClusterCommand {
     @Override
     public Integer call() {
         ClusterContext ctx = context();
-        NodeImage image = new NodeImage(ctx.containers().docker(), ctx.log());
+        NodeImage image = new NodeImage(((io.pgmesh.orchestrator.docker.DockerRuntime) ctx.runtime()).docker(), ctx.log());
         progress.begin("join");
         ClusterScale.Joined joined = new ClusterScale(ctx).addNode(image::ensureBuilt);
         progress.begin("repair");

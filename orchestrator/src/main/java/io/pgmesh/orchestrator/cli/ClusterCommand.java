@@ -4,9 +4,8 @@ import io.pgmesh.orchestrator.cluster.ClusterContext;
 import io.pgmesh.orchestrator.cluster.ClusterSecrets;
 import io.pgmesh.orchestrator.config.SysConfig;
 import io.pgmesh.orchestrator.config.SysConfigLoader;
-import io.pgmesh.orchestrator.docker.ClusterNetwork;
+import io.pgmesh.orchestrator.docker.DockerRuntime;
 import io.pgmesh.orchestrator.docker.DockerEngine;
-import io.pgmesh.orchestrator.docker.NodeContainers;
 import com.github.dockerjava.api.DockerClient;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -60,7 +59,6 @@ abstract class ClusterCommand implements Callable<Integer> {
             sink.println(line);
             sink.flush();
         });
-        return new ClusterContext(global.cluster, config, new NodeContainers(docker, log),
-                new ClusterNetwork(docker, log), ClusterSecrets.home(), log);
+        return new ClusterContext(global.cluster, config, new DockerRuntime(docker, log), ClusterSecrets.home(), log);
     }
 }

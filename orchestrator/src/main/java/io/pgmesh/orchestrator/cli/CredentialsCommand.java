@@ -53,7 +53,7 @@ final class CredentialsCommand extends ClusterCommand {
             out.flush();
             return ExitCodes.OK;
         }
-        List<NodeContainer> nodes = ctx.containers().list(ctx.cluster());
+        List<NodeContainer> nodes = ctx.runtime().list(ctx.cluster());
         out.print(render(roles, role, showPasswords, nodes, ctx.config().database(), secrets.file().toString()));
         out.flush(); // print() is not flushed by the writer's autoflush, and main() ends with System.exit
         return ExitCodes.OK;

@@ -1,7 +1,7 @@
 package io.pgmesh.orchestrator.cluster;
 
 import io.pgmesh.orchestrator.docker.NodeContainer;
-import io.pgmesh.orchestrator.rpc.NodeRpcClient;
+import io.pgmesh.orchestrator.rpc.NodeSession;
 import io.pgmesh.orchestrator.wait.Poll;
 import io.pgmesh.protocol.ChangeHorizon;
 import io.pgmesh.protocol.DigestRequest;
@@ -69,7 +69,7 @@ public final class ClusterScale {
 
     /** Adds one node (or finishes the join of a half-joined one). */
     public Joined addNode(ClusterUp.NodeImageSource images) {
-        List<NodeContainer> all = ctx.containers().list(ctx.cluster());
+        List<NodeContainer> all = ctx.runtime().list(ctx.cluster());
         if (all.isEmpty()) {
             throw new IllegalStateException("cluster " + ctx.cluster() + " has no nodes; create it with 'pgmesh up'");
         }
@@ -113,7 +113,7 @@ public final class ClusterScale {
     private Map<Integer, String> horizons(List<NodeContainer> members) {
         Map<Integer, String> horizons = new LinkedHashMap<>();
         for (NodeContainer m : members) {
-            try (NodeRpcClient client = ctx.rpc(m)) {
+            try (NodeSession client = ctx.rpc(m)) {
                 ChangeHorizon h = client.api().changeHorizon(new HorizonRequest(ctx.config().database()));
                 horizons.put(h.nodeIndex(), h.horizon());
             }
@@ -124,10 +124,10 @@ public final class ClusterScale {
     /** After every member and every retired index, and after every key range that holds rows. */
     private int nextIndex(List<NodeContainer> members) {
         int next = members.stream().mapToInt(NodeContainer::index).max().orElse(-1) + 1;
-        for (int retired : ctx.network().retiredIndexes(ctx.cluster())) {
+        for (int retired : ctx.runtime().retiredIndexes(ctx.cluster())) {
             next = Math.max(next, retired + 1);
         }
-        try (NodeRpcClient client = ctx.rpc(members.get(0))) {
+        try (NodeSession client = ctx.rpc(members.get(0))) {
             for (TableSpec table : ctx.config().tables()) {
                 TableDigest digest = client.api().digestTable(new DigestRequest(ctx.config().database(), table.name(), 1));
                 if (digest.maxId() != null && digest.maxId() > 0) {
@@ -150,7 +150,7 @@ public final class ClusterScale {
         updateTopology(members, joining, hosts);
         List<String> tables = MeshSpecs.tableNames(ctx.config());
         String db = ctx.config().database();
-        try (NodeRpcClient n = ctx.rpc(joining)) {
+        try (NodeSession n = ctx.rpc(joining)) {
             ctx.logStep(joining.node(), "initDatabase " + db, n.api().initDatabase(MeshSpecs.database(ctx.config(), secrets())));
             for (TableSpec table : ctx.config().tables()) {
                 ctx.logStep(joining.node(), "createReplicaTable " + table.name() + " (no subscriptions yet)", n.api()
@@ -160,7 +160,7 @@ public final class ClusterScale {
         Map<String, Map<String, Lsn>> slots = ensureSlots(joining, members, tables);
         NodeContainer source = members.get(0);
         awaitSourceCaughtUp(source, members, slots, tables);
-        try (NodeRpcClient n = ctx.rpc(joining)) {
+        try (NodeSession n = ctx.rpc(joining)) {
             for (String table : tables) {
                 ctx.logStep(joining.node(), "subscribing to " + source.node() + " " + table + " with a copy of its rows",
                         n.api().subscribeToNode(new SubscribeRequest(db, List.of(table), host(source), replication(),
@@ -183,7 +183,7 @@ public final class ClusterScale {
         }
         for (int i = members.size() - 1; i >= 0; i--) {
             NodeContainer peer = members.get(i);
-            try (NodeRpcClient p = ctx.rpc(peer)) {
+            try (NodeSession p = ctx.rpc(peer)) {
                 ctx.logStep(peer.node(), "subscribing to " + joining.node(), p.api().subscribeToNode(
                         new SubscribeRequest(db, tables, host(joining), replication())));
             }
@@ -195,7 +195,7 @@ public final class ClusterScale {
                                                       List<String> tables) {
         Map<String, Map<String, Lsn>> positions = new LinkedHashMap<>();
         for (NodeContainer peer : members) {
-            try (NodeRpcClient p = ctx.rpc(peer)) {
+            try (NodeSession p = ctx.rpc(peer)) {
                 for (String table : tables) {
                     String slot = MeshNames.subscription(joining.node(), peer.node(), table);
                     SlotInfo info = p.api().ensureSlot(new SlotRequest(ctx.config().database(), slot));
@@ -216,7 +216,7 @@ public final class ClusterScale {
             if (peer.index() == source.index()) {
                 continue;
             }
-            try (NodeRpcClient p = ctx.rpc(peer)) {
+            try (NodeSession p = ctx.rpc(peer)) {
                 Poll.until("[" + source.node() + "] caught up with " + peer.node(), CATCH_UP_TIMEOUT, Duration.ofMillis(100),
                         () -> {
                             List<SubscriberProgress> senders = p.api().replicationProgress().subscribers();
@@ -235,7 +235,7 @@ public final class ClusterScale {
         }
     }
 
-    private void awaitCopied(NodeRpcClient n, NodeContainer joining, NodeContainer source) {
+    private void awaitCopied(NodeSession n, NodeContainer joining, NodeContainer source) {
         long start = System.nanoTime();
         long[] lastReport = {start};
         Poll.until("[" + joining.node() + "] initial copy from " + source.node(), SYNC_TIMEOUT, Duration.ofMillis(200),
@@ -259,11 +259,11 @@ public final class ClusterScale {
 
     /** Removes {@code node}: drains it, drops every subscription and slot that refers to it, removes its container. */
     public void removeNode(String node) {
-        List<NodeContainer> all = ctx.containers().list(ctx.cluster());
+        List<NodeContainer> all = ctx.runtime().list(ctx.cluster());
         Optional<NodeContainer> target = all.stream().filter(n -> n.node().equals(node)).findFirst();
         List<NodeContainer> remaining = all.stream().filter(n -> !n.node().equals(node)).toList();
         int index = target.map(NodeContainer::index).orElseGet(() -> indexOf(node));
-        if (target.isEmpty() && !ctx.network().retiredIndexes(ctx.cluster()).contains(index)) {
+        if (target.isEmpty() && !ctx.runtime().retiredIndexes(ctx.cluster()).contains(index)) {
             throw new UsageException("NODE", "cluster " + ctx.cluster() + " has no node " + node + " (nodes: "
                     + all.stream().map(NodeContainer::node).toList() + ")");
         }
@@ -271,12 +271,12 @@ public final class ClusterScale {
             throw new IllegalStateException("cluster " + ctx.cluster() + " has " + all.size() + " nodes; removing "
                     + node + " would leave fewer than scale.min_nodes (" + ctx.config().minNodes() + ")");
         }
-        ctx.network().retire(ctx.cluster(), node, index);
+        ctx.runtime().retire(ctx.cluster(), node, index);
         List<String> tables = MeshSpecs.tableNames(ctx.config());
         String db = ctx.config().database();
         if (target.isPresent() && target.get().running()) {
             drain(target.get(), remaining, tables);
-            try (NodeRpcClient r = ctx.rpc(target.get())) {
+            try (NodeSession r = ctx.rpc(target.get())) {
                 for (NodeContainer peer : remaining) {
                     ctx.logStep(node, "dropping subscriptions to " + peer.node(),
                             r.api().dropSubscriptionsTo(new PeerRequest(db, tables, peer.node())));
@@ -284,7 +284,7 @@ public final class ClusterScale {
             }
         }
         for (NodeContainer peer : remaining.stream().filter(NodeContainer::running).toList()) {
-            try (NodeRpcClient p = ctx.rpc(peer)) {
+            try (NodeSession p = ctx.rpc(peer)) {
                 ctx.logStep(peer.node(), "dropping subscriptions to " + node,
                         p.api().dropSubscriptionsTo(new PeerRequest(db, tables, node)));
                 for (String table : tables) {
@@ -296,12 +296,12 @@ public final class ClusterScale {
         List<NodeContainer> running = remaining.stream().filter(NodeContainer::running).toList();
         List<TopologyHost> hosts = running.stream().map(ClusterScale::host).toList();
         for (NodeContainer m : running) {
-            try (NodeRpcClient c = ctx.rpc(m)) {
+            try (NodeSession c = ctx.rpc(m)) {
                 ctx.logStep(m.node(), "updateNetworkTopology (" + hosts.size() + " hosts)", c.api().updateNetworkTopology(
                         MeshSpecs.topology(ctx.cluster(), ctx.networkName(), host(m), hosts)));
             }
         }
-        target.ifPresent(t -> ctx.containers().remove(t));
+        target.ifPresent(t -> ctx.runtime().remove(t));
         ctx.log().accept("[remove-node] " + node + " removed: cluster " + ctx.cluster() + " has " + remaining.size()
                 + " nodes; its rows stay");
     }
@@ -310,7 +310,7 @@ public final class ClusterScale {
     private void drain(NodeContainer leaving, List<NodeContainer> remaining, List<String> tables) {
         ctx.log(leaving.node(), "draining: waiting until every peer has applied its changes");
         Set<String> waitFor = subscriptionsTo(leaving, remaining, tables);
-        try (NodeRpcClient r = ctx.rpc(leaving)) {
+        try (NodeSession r = ctx.rpc(leaving)) {
             Lsn target = Lsn.parse(r.api().replicationProgress().currentLsn());
             Poll.until("[" + leaving.node() + "] drained", CATCH_UP_TIMEOUT, Duration.ofMillis(100), () -> {
                 List<SubscriberProgress> senders = r.api().replicationProgress().subscribers();
@@ -357,7 +357,7 @@ public final class ClusterScale {
         List<NodeContainer> everyone = new ArrayList<>(members);
         everyone.add(joining);
         for (NodeContainer m : everyone) {
-            try (NodeRpcClient c = ctx.rpc(m)) {
+            try (NodeSession c = ctx.rpc(m)) {
                 ctx.logStep(m.node(), "updateNetworkTopology (" + hosts.size() + " hosts)", c.api().updateNetworkTopology(
                         MeshSpecs.topology(ctx.cluster(), ctx.networkName(), host(m), hosts)));
             }
@@ -367,7 +367,7 @@ public final class ClusterScale {
     private Map<String, NodeStatus> statuses(List<NodeContainer> nodes) {
         Map<String, NodeStatus> statuses = new LinkedHashMap<>();
         for (NodeContainer n : nodes) {
-            try (NodeRpcClient c = ctx.rpc(n)) {
+            try (NodeSession c = ctx.rpc(n)) {
                 statuses.put(n.node(), c.api().status());
             }
         }

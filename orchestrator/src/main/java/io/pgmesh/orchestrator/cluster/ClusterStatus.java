@@ -1,7 +1,7 @@
 package io.pgmesh.orchestrator.cluster;
 
 import io.pgmesh.orchestrator.docker.NodeContainer;
-import io.pgmesh.orchestrator.rpc.NodeRpcClient;
+import io.pgmesh.orchestrator.rpc.NodeSession;
 import io.pgmesh.orchestrator.rpc.NodeRpcException;
 import io.pgmesh.protocol.NodeStatus;
 import io.pgmesh.protocol.SubscriptionInfo;
@@ -25,14 +25,14 @@ public final class ClusterStatus {
     }
 
     public List<NodeReport> collect() {
-        List<NodeContainer> nodes = ctx.containers().list(ctx.cluster());
+        List<NodeContainer> nodes = ctx.runtime().list(ctx.cluster());
         int tables = ctx.config().tables().size();
         int expectedSubscriptions = (nodes.size() - 1) * tables;
         List<NodeReport> reports = nodes.stream().map(n -> report(n, expectedSubscriptions)).toList();
         if (reports.isEmpty()) {
             return reports;
         }
-        return markUnfinished(reports, ctx.network().retiredIndexes(ctx.cluster()), tables);
+        return markUnfinished(reports, ctx.runtime().retiredIndexes(ctx.cluster()), tables);
     }
 
     /**
@@ -64,7 +64,7 @@ public final class ClusterStatus {
             return new NodeReport(node, null, NodeReport.DOWN, "container " + node.state());
         }
         NodeStatus status;
-        try (NodeRpcClient client = ctx.rpc(node, STATUS_TIMEOUT)) {
+        try (NodeSession client = ctx.rpc(node, STATUS_TIMEOUT)) {
             status = client.api().status();
         } catch (NodeRpcException e) {
             return new NodeReport(node, null, NodeReport.UNREACHABLE, e.getMessage());

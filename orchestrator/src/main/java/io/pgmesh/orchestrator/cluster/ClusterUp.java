@@ -1,14 +1,12 @@
 package io.pgmesh.orchestrator.cluster;
 
-import io.pgmesh.orchestrator.docker.ClusterNetwork;
 import io.pgmesh.orchestrator.docker.NodeContainer;
-import io.pgmesh.orchestrator.rpc.NodeRpcClient;
+import io.pgmesh.orchestrator.rpc.NodeSession;
 import io.pgmesh.protocol.MeshNames;
 import io.pgmesh.protocol.ReplicaTableRequest;
 import io.pgmesh.protocol.SubscribeRequest;
 import io.pgmesh.protocol.TableSpec;
 import io.pgmesh.protocol.TopologyHost;
-import com.github.dockerjava.api.model.Network;
 
 import java.util.ArrayList;
 import java.util.Set;
@@ -46,11 +44,11 @@ public final class ClusterUp {
                 MeshSpecs.configuredPasswords(ctx.config()), true);
         String image = images.ensureBuilt();
         requireSameTarget(nodeCount);
-        ctx.network().ensure(ctx.cluster(), ctx.networkName(), ctx.config().subnetCidr(),
+        ctx.runtime().ensureNetwork(ctx.cluster(), ctx.networkName(), ctx.config().subnetCidr(),
                 ctx.config().gateway().toString(), nodeCount);
 
         Map<Integer, NodeContainer> existing = new TreeMap<>();
-        ctx.containers().list(ctx.cluster()).forEach(c -> existing.put(c.index(), c));
+        ctx.runtime().list(ctx.cluster()).forEach(c -> existing.put(c.index(), c));
         List<NodeContainer> members = new ArrayList<>();
         for (int i = 0; i < nodeCount; i++) {
             requireNotRetired(i);
@@ -65,7 +63,7 @@ public final class ClusterUp {
 
     /** A removed node's index is never used again: its rows keep that key range. */
     private void requireNotRetired(int index) {
-        if (ctx.network().retiredIndexes(ctx.cluster()).contains(index)) {
+        if (ctx.runtime().retiredIndexes(ctx.cluster()).contains(index)) {
             throw new IllegalStateException(MeshNames.nodeName(index) + " was removed from cluster " + ctx.cluster()
                     + "; 'up' does not recreate removed nodes (use 'pgmesh add-node')");
         }
@@ -81,8 +79,7 @@ public final class ClusterUp {
 
     /** A cluster created for N nodes is completed by up, not resized: resizing is add-node/remove-node. */
     private void requireSameTarget(int nodeCount) {
-        Optional<Network> network = ctx.network().find(ctx.cluster());
-        Optional<Integer> target = network.flatMap(ClusterNetwork::targetNodes);
+        Optional<Integer> target = ctx.runtime().targetNodes(ctx.cluster());
         if (target.isPresent() && target.get() != nodeCount) {
             throw new IllegalStateException("cluster " + ctx.cluster() + " was created with " + target.get()
                     + " nodes; run 'pgmesh up --nodes " + target.get() + "' to complete it, or 'pgmesh down' first");
@@ -105,12 +102,12 @@ public final class ClusterUp {
                           ClusterSecrets secrets) {
         for (NodeContainer m : members) {
             TopologyHost self = hosts.stream().filter(h -> h.index() == m.index()).findFirst().orElseThrow();
-            try (NodeRpcClient client = ctx.rpc(m)) {
+            try (NodeSession client = ctx.rpc(m)) {
                 ctx.logStep(m.node(), "updateNetworkTopology (" + hosts.size() + " hosts)", client.api()
                         .updateNetworkTopology(MeshSpecs.topology(ctx.cluster(), ctx.networkName(), self, hosts)));
             }
         }
-        try (NodeRpcClient client = ctx.rpc(newest)) {
+        try (NodeSession client = ctx.rpc(newest)) {
             ctx.logStep(newest.node(), "initDatabase " + ctx.config().database(),
                     client.api().initDatabase(MeshSpecs.database(ctx.config(), secrets)));
             for (TableSpec table : ctx.config().tables()) {
@@ -122,7 +119,7 @@ public final class ClusterUp {
         TopologyHost newHost = hosts.stream().filter(h -> h.index() == newest.index()).findFirst().orElseThrow();
         for (int i = members.size() - 2; i >= 0; i--) {
             NodeContainer peer = members.get(i);
-            try (NodeRpcClient client = ctx.rpc(peer)) {
+            try (NodeSession client = ctx.rpc(peer)) {
                 ctx.logStep(peer.node(), "subscribing to " + newest.node(), client.api().subscribeToNode(
                         new SubscribeRequest(ctx.config().database(), MeshSpecs.tableNames(ctx.config()), newHost,
                                 MeshSpecs.replication(ctx.config(), secrets))));

@@ -27,7 +27,7 @@ public final class NodeRestart {
 
     /** Starts {@code node} and returns its container once the mesh is healthy and drained. */
     public NodeContainer startNode(String node, Duration catchUpTimeout) {
-        List<NodeContainer> members = ctx.containers().list(ctx.cluster());
+        List<NodeContainer> members = ctx.runtime().list(ctx.cluster());
         NodeContainer container = members.stream().filter(c -> c.node().equals(node)).findFirst()
                 .orElseThrow(() -> new UsageException("NODE", "cluster " + ctx.cluster() + " has no node '" + node
                         + "' (nodes: " + members.stream().map(NodeContainer::node).collect(Collectors.joining(", "))

@@ -78,7 +78,7 @@ public final class ConflictStress {
     }
 
     public Result run(Options options) {
-        List<NodeContainer> nodes = ctx.containers().list(ctx.cluster()).stream().filter(NodeContainer::running).toList();
+        List<NodeContainer> nodes = ctx.runtime().list(ctx.cluster()).stream().filter(NodeContainer::running).toList();
         if (nodes.size() < 2) {
             throw new IllegalStateException("conflicts need at least 2 running nodes; cluster " + ctx.cluster()
                     + " has " + nodes.size());
