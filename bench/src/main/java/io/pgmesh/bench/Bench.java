@@ -4,7 +4,7 @@ import com.github.dockerjava.api.DockerClient;
 import io.pgmesh.orchestrator.check.ClusterRepair;
 import io.pgmesh.orchestrator.check.ReplicationDrain;
 import io.pgmesh.orchestrator.cluster.ClusterContext;
-import io.pgmesh.orchestrator.cluster.ClusterScale;
+import io.pgmesh.orchestrator.cluster.NodeJoin;
 import io.pgmesh.orchestrator.cluster.ClusterSecrets;
 import io.pgmesh.orchestrator.cluster.MeshSpecs;
 import io.pgmesh.orchestrator.docker.NodeContainerSpec;
@@ -510,7 +510,7 @@ final class Bench {
                 new ReplicationDrain(ctx).await(DRAIN_TIMEOUT);
                 Load load = Load.now();
                 long start = System.nanoTime();
-                ClusterScale.Joined join = new ClusterScale(ctx).addNode(clusters::image);
+                NodeJoin.Joined join = new NodeJoin(ctx).addNode(clusters::image);
                 NodeContainer added = join.node();
                 long joined = System.nanoTime();
                 new ClusterRepair(ctx).afterJoin(join, REPAIR_DRAIN_TIMEOUT);

@@ -34,8 +34,8 @@ class OrchestratorKillIT {
      * <li>{@code [node1] initDatabase}, then the daemon's {@code creating table table1}:
      * createReplicaTable on node1 is in flight, and the daemon finishes it after its caller died (the
      * rerun then finds it in place);</li>
-     * <li>{@code [node1] createReplicaTable}: node1 subscribes to node0, node0 does not subscribe to
-     * node1 yet.</li>
+     * <li>{@code [node1] createReplicaTable}: node1 has its table and publication (step create-tables of
+     * {@code NodeJoin.NEW_CLUSTER}); it does not subscribe to node0 yet, nor node0 to it.</li>
      * </ul>
      * Whatever state the kill leaves, the rerun must complete the cluster.
      */

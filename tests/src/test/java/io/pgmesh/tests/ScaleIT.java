@@ -2,7 +2,8 @@ package io.pgmesh.tests;
 
 import io.pgmesh.orchestrator.check.ClusterCheck;
 import io.pgmesh.orchestrator.check.ClusterRepair;
-import io.pgmesh.orchestrator.cluster.ClusterScale;
+import io.pgmesh.orchestrator.cluster.NodeJoin;
+import io.pgmesh.orchestrator.cluster.NodeLeave;
 import io.pgmesh.orchestrator.cluster.ClusterSecrets;
 import io.pgmesh.orchestrator.cluster.ClusterStatus;
 import io.pgmesh.orchestrator.cluster.NodeReport;
@@ -69,7 +70,7 @@ class ScaleIT {
             await().atMost(Duration.ofSeconds(30)).until(() -> writer.acknowledged.size() > 100);
 
             // as 'pgmesh add-node' does: join, then repair what the join window reordered
-            ClusterScale.Joined joined = new ClusterScale(cluster.ctx).addNode(TestClusters::ensureImage);
+            NodeJoin.Joined joined = new NodeJoin(cluster.ctx).addNode(TestClusters::ensureImage);
             assertThat(joined.changedSince()).as("the join's start, per member").containsOnlyKeys(0, 1);
             new ClusterRepair(cluster.ctx).afterJoin(joined, Duration.ofMinutes(2));
             NodeContainer third = joined.node();
@@ -85,7 +86,7 @@ class ScaleIT {
 
             // the writer stops using node0 before it leaves: nothing of it is in flight
             writer.useNodes(running().stream().filter(n -> !n.name().equals("node0")).toList());
-            new ClusterScale(cluster.ctx).removeNode("node0");
+            new NodeLeave(cluster.ctx).removeNode("node0");
             int before = writer.acknowledged.size();
             await().atMost(Duration.ofSeconds(30)).until(() -> writer.acknowledged.size() > before + 50);
             writer.stop();

@@ -1,7 +1,7 @@
 package io.pgmesh.orchestrator.check;
 
 import io.pgmesh.orchestrator.cluster.ClusterContext;
-import io.pgmesh.orchestrator.cluster.ClusterScale;
+import io.pgmesh.orchestrator.cluster.NodeJoin;
 import io.pgmesh.orchestrator.docker.NodeContainer;
 import io.pgmesh.protocol.RepairRowsRequest;
 import io.pgmesh.protocol.RowState;
@@ -63,7 +63,7 @@ public final class ClusterRepair {
      * add-node's repair: only rows changed since the join began can have been reordered by it, so only
      * those are compared (all rows when the join's start is unknown); no second check.
      */
-    public Result afterJoin(ClusterScale.Joined joined, Duration drainTimeout) {
+    public Result afterJoin(NodeJoin.Joined joined, Duration drainTimeout) {
         return run(drainTimeout, false, joined.changedSince());
     }
 
