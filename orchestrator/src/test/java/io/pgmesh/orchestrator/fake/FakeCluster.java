@@ -19,6 +19,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class FakeCluster {
 
     public static final String NAME = "fake";
+    private static final SysConfig TWO_TABLES = twoTables();
 
     public final FakeRuntime runtime = new FakeRuntime(NAME);
     public final SysConfig config;
@@ -27,7 +28,7 @@ public final class FakeCluster {
 
     public FakeCluster(Path home) {
         this.home = home;
-        this.config = twoTables();
+        this.config = TWO_TABLES;
     }
 
     public ClusterContext ctx() {
