@@ -25,30 +25,36 @@ class OrchestratorKillIT {
     private static final String CLUSTER = "pgmesh-itok";
 
     /**
-     * The child is killed when it has printed {@code killAt}, a step line of node1's join, which it
-     * prints when the step's RPC returned, right before it sends the next one; when {@code inFlight}
-     * is given, only once node1's daemon has also logged that line (the next step has begun there):
+     * The child is killed at {@code killAt}: either a named step of node1's join ({@code after:node1:STEP},
+     * halted through the orchestrator's step hook right after the step), or a step line of node1's join,
+     * which it prints when the step's RPC returned, right before it sends the next one; when
+     * {@code inFlight} is given, only once node1's daemon has also logged that line (the next step has
+     * begun there):
      * <ul>
-     * <li>{@code [node1] initDatabase}: node1 has its database; createReplicaTable on node1 (its
-     * table, publication and subscription to node0) is not sent yet;</li>
+     * <li>{@code after:node1:init-database}: node1 has its database; createReplicaTable on node1 (its
+     * table and publication) is not sent yet;</li>
      * <li>{@code [node1] initDatabase}, then the daemon's {@code creating table table1}:
      * createReplicaTable on node1 is in flight, and the daemon finishes it after its caller died (the
      * rerun then finds it in place);</li>
-     * <li>{@code [node1] createReplicaTable}: node1 has its table and publication (step create-tables of
+     * <li>{@code after:node1:create-tables}: node1 has its table and publication (step create-tables of
      * {@code NodeJoin.NEW_CLUSTER}); it does not subscribe to node0 yet, nor node0 to it.</li>
      * </ul>
      * Whatever state the kill leaves, the rerun must complete the cluster.
      */
     @ParameterizedTest(name = "killed after ''{0}'' {1}")
-    @CsvSource({"'[node1] initDatabase', ''", "'[node1] initDatabase', '[node1] creating table table1'",
-            "'[node1] createReplicaTable', ''"})
+    @CsvSource({"'after:node1:init-database', ''", "'[node1] initDatabase', '[node1] creating table table1'",
+            "'after:node1:create-tables', ''"})
     void upKilledWhileNode1JoinsIsCompletedByTheNextUp(String killAt, String inFlight) throws Exception {
         try (TestCluster cluster = TestCluster.start(CLUSTER, 98, 0)) {
             TestClusters.ensureImage(); // built here, so the child's deadline covers the cluster only
 
             java.util.function.BooleanSupplier ready = inFlight == null || inFlight.isEmpty() ? () -> true
                     : () -> node1Logged(cluster, inFlight);
-            KilledCli.Result child = KilledCli.killAt(CLUSTER, cluster.configFile, killAt, ready, "up", "--nodes", "3");
+            // a named step of node1's join (before|after:NODE:STEP) halts the child through the step hook; a point
+            // inside a step (an RPC in flight) is picked by the child's output line and the daemon's log
+            KilledCli.Result child = killAt.startsWith("after:") || killAt.startsWith("before:")
+                    ? KilledCli.haltAt(CLUSTER, cluster.configFile, killAt, "up", "--nodes", "3")
+                    : KilledCli.killAt(CLUSTER, cluster.configFile, killAt, ready, "up", "--nodes", "3");
             System.out.printf("[OrchestratorKillIT] child 'up' killed after '%s'%s, %.1f s after its start%n", killAt,
                     inFlight == null || inFlight.isEmpty() ? "" : " and '" + inFlight + "'", child.seconds());
             assertThat(child.printed("[up] cluster")).as("the child did not finish 'up'").isFalse();

@@ -4,6 +4,7 @@ import io.pgmesh.orchestrator.cluster.ClusterContext;
 import io.pgmesh.orchestrator.cluster.ClusterSecrets;
 import io.pgmesh.orchestrator.config.SysConfig;
 import io.pgmesh.orchestrator.config.SysConfigLoader;
+import io.pgmesh.orchestrator.cluster.HaltAt;
 import io.pgmesh.orchestrator.docker.DockerRuntime;
 import io.pgmesh.orchestrator.docker.DockerEngine;
 import com.github.dockerjava.api.DockerClient;
@@ -59,6 +60,9 @@ abstract class ClusterCommand implements Callable<Integer> {
             sink.println(line);
             sink.flush();
         });
-        return new ClusterContext(global.cluster, config, new DockerRuntime(docker, log), ClusterSecrets.home(), log);
+        ClusterContext ctx = new ClusterContext(global.cluster, config, new DockerRuntime(docker, log),
+                ClusterSecrets.home(), log);
+        String haltAt = System.getenv(HaltAt.ENV);
+        return haltAt == null || haltAt.isBlank() ? ctx : ctx.withSteps(HaltAt.parse(haltAt, log));
     }
 }
