@@ -9,7 +9,7 @@ import io.pgmesh.orchestrator.cluster.MeshSpecs;
 import io.pgmesh.orchestrator.config.SysConfig;
 import io.pgmesh.orchestrator.config.SysConfigLoader;
 import io.pgmesh.orchestrator.docker.DockerRuntime;
-import io.pgmesh.orchestrator.docker.NodeContainer;
+import io.pgmesh.orchestrator.runtime.NodeContainer;
 import io.pgmesh.orchestrator.docker.NodeImage;
 import io.pgmesh.protocol.Credentials;
 

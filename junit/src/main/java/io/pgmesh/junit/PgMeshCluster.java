@@ -16,7 +16,7 @@ import io.pgmesh.orchestrator.config.SysConfigLoader;
 import io.pgmesh.orchestrator.docker.DockerRuntime;
 import io.pgmesh.orchestrator.docker.DockerEngine;
 import io.pgmesh.orchestrator.docker.DockerOperationException;
-import io.pgmesh.orchestrator.docker.NodeContainer;
+import io.pgmesh.orchestrator.runtime.NodeContainer;
 import io.pgmesh.orchestrator.docker.NodeImage;
 import io.pgmesh.protocol.Credentials;
 import io.pgmesh.protocol.SqlNames;

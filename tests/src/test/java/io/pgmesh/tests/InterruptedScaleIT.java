@@ -3,7 +3,7 @@ package io.pgmesh.tests;
 import io.pgmesh.orchestrator.check.ClusterCheck;
 import io.pgmesh.orchestrator.cluster.ClusterStatus;
 import io.pgmesh.orchestrator.cluster.NodeReport;
-import io.pgmesh.orchestrator.docker.NodeContainer;
+import io.pgmesh.orchestrator.runtime.NodeContainer;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

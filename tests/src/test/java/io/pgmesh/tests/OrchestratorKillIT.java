@@ -2,7 +2,7 @@ package io.pgmesh.tests;
 
 import io.pgmesh.orchestrator.cluster.ClusterStatus;
 import io.pgmesh.orchestrator.cluster.NodeReport;
-import io.pgmesh.orchestrator.docker.NodeContainer;
+import io.pgmesh.orchestrator.runtime.NodeContainer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 

@@ -7,7 +7,7 @@ import io.pgmesh.orchestrator.cluster.NodeLeave;
 import io.pgmesh.orchestrator.cluster.ClusterSecrets;
 import io.pgmesh.orchestrator.cluster.ClusterStatus;
 import io.pgmesh.orchestrator.cluster.NodeReport;
-import io.pgmesh.orchestrator.docker.NodeContainer;
+import io.pgmesh.orchestrator.runtime.NodeContainer;
 import io.pgmesh.pool.GroupRole;
 import io.pgmesh.pool.GroupSpec;
 import io.pgmesh.pool.Lease;

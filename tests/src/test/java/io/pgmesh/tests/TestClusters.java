@@ -7,7 +7,7 @@ import io.pgmesh.orchestrator.config.SysConfig;
 import io.pgmesh.orchestrator.config.SysConfigLoader;
 import io.pgmesh.orchestrator.docker.DockerRuntime;
 import io.pgmesh.orchestrator.docker.DockerEngine;
-import io.pgmesh.orchestrator.docker.NodeContainer;
+import io.pgmesh.orchestrator.runtime.NodeContainer;
 import io.pgmesh.orchestrator.docker.NodeImage;
 import com.github.dockerjava.api.DockerClient;
 

@@ -2,7 +2,7 @@ package io.pgmesh.orchestrator.check;
 
 import io.pgmesh.orchestrator.cluster.ClusterContext;
 import io.pgmesh.orchestrator.cluster.MeshSpecs;
-import io.pgmesh.orchestrator.docker.NodeContainer;
+import io.pgmesh.orchestrator.runtime.NodeContainer;
 import io.pgmesh.orchestrator.rpc.NodeSession;
 import io.pgmesh.protocol.ChangeHorizon;
 import io.pgmesh.protocol.DigestRequest;

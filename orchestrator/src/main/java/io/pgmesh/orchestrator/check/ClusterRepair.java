@@ -2,7 +2,7 @@ package io.pgmesh.orchestrator.check;
 
 import io.pgmesh.orchestrator.cluster.ClusterContext;
 import io.pgmesh.orchestrator.cluster.NodeJoin;
-import io.pgmesh.orchestrator.docker.NodeContainer;
+import io.pgmesh.orchestrator.runtime.NodeContainer;
 import io.pgmesh.protocol.RepairRowsRequest;
 import io.pgmesh.protocol.RowState;
 import io.pgmesh.protocol.RowStatesRequest;

@@ -3,7 +3,7 @@ package io.pgmesh.orchestrator.cli;
 import io.pgmesh.orchestrator.cluster.ClusterContext;
 import io.pgmesh.orchestrator.cluster.ClusterSecrets;
 import io.pgmesh.orchestrator.cluster.MeshSpecs;
-import io.pgmesh.orchestrator.docker.NodeContainer;
+import io.pgmesh.orchestrator.runtime.NodeContainer;
 import io.pgmesh.protocol.Credentials;
 import io.pgmesh.protocol.DatabaseSpec;
 import picocli.CommandLine.Command;

@@ -4,7 +4,7 @@ import io.pgmesh.orchestrator.cluster.ClusterContext;
 import io.pgmesh.orchestrator.cluster.ClusterStatus;
 import io.pgmesh.orchestrator.cluster.MeshSpecs;
 import io.pgmesh.orchestrator.cluster.NodeReport;
-import io.pgmesh.orchestrator.docker.NodeContainer;
+import io.pgmesh.orchestrator.runtime.NodeContainer;
 import io.pgmesh.orchestrator.rpc.NodeSession;
 import io.pgmesh.orchestrator.rpc.NodeRpcException;
 import io.pgmesh.protocol.NodeStatus;

@@ -1,7 +1,7 @@
 package io.pgmesh.orchestrator.cluster;
 
 import io.pgmesh.orchestrator.config.SysConfig;
-import io.pgmesh.orchestrator.docker.NodeContainer;
+import io.pgmesh.orchestrator.runtime.NodeContainer;
 import io.pgmesh.orchestrator.rpc.NodeRpcFactory;
 import io.pgmesh.orchestrator.rpc.NodeSession;
 import io.pgmesh.orchestrator.runtime.NodeRuntime;
@@ -42,10 +42,6 @@ public record ClusterContext(String cluster, SysConfig config, NodeRuntime runti
 
     public ClusterContext withSteps(StepHook hook) {
         return new ClusterContext(cluster, config, runtime, rpcFactory, hook, home, log);
-    }
-
-    public ClusterContext withLog(Consumer<String> otherLog) {
-        return new ClusterContext(cluster, config, runtime, rpcFactory, steps, home, otherLog);
     }
 
     public String networkName() {

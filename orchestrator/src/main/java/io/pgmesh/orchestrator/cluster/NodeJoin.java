@@ -1,6 +1,6 @@
 package io.pgmesh.orchestrator.cluster;
 
-import io.pgmesh.orchestrator.docker.NodeContainer;
+import io.pgmesh.orchestrator.runtime.NodeContainer;
 import io.pgmesh.orchestrator.rpc.NodeRpcException;
 import io.pgmesh.orchestrator.rpc.NodeSession;
 import io.pgmesh.protocol.ChangeHorizon;

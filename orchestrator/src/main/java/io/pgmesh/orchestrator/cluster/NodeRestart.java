@@ -1,7 +1,7 @@
 package io.pgmesh.orchestrator.cluster;
 
 import io.pgmesh.orchestrator.check.ReplicationDrain;
-import io.pgmesh.orchestrator.docker.NodeContainer;
+import io.pgmesh.orchestrator.runtime.NodeContainer;
 import io.pgmesh.orchestrator.wait.Poll;
 
 import java.time.Duration;

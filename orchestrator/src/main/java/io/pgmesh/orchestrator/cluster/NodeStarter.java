@@ -1,8 +1,8 @@
 package io.pgmesh.orchestrator.cluster;
 
 import io.pgmesh.orchestrator.docker.DockerOperationException;
-import io.pgmesh.orchestrator.docker.NodeContainer;
-import io.pgmesh.orchestrator.docker.NodeContainerSpec;
+import io.pgmesh.orchestrator.runtime.NodeContainer;
+import io.pgmesh.orchestrator.runtime.NodeContainerSpec;
 import io.pgmesh.orchestrator.rpc.NodeSession;
 import io.pgmesh.orchestrator.wait.Poll;
 import io.pgmesh.protocol.MeshNames;

@@ -4,7 +4,7 @@ import io.pgmesh.orchestrator.cluster.ClusterContext;
 import io.pgmesh.orchestrator.cluster.ClusterSecrets;
 import io.pgmesh.orchestrator.cluster.MeshSpecs;
 import io.pgmesh.orchestrator.cluster.UsageException;
-import io.pgmesh.orchestrator.docker.NodeContainer;
+import io.pgmesh.orchestrator.runtime.NodeContainer;
 import io.pgmesh.orchestrator.suite.SuiteTable;
 import io.pgmesh.protocol.Credentials;
 

@@ -2,7 +2,7 @@ package io.pgmesh.orchestrator.conflict;
 
 import io.pgmesh.orchestrator.cluster.ClusterContext;
 import io.pgmesh.orchestrator.cluster.UsageException;
-import io.pgmesh.orchestrator.docker.NodeContainer;
+import io.pgmesh.orchestrator.runtime.NodeContainer;
 import io.pgmesh.orchestrator.rpc.NodeSession;
 import io.pgmesh.protocol.ConflictKind;
 import io.pgmesh.protocol.ConflictRecord;

@@ -1,6 +1,6 @@
 package io.pgmesh.orchestrator.rpc;
 
-import io.pgmesh.orchestrator.docker.NodeContainer;
+import io.pgmesh.orchestrator.runtime.NodeContainer;
 import io.pgmesh.orchestrator.runtime.Endpoint;
 import io.pgmesh.orchestrator.runtime.NodeRuntime;
 

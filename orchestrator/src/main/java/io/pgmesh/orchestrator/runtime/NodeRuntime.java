@@ -1,8 +1,6 @@
 package io.pgmesh.orchestrator.runtime;
 
 import io.pgmesh.orchestrator.config.SysConfig;
-import io.pgmesh.orchestrator.docker.NodeContainer;
-import io.pgmesh.orchestrator.docker.NodeContainerSpec;
 
 import java.util.List;
 import java.util.Optional;

@@ -5,7 +5,7 @@ import io.pgmesh.orchestrator.cluster.ClusterContext;
 import io.pgmesh.orchestrator.cluster.ClusterSecrets;
 import io.pgmesh.orchestrator.cluster.MeshSpecs;
 import io.pgmesh.orchestrator.config.PoolGroupConfig;
-import io.pgmesh.orchestrator.docker.NodeContainer;
+import io.pgmesh.orchestrator.runtime.NodeContainer;
 import io.pgmesh.pool.GroupRole;
 import io.pgmesh.pool.GroupSpec;
 import io.pgmesh.pool.Login;

@@ -2,8 +2,8 @@ package io.pgmesh.orchestrator.fake;
 
 import io.pgmesh.orchestrator.cluster.ClusterContext;
 import io.pgmesh.orchestrator.config.SysConfig;
-import io.pgmesh.orchestrator.docker.NodeContainer;
-import io.pgmesh.orchestrator.docker.NodeContainerSpec;
+import io.pgmesh.orchestrator.runtime.NodeContainer;
+import io.pgmesh.orchestrator.runtime.NodeContainerSpec;
 import io.pgmesh.orchestrator.rpc.NodeRpcException;
 import io.pgmesh.orchestrator.rpc.NodeRpcFactory;
 import io.pgmesh.orchestrator.rpc.NodeSession;
