@@ -139,7 +139,7 @@ public final class PgMeshCluster implements AutoCloseable {
      * with {@link #writerCredentials()} or {@link #readerCredentials()}.
      */
     public List<String> jdbcUrls() {
-        return members.stream().map(n -> "jdbc:postgresql://127.0.0.1:" + n.pgPort() + "/" + database()).toList();
+        return members.stream().map(n -> "jdbc:postgresql://" + ctx.runtime().pgEndpoint(n) + "/" + database()).toList();
     }
 
     /** The {@code testwriter} role (SYSTestWriter): may insert, update and delete in the replicated tables. */
