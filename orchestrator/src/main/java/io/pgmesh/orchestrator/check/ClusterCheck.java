@@ -3,7 +3,6 @@ package io.pgmesh.orchestrator.check;
 import io.pgmesh.orchestrator.cluster.ClusterContext;
 import io.pgmesh.orchestrator.cluster.MeshSpecs;
 import io.pgmesh.orchestrator.runtime.NodeContainer;
-import io.pgmesh.orchestrator.rpc.NodeSession;
 import io.pgmesh.protocol.ChangeHorizon;
 import io.pgmesh.protocol.DigestRequest;
 import io.pgmesh.protocol.HorizonRequest;
