@@ -131,7 +131,7 @@ public final class ConflictStress {
         props.setProperty("user", writer.user());
         props.setProperty("password", writer.password());
         props.setProperty("connectTimeout", "5");
-        String url = "jdbc:postgresql://127.0.0.1:" + node.pgPort() + "/" + java.net.URLEncoder.encode(
+        String url = "jdbc:postgresql://" + ctx.runtime().pgEndpoint(node) + "/" + java.net.URLEncoder.encode(
                 ctx.config().database(), java.nio.charset.StandardCharsets.UTF_8);
         String update = t.updateSql();
         String delete = t.deleteSql();
