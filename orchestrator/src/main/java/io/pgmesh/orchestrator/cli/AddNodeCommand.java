@@ -25,7 +25,7 @@ final class AddNodeCommand extends ClusterCommand {
     @Override
     public Integer call() {
         ClusterContext ctx = context();
-        NodeImage image = new NodeImage(((io.pgmesh.orchestrator.docker.DockerRuntime) ctx.runtime()).docker(), ctx.log());
+        NodeImage image = nodeImage(ctx);
         progress.begin("join");
         NodeJoin.Joined joined = new NodeJoin(ctx).addNode(image::ensureBuilt);
         progress.begin("repair");

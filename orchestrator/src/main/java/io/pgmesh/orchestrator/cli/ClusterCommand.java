@@ -46,6 +46,11 @@ abstract class ClusterCommand implements Callable<Integer> {
         return context(loadConfig());
     }
 
+    /** The node image, built by the engine the CLI's {@link DockerRuntime} runs the nodes on. */
+    static io.pgmesh.orchestrator.docker.NodeImage nodeImage(ClusterContext ctx) {
+        return new io.pgmesh.orchestrator.docker.NodeImage(((DockerRuntime) ctx.runtime()).docker(), ctx.log());
+    }
+
     SysConfig loadConfig() {
         return SysConfigLoader.load(global.config);
     }
