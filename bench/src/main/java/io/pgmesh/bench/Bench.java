@@ -6,13 +6,14 @@ import io.pgmesh.orchestrator.check.ClusterRepair;
 import io.pgmesh.orchestrator.check.Divergence;
 import io.pgmesh.orchestrator.check.ReplicationDrain;
 import io.pgmesh.orchestrator.cluster.ClusterContext;
-import io.pgmesh.orchestrator.cluster.ClusterScale;
+import io.pgmesh.orchestrator.cluster.NodeJoin;
+import io.pgmesh.orchestrator.cluster.NodeLeave;
 import io.pgmesh.orchestrator.cluster.ClusterSecrets;
 import io.pgmesh.orchestrator.cluster.MeshSpecs;
-import io.pgmesh.orchestrator.docker.NodeContainerSpec;
+import io.pgmesh.orchestrator.runtime.NodeContainerSpec;
 import io.pgmesh.protocol.MeshNames;
 import io.pgmesh.protocol.RpcAuth;
-import io.pgmesh.orchestrator.docker.NodeContainer;
+import io.pgmesh.orchestrator.runtime.NodeContainer;
 import io.pgmesh.orchestrator.rpc.NodeRpcClient;
 import io.pgmesh.orchestrator.rpc.NodeRpcException;
 import io.pgmesh.orchestrator.suite.SuiteTable;
@@ -237,11 +238,11 @@ final class Bench {
     private void startContainersFirst(ClusterContext ctx, int nodes) {
         ClusterSecrets.resolve(ctx.home(), ctx.cluster(), MeshSpecs.configuredPasswords(ctx.config()), true);
         String image = clusters.image();
-        ctx.network().ensure(ctx.cluster(), ctx.networkName(), ctx.config().subnetCidr(),
+        ctx.runtime().ensureNetwork(ctx.cluster(), ctx.networkName(), ctx.config().subnetCidr(),
                 ctx.config().gateway().toString(), nodes);
         for (int i = 0; i < nodes; i++) {
             String node = MeshNames.nodeName(i);
-            ctx.containers().create(new NodeContainerSpec(ctx.cluster(), node, i, ctx.containerName(node), image,
+            ctx.runtime().create(new NodeContainerSpec(ctx.cluster(), node, i, ctx.containerName(node), image,
                     ctx.networkName(), ctx.config().nodeAddress(i).toString(), List.of(
                     "PGMESH_MAX_NODES=" + ctx.config().maxNodes(),
                     "PGMESH_TABLES=" + ctx.config().tables().size(),
@@ -354,13 +355,14 @@ final class Bench {
     }
 
     private static List<String> containerIds(ClusterContext ctx) {
-        return ctx.containers().list(ctx.cluster()).stream().filter(NodeContainer::running)
+        return ctx.runtime().list(ctx.cluster()).stream().filter(NodeContainer::running)
                 .map(NodeContainer::containerId).toList();
     }
 
     private static List<NodeEndpoint> endpoints(ClusterContext ctx) {
-        return ctx.containers().list(ctx.cluster()).stream().filter(NodeContainer::running)
-                .map(n -> new NodeEndpoint(n.node(), "127.0.0.1", n.pgPort())).toList();
+        return ctx.runtime().list(ctx.cluster()).stream().filter(NodeContainer::running)
+                .map(n -> new NodeEndpoint(n.node(), ctx.runtime().pgEndpoint(n).host(), ctx.runtime().pgEndpoint(n).port()))
+                .toList();
     }
 
     // ---- 4. write throughput ----
@@ -428,7 +430,7 @@ final class Bench {
     // ---- 5. control plane ----
 
     private Results.ControlPlane controlPlane(ClusterContext mesh, String when) {
-        NodeContainer node = mesh.containers().list(mesh.cluster()).get(0);
+        NodeContainer node = mesh.runtime().list(mesh.cluster()).get(0);
         long rows;
         try {
             rows = count(node.pgPort(), mesh.config().database(), clusters.writer(mesh));
@@ -438,7 +440,9 @@ final class Bench {
         Load load = Load.now();
         List<Double> status = new ArrayList<>();
         List<Double> transport = new ArrayList<>();
-        try (NodeRpcClient client = mesh.rpc(node)) {
+        // the concrete JSON-RPC client on purpose: its raw transport is measured too (an unknown method)
+        try (NodeRpcClient client = NodeRpcClient.forEndpoint(node.node(), mesh.runtime().rpcEndpoint(node).host(),
+                mesh.runtime().rpcEndpoint(node).port(), ClusterContext.CALL_TIMEOUT, mesh.rpcSecret())) {
             for (int i = 0; i < RPC_WARM_UP + plan.rpcCalls(); i++) {
                 long start = System.nanoTime();
                 client.api().status();
@@ -517,13 +521,13 @@ final class Bench {
                 new ReplicationDrain(ctx).await(DRAIN_TIMEOUT);
                 Load load = Load.now();
                 long start = System.nanoTime();
-                ClusterScale.Joined join = new ClusterScale(ctx).addNode(clusters::image);
+                NodeJoin.Joined join = new NodeJoin(ctx).addNode(clusters::image);
                 NodeContainer added = join.node();
                 long joined = System.nanoTime();
                 new ClusterRepair(ctx).afterJoin(join, REPAIR_DRAIN_TIMEOUT);
                 long end = System.nanoTime();
                 double copy = StepClock.copySeconds(clock.since(start));
-                long onNewNode = count(ctx.containers().inspect(added.containerId()).pgPort(), ctx.config().database(),
+                long onNewNode = count(ctx.runtime().inspect(added.containerId()).pgPort(), ctx.config().database(),
                         writer);
                 Results.AddNodeRun r = new Results.AddNodeRun(rows, plan.addNodeClusterSize(), (joined - start) / 1e9,
                         (end - joined) / 1e9, copy, onNewNode, load);
@@ -667,7 +671,7 @@ final class Bench {
                     repaired = r.rowsRepaired();
                 }
                 default -> {
-                    ClusterScale.Joined join = new ClusterScale(ctx).addNode(clusters::image);
+                    NodeJoin.Joined join = new NodeJoin(ctx).addNode(clusters::image);
                     added = join.node();
                     ClusterRepair.Result r = new ClusterRepair(ctx).afterJoin(join, REPAIR_DRAIN_TIMEOUT);
                     end = System.nanoTime();
@@ -691,7 +695,7 @@ final class Bench {
                 }
             }
             if (added != null) {
-                new ClusterScale(ctx).removeNode(added.node()); // every measurement starts from the same cluster size
+                new NodeLeave(ctx).removeNode(added.node()); // every measurement starts from the same cluster size
             }
             new ReplicationDrain(ctx).await(DRAIN_TIMEOUT);
         }
@@ -702,7 +706,7 @@ final class Bench {
      * back, as a local update under a replication origin, so no peer receives it; then check and repair, timed.
      */
     private Results.Injection inject(ClusterContext ctx, long rows, long id, long[] updated) {
-        NodeContainer node = ctx.containers().list(ctx.cluster()).stream().filter(NodeContainer::running)
+        NodeContainer node = ctx.runtime().list(ctx.cluster()).stream().filter(NodeContainer::running)
                 .reduce((a, b) -> b).orElseThrow();
         RowWriter w = writer(ctx, Results.UPDATE_WRITER, updated);
         try {

@@ -7,12 +7,11 @@ import io.pgmesh.orchestrator.cluster.ClusterSecrets;
 import io.pgmesh.orchestrator.cluster.ClusterUp;
 import io.pgmesh.orchestrator.cluster.MeshSpecs;
 import io.pgmesh.orchestrator.config.Ipv4Net;
-import io.pgmesh.orchestrator.config.SubnetMove;
+import io.pgmesh.orchestrator.config.SysConfigEdits;
 import io.pgmesh.orchestrator.config.SysConfig;
 import io.pgmesh.orchestrator.config.SysConfigLoader;
-import io.pgmesh.orchestrator.docker.ClusterNetwork;
-import io.pgmesh.orchestrator.docker.NodeContainer;
-import io.pgmesh.orchestrator.docker.NodeContainers;
+import io.pgmesh.orchestrator.docker.DockerRuntime;
+import io.pgmesh.orchestrator.runtime.NodeContainer;
 import io.pgmesh.orchestrator.docker.NodeImage;
 import io.pgmesh.protocol.Credentials;
 
@@ -55,7 +54,7 @@ final class BenchClusters {
     /** The shipped config with its 172.28.5.x addresses moved to 172.28.{octet}.x, written to the work dir. */
     Path configFile(int octet) {
         try {
-            String json = SubnetMove.json(Files.readString(env.shippedConfig()), Ipv4Net.of("172.28." + octet + ".0/24"),
+            String json = SysConfigEdits.onSubnet(Files.readString(env.shippedConfig()), Ipv4Net.of("172.28." + octet + ".0/24"),
                     env.shippedConfig().toString());
             Files.createDirectories(env.workDir());
             Path file = env.workDir().resolve("sysconfig-172.28." + octet + ".json");
@@ -76,13 +75,9 @@ final class BenchClusters {
      */
     ClusterContext context(String cluster, int octet, int minNodes) {
         try {
-            String json = Files.readString(configFile(octet));
-            String shipped = "\"min_nodes\": 3";
-            if (!json.contains(shipped)) {
-                throw new IllegalStateException(env.shippedConfig() + " no longer holds " + shipped);
-            }
+            Path source = configFile(octet);
             Path file = env.workDir().resolve("sysconfig-172.28." + octet + "-min" + minNodes + ".json");
-            Files.writeString(file, json.replace(shipped, "\"min_nodes\": " + minNodes));
+            Files.writeString(file, SysConfigEdits.withMinNodes(Files.readString(source), minNodes, source.toString()));
             return context(cluster, file);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -91,7 +86,7 @@ final class BenchClusters {
 
     private ClusterContext context(String cluster, Path configFile) {
         SysConfig config = SysConfigLoader.load(configFile);
-        return new ClusterContext(cluster, config, new NodeContainers(docker, clock), new ClusterNetwork(docker, clock),
+        return new ClusterContext(cluster, config, new DockerRuntime(docker, clock),
                 env.home(), clock);
     }
 
@@ -118,7 +113,7 @@ final class BenchClusters {
     }
 
     List<Integer> pgPorts(ClusterContext ctx) {
-        return ctx.containers().list(ctx.cluster()).stream().filter(NodeContainer::running)
+        return ctx.runtime().list(ctx.cluster()).stream().filter(NodeContainer::running)
                 .map(NodeContainer::pgPort).toList();
     }
 

@@ -456,7 +456,7 @@ final class Report {
         }
         md.append("For each size a fresh ").append(r.addNode().get(0).nodesBefore()).append("-node cluster; the rows"
                 + " are inserted on node0 (`INSERT ... SELECT generate_series`, 100,000 per statement) and replicated"
-                + " everywhere first. Then what `pgmesh add-node` does, in-process and timed: `ClusterScale.addNode`"
+                + " everywhere first. Then what `pgmesh add-node` does, in-process and timed: `NodeJoin.addNode`"
                 + " (join: new container, slots on every peer, initial copy from node0, streams) and `ClusterRepair`"
                 + " (anti-entropy over all nodes). The copy time is the one add-node logs. Afterwards the new node"
                 + " must hold every row. No client writes during the join.\n\n");

@@ -20,8 +20,8 @@ final class StepClock implements Consumer<String> {
     static final String CONTAINER = "container create+start, daemon ready";
     static final String TOPOLOGY = "updateNetworkTopology (every member)";
     static final String INIT_DATABASE = "initDatabase";
-    static final String CREATE_TABLE = "createReplicaTable (incl. subscribing to earlier nodes)";
-    static final String SUBSCRIBE = "subscribeToNode (earlier nodes to the new one)";
+    static final String CREATE_TABLE = "createReplicaTable (tables and publications)";
+    static final String SUBSCRIBE = "subscribeToNode (the new node and the earlier ones, both ways)";
     static final String OTHER = "other";
 
     private static final Pattern DAEMON_READY = Pattern.compile(

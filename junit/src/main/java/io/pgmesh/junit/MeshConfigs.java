@@ -8,7 +8,7 @@ import com.github.dockerjava.api.model.Network;
 import io.pgmesh.orchestrator.config.Ipv4Address;
 import io.pgmesh.orchestrator.config.Ipv4Net;
 import io.pgmesh.orchestrator.config.SysConfig;
-import io.pgmesh.orchestrator.config.SubnetMove;
+import io.pgmesh.orchestrator.config.SysConfigEdits;
 import io.pgmesh.orchestrator.config.SysConfigLoader;
 
 import java.io.IOException;
@@ -73,7 +73,7 @@ final class MeshConfigs {
     /** The built-in config on {@code subnet}; a {@link io.pgmesh.orchestrator.config.ConfigException} when it is invalid. */
     static SysConfig builtIn(Ipv4Net subnet) {
         String source = "pgmesh-junit built-in config on " + subnet;
-        return SysConfigLoader.parse(SubnetMove.json(template().toString(), subnet, source), source);
+        return SysConfigLoader.parse(SysConfigEdits.onSubnet(template().toString(), subnet, source), source);
     }
 
     /**

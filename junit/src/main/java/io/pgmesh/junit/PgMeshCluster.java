@@ -13,11 +13,10 @@ import io.pgmesh.orchestrator.config.ConfigException;
 import io.pgmesh.orchestrator.config.Ipv4Net;
 import io.pgmesh.orchestrator.config.SysConfig;
 import io.pgmesh.orchestrator.config.SysConfigLoader;
-import io.pgmesh.orchestrator.docker.ClusterNetwork;
+import io.pgmesh.orchestrator.docker.DockerRuntime;
 import io.pgmesh.orchestrator.docker.DockerEngine;
 import io.pgmesh.orchestrator.docker.DockerOperationException;
-import io.pgmesh.orchestrator.docker.NodeContainer;
-import io.pgmesh.orchestrator.docker.NodeContainers;
+import io.pgmesh.orchestrator.runtime.NodeContainer;
 import io.pgmesh.orchestrator.docker.NodeImage;
 import io.pgmesh.protocol.Credentials;
 import io.pgmesh.protocol.SqlNames;
@@ -140,7 +139,7 @@ public final class PgMeshCluster implements AutoCloseable {
      * with {@link #writerCredentials()} or {@link #readerCredentials()}.
      */
     public List<String> jdbcUrls() {
-        return members.stream().map(n -> "jdbc:postgresql://127.0.0.1:" + n.pgPort() + "/" + database()).toList();
+        return members.stream().map(n -> "jdbc:postgresql://" + ctx.runtime().pgEndpoint(n) + "/" + database()).toList();
     }
 
     /** The {@code testwriter} role (SYSTestWriter): may insert, update and delete in the replicated tables. */
@@ -395,8 +394,7 @@ public final class PgMeshCluster implements AutoCloseable {
             for (int attempt = 1; ; attempt++) {
                 Ipv4Net reserved = autoSubnet ? MeshConfigs.reserveFree(docker) : null;
                 SysConfig effective = autoSubnet ? MeshConfigs.builtIn(reserved) : fixed;
-                ClusterContext ctx = new ClusterContext(name, effective, new NodeContainers(docker, log),
-                        new ClusterNetwork(docker, log), home, log);
+                ClusterContext ctx = new ClusterContext(name, effective, new DockerRuntime(docker, log), home, log);
                 try {
                     List<NodeContainer> up = new ClusterUp(ctx, () -> new NodeImage(docker, log).ensureBuilt()).run(nodes);
                     PgMeshCluster cluster = new PgMeshCluster(ctx, docker, up, ownedHome, reserved);
@@ -421,9 +419,9 @@ public final class PgMeshCluster implements AutoCloseable {
 
         /** A cluster of this name that exists already is someone else's: never reuse or remove it. */
         private static void requireAbsent(DockerClient docker, String name, SysConfig config) {
-            ClusterContext probe = new ClusterContext(name, config, new NodeContainers(docker, line -> { }),
-                    new ClusterNetwork(docker, line -> { }), Path.of("."), line -> { });
-            if (!probe.containers().list(name).isEmpty() || probe.network().find(name).isPresent()) {
+            ClusterContext probe = new ClusterContext(name, config, new DockerRuntime(docker, line -> { }),
+                    Path.of("."), line -> { });
+            if (!probe.runtime().list(name).isEmpty() || probe.runtime().hasNetwork(name)) {
                 throw new IllegalStateException("clusterName: a cluster named " + name + " exists already; remove it"
                         + " with 'pgmesh down --cluster " + name + "' or choose another name");
             }

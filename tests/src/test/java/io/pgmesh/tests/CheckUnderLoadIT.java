@@ -3,7 +3,7 @@ package io.pgmesh.tests;
 import io.pgmesh.orchestrator.check.ClusterCheck;
 import io.pgmesh.orchestrator.check.ClusterRepair;
 import io.pgmesh.orchestrator.check.Divergence;
-import io.pgmesh.orchestrator.docker.NodeContainer;
+import io.pgmesh.orchestrator.runtime.NodeContainer;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Array;
@@ -126,7 +126,7 @@ class CheckUnderLoadIT {
             Set<Long> kept = new HashSet<>(writers.inserted);
             kept.removeAll(writers.deletedIds);
             for (NodeContainer node : cluster.nodes) {
-                assertThat(missingOn(cluster, node, kept)).as("acknowledged inserts missing on " + node.node()).isEmpty();
+                assertThat(TestClusters.missingOn(cluster.ctx, node, kept)).as("acknowledged inserts missing on " + node.node()).isEmpty();
             }
         }
     }
@@ -166,23 +166,6 @@ class CheckUnderLoadIT {
         }
         ids.sort(Long::compare);
         return ids;
-    }
-
-    private static Set<Long> missingOn(TestCluster cluster, NodeContainer node, Set<Long> ids) throws SQLException {
-        Set<Long> present = new HashSet<>();
-        try (Connection c = TestClusters.connectAsReader(cluster.ctx, node);
-             PreparedStatement q = c.prepareStatement("SELECT id FROM table1 WHERE id = ANY (?)")) {
-            Array array = c.createArrayOf("bigint", ids.toArray());
-            q.setArray(1, array);
-            try (ResultSet rs = q.executeQuery()) {
-                while (rs.next()) {
-                    present.add(rs.getLong(1));
-                }
-            }
-        }
-        Set<Long> missing = new HashSet<>(ids);
-        missing.removeAll(present);
-        return missing;
     }
 
     /**

@@ -2,7 +2,7 @@ package io.pgmesh.tests;
 
 import io.pgmesh.orchestrator.cli.PgMesh;
 import io.pgmesh.orchestrator.docker.ContainerLogs;
-import io.pgmesh.orchestrator.docker.NodeContainer;
+import io.pgmesh.orchestrator.runtime.NodeContainer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;

@@ -2,7 +2,7 @@ package io.pgmesh.tests;
 
 import io.pgmesh.orchestrator.cluster.ClusterContext;
 import io.pgmesh.orchestrator.docker.Labels;
-import io.pgmesh.orchestrator.docker.NodeContainer;
+import io.pgmesh.orchestrator.runtime.NodeContainer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,7 +44,7 @@ class EightNodeCliIT {
                 "cluster " + CLUSTER + " is up: 8 nodes");
 
         ClusterContext ctx = cluster.ctx;
-        List<NodeContainer> nodes = ctx.containers().list(CLUSTER);
+        List<NodeContainer> nodes = ctx.runtime().list(CLUSTER);
         assertThat(nodes).hasSize(8);
 
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {

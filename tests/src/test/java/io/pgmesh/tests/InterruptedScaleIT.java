@@ -3,7 +3,7 @@ package io.pgmesh.tests;
 import io.pgmesh.orchestrator.check.ClusterCheck;
 import io.pgmesh.orchestrator.cluster.ClusterStatus;
 import io.pgmesh.orchestrator.cluster.NodeReport;
-import io.pgmesh.orchestrator.docker.NodeContainer;
+import io.pgmesh.orchestrator.runtime.NodeContainer;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -14,7 +14,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Issue 5, interrupted operations: the orchestrator running {@code add-node} or {@code remove-node}
- * is killed (SIGKILL, in its own JVM) between two steps. {@code status} shows the node as joining
+ * is killed (SIGKILL, in its own JVM, or halted as by SIGKILL at a named step of NodeJoin's or
+ * NodeLeave's table) between two steps or inside one. {@code status} shows the node as joining
  * or leaving, and running the same command again finishes it: every node healthy and identical,
  * the rows written before on the new node, and no subscription or slot left that refers to a
  * removed node.
@@ -32,14 +33,15 @@ class InterruptedScaleIT {
             assertIdentical(cluster);
 
             // add-node killed once node3 has its table, before any subscription from or to it
-            killed(cluster, "[node3] createReplicaTable table1 (no subscriptions yet)", "add-node");
+            halted(cluster, "after:node3:create-tables", "add-node");
             assertHealth(cluster, "node3", NodeReport.JOINING, "join unfinished: 0 of 3 own subscriptions");
             CliRun join = cluster.pgmesh("add-node");
             assertThat(join.exitCode()).as(join.err()).isZero();
             assertThat(join.out()).contains("[node3] finishing an interrupted join").contains("[add-node] node3 joined");
             assertComplete(cluster, "node0", "node1", "node2", "node3");
 
-            // remove-node killed after node0 dropped its subscription to node3, before its slot on node3 went
+            // remove-node killed inside a step (drop-peer-subscriptions): after node0 dropped its subscription to
+            // node3, before node1 and node2 dropped theirs; a point inside a step is picked by its log line
             killed(cluster, "[node0] dropping subscriptions to node3", "remove-node", "node3");
             assertHealth(cluster, "node3", NodeReport.LEAVING, "'pgmesh remove-node node3' finishes it");
             CliRun remove = cluster.pgmesh("remove-node", "node3");
@@ -49,14 +51,14 @@ class InterruptedScaleIT {
             assertNothingRefersTo(cluster, "node3");
 
             // add-node killed right after node4's subscription to its copy source, while the copy may still run
-            killed(cluster, "[node4] subscribing to node0 table1 with a copy of its rows", "add-node");
+            halted(cluster, "after:node4:copy-from-source", "add-node");
             assertHealth(cluster, "node4", NodeReport.JOINING, "");
             CliRun join4 = cluster.pgmesh("add-node");
             assertThat(join4.exitCode()).as(join4.err()).isZero();
             assertThat(join4.out()).contains("[node4] finishing an interrupted join");
             assertComplete(cluster, "node0", "node1", "node2", "node4");
 
-            // remove-node killed while node4 drops its own subscriptions
+            // remove-node killed inside a step: while node4 drops its own subscriptions (drop-own-subscriptions)
             killed(cluster, "[node4] dropping subscriptions to node0", "remove-node", "node4");
             assertHealth(cluster, "node4", NodeReport.LEAVING, "");
             CliRun remove4 = cluster.pgmesh("remove-node", "node4");
@@ -66,6 +68,14 @@ class InterruptedScaleIT {
         }
     }
 
+    /** Kills the command at a named step ({@code before|after:NODE:STEP}) through the orchestrator's step hook. */
+    private static void halted(TestCluster cluster, String point, String... args) throws Exception {
+        KilledCli.Result child = KilledCli.haltAt(CLUSTER, cluster.configFile, point, args);
+        System.out.printf("[InterruptedScaleIT] '%s' halted %s, %.1f s after its start%n",
+                String.join(" ", args), point, child.seconds());
+    }
+
+    /** Kills the command when it prints {@code killAt}: a point inside a step. */
     private static void killed(TestCluster cluster, String killAt, String... args) throws Exception {
         KilledCli.Result child = KilledCli.killAt(CLUSTER, cluster.configFile, killAt, () -> true, args);
         System.out.printf("[InterruptedScaleIT] '%s' killed after '%s', %.1f s after its start%n",
@@ -84,7 +94,7 @@ class InterruptedScaleIT {
 
     /** Exactly these nodes, every one healthy, identical, each with the seeded rows. */
     private static void assertComplete(TestCluster cluster, String... nodes) {
-        List<NodeContainer> containers = cluster.ctx.containers().list(CLUSTER);
+        List<NodeContainer> containers = cluster.ctx.runtime().list(CLUSTER);
         assertThat(containers).extracting(NodeContainer::node).containsExactly(nodes);
         await("every node healthy").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                 .untilAsserted(() -> assertThat(new ClusterStatus(cluster.ctx).collect())
@@ -98,7 +108,7 @@ class InterruptedScaleIT {
     }
 
     private static void assertNothingRefersTo(TestCluster cluster, String gone) {
-        for (NodeContainer n : cluster.ctx.containers().list(CLUSTER)) {
+        for (NodeContainer n : cluster.ctx.runtime().list(CLUSTER)) {
             String refs = sql(cluster, n, "SELECT string_agg(x, ',') FROM (SELECT slot_name::text AS x FROM"
                     + " pg_replication_slots UNION ALL SELECT subname::text FROM pg_subscription) s WHERE x LIKE '%"
                     + gone + "%'");

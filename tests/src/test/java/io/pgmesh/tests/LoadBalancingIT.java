@@ -1,7 +1,7 @@
 package io.pgmesh.tests;
 
 import io.pgmesh.orchestrator.cluster.ClusterContext;
-import io.pgmesh.orchestrator.docker.NodeContainer;
+import io.pgmesh.orchestrator.runtime.NodeContainer;
 import io.pgmesh.orchestrator.suite.InsertSuite;
 import io.pgmesh.orchestrator.suite.OperationStats;
 import io.pgmesh.orchestrator.suite.SelectSuite;

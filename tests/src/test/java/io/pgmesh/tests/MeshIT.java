@@ -8,7 +8,7 @@ import io.pgmesh.orchestrator.cluster.ClusterUp;
 import io.pgmesh.orchestrator.cluster.NodeReport;
 import io.pgmesh.orchestrator.config.SysConfig;
 import io.pgmesh.orchestrator.docker.Labels;
-import io.pgmesh.orchestrator.docker.NodeContainer;
+import io.pgmesh.orchestrator.runtime.NodeContainer;
 import io.pgmesh.protocol.MeshNames;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,6 +1,6 @@
 package io.pgmesh.tests;
 
-import io.pgmesh.orchestrator.docker.NodeContainer;
+import io.pgmesh.orchestrator.runtime.NodeContainer;
 import io.pgmesh.orchestrator.suite.InsertSuite;
 import io.pgmesh.orchestrator.suite.SuiteOptions;
 import io.pgmesh.orchestrator.suite.SuiteRunner;
@@ -54,7 +54,7 @@ class NodeFaultIT {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
                 .until(() -> suite.isDone() || insertedRows(cluster.nodes.get(0)) >= expected / 10);
         assertThat(suite).as("the suite must still be running when the node is killed").isNotDone();
-        cluster.ctx.containers().docker().killContainerCmd(victim.containerId()).exec();
+        TestClusters.docker().killContainerCmd(victim.containerId()).exec();
         long killedAt = insertedRows(cluster.nodes.get(0));
 
         SuiteRunner.SuiteResult result = suite.get(5, TimeUnit.MINUTES).get(0);
@@ -79,7 +79,7 @@ class NodeFaultIT {
         assertThat(check.exitCode()).as(check.out() + check.err()).isZero();
         assertThat(cluster.pgmesh("status").exitCode()).isZero();
         // an insert whose connection broke is retried once: at least once, never lost
-        for (NodeContainer node : cluster.ctx.containers().list(cluster.name)) {
+        for (NodeContainer node : cluster.ctx.runtime().list(cluster.name)) {
             long rows = insertedRows(node);
             assertThat(rows).as("rows on " + node.node()).isBetween(expected, expected + result.stats().retries());
         }
@@ -98,7 +98,7 @@ class NodeFaultIT {
     }
 
     private static long insertedRows(NodeContainer node) throws SQLException {
-        NodeContainer current = cluster.ctx.containers().inspect(node.containerId());
+        NodeContainer current = cluster.ctx.runtime().inspect(node.containerId());
         try (Connection c = TestClusters.connectAsReader(cluster.ctx, current);
              Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT count(*) FROM table1 WHERE col1 = 'insert-test'")) {

@@ -2,7 +2,7 @@ package io.pgmesh.tests;
 
 import io.pgmesh.orchestrator.cluster.ClusterStatus;
 import io.pgmesh.orchestrator.cluster.NodeReport;
-import io.pgmesh.orchestrator.docker.NodeContainer;
+import io.pgmesh.orchestrator.runtime.NodeContainer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -25,34 +25,40 @@ class OrchestratorKillIT {
     private static final String CLUSTER = "pgmesh-itok";
 
     /**
-     * The child is killed when it has printed {@code killAt}, a step line of node1's join, which it
-     * prints when the step's RPC returned, right before it sends the next one; when {@code inFlight}
-     * is given, only once node1's daemon has also logged that line (the next step has begun there):
+     * The child is killed at {@code killAt}: either a named step of node1's join ({@code after:node1:STEP},
+     * halted through the orchestrator's step hook right after the step), or a step line of node1's join,
+     * which it prints when the step's RPC returned, right before it sends the next one; when
+     * {@code inFlight} is given, only once node1's daemon has also logged that line (the next step has
+     * begun there):
      * <ul>
-     * <li>{@code [node1] initDatabase}: node1 has its database; createReplicaTable on node1 (its
-     * table, publication and subscription to node0) is not sent yet;</li>
+     * <li>{@code after:node1:init-database}: node1 has its database; createReplicaTable on node1 (its
+     * table and publication) is not sent yet;</li>
      * <li>{@code [node1] initDatabase}, then the daemon's {@code creating table table1}:
      * createReplicaTable on node1 is in flight, and the daemon finishes it after its caller died (the
      * rerun then finds it in place);</li>
-     * <li>{@code [node1] createReplicaTable}: node1 subscribes to node0, node0 does not subscribe to
-     * node1 yet.</li>
+     * <li>{@code after:node1:create-tables}: node1 has its table and publication (step create-tables of
+     * {@code NodeJoin.NEW_CLUSTER}); it does not subscribe to node0 yet, nor node0 to it.</li>
      * </ul>
      * Whatever state the kill leaves, the rerun must complete the cluster.
      */
     @ParameterizedTest(name = "killed after ''{0}'' {1}")
-    @CsvSource({"'[node1] initDatabase', ''", "'[node1] initDatabase', '[node1] creating table table1'",
-            "'[node1] createReplicaTable', ''"})
+    @CsvSource({"'after:node1:init-database', ''", "'[node1] initDatabase', '[node1] creating table table1'",
+            "'after:node1:create-tables', ''"})
     void upKilledWhileNode1JoinsIsCompletedByTheNextUp(String killAt, String inFlight) throws Exception {
         try (TestCluster cluster = TestCluster.start(CLUSTER, 98, 0)) {
             TestClusters.ensureImage(); // built here, so the child's deadline covers the cluster only
 
             java.util.function.BooleanSupplier ready = inFlight == null || inFlight.isEmpty() ? () -> true
                     : () -> node1Logged(cluster, inFlight);
-            KilledCli.Result child = KilledCli.killAt(CLUSTER, cluster.configFile, killAt, ready, "up", "--nodes", "3");
+            // a named step of node1's join (before|after:NODE:STEP) halts the child through the step hook; a point
+            // inside a step (an RPC in flight) is picked by the child's output line and the daemon's log
+            KilledCli.Result child = killAt.startsWith("after:") || killAt.startsWith("before:")
+                    ? KilledCli.haltAt(CLUSTER, cluster.configFile, killAt, "up", "--nodes", "3")
+                    : KilledCli.killAt(CLUSTER, cluster.configFile, killAt, ready, "up", "--nodes", "3");
             System.out.printf("[OrchestratorKillIT] child 'up' killed after '%s'%s, %.1f s after its start%n", killAt,
                     inFlight == null || inFlight.isEmpty() ? "" : " and '" + inFlight + "'", child.seconds());
             assertThat(child.printed("[up] cluster")).as("the child did not finish 'up'").isFalse();
-            assertThat(cluster.ctx.containers().list(CLUSTER)).as("node2 was never started")
+            assertThat(cluster.ctx.runtime().list(CLUSTER)).as("node2 was never started")
                     .extracting(NodeContainer::node).containsExactly("node0", "node1");
 
             long rerunStarted = System.nanoTime();
@@ -60,7 +66,7 @@ class OrchestratorKillIT {
             System.out.printf("[OrchestratorKillIT] rerun of 'up' took %.1f s%n", (System.nanoTime() - rerunStarted) / 1e9);
             assertThat(rerun.exitCode()).as("rerun of up: " + rerun.err()).isZero();
 
-            List<NodeContainer> nodes = cluster.ctx.containers().list(CLUSTER);
+            List<NodeContainer> nodes = cluster.ctx.runtime().list(CLUSTER);
             assertThat(nodes).extracting(NodeContainer::node).containsExactly("node0", "node1", "node2");
             assertThat(nodes).allMatch(NodeContainer::running);
             await("every node healthy").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
@@ -80,8 +86,8 @@ class OrchestratorKillIT {
 
     /** Whether node1's daemon has logged {@code line} (its container log). */
     private static boolean node1Logged(TestCluster cluster, String line) {
-        return cluster.ctx.containers().list(CLUSTER).stream().filter(n -> n.node().equals("node1")).findFirst()
-                .map(n -> cluster.ctx.containers().lastLogLines(n.containerId(), 200).stream()
+        return cluster.ctx.runtime().list(CLUSTER).stream().filter(n -> n.node().equals("node1")).findFirst()
+                .map(n -> cluster.ctx.runtime().lastLogLines(n.containerId(), 200).stream()
                         .anyMatch(l -> l.contains(line)))
                 .orElse(false);
     }

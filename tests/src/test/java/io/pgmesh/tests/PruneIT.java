@@ -3,7 +3,7 @@ package io.pgmesh.tests;
 import io.pgmesh.orchestrator.check.ClusterCheck;
 import io.pgmesh.orchestrator.cluster.ClusterStatus;
 import io.pgmesh.orchestrator.conflict.ClusterPrune;
-import io.pgmesh.orchestrator.docker.NodeContainer;
+import io.pgmesh.orchestrator.runtime.NodeContainer;
 import io.pgmesh.orchestrator.rpc.NodeRpcException;
 import io.pgmesh.protocol.RpcErrorCode;
 import org.junit.jupiter.api.Test;

@@ -2,11 +2,12 @@ package io.pgmesh.tests;
 
 import io.pgmesh.orchestrator.check.ClusterCheck;
 import io.pgmesh.orchestrator.check.ClusterRepair;
-import io.pgmesh.orchestrator.cluster.ClusterScale;
+import io.pgmesh.orchestrator.cluster.NodeJoin;
+import io.pgmesh.orchestrator.cluster.NodeLeave;
 import io.pgmesh.orchestrator.cluster.ClusterSecrets;
 import io.pgmesh.orchestrator.cluster.ClusterStatus;
 import io.pgmesh.orchestrator.cluster.NodeReport;
-import io.pgmesh.orchestrator.docker.NodeContainer;
+import io.pgmesh.orchestrator.runtime.NodeContainer;
 import io.pgmesh.pool.GroupRole;
 import io.pgmesh.pool.GroupSpec;
 import io.pgmesh.pool.Lease;
@@ -69,7 +70,7 @@ class ScaleIT {
             await().atMost(Duration.ofSeconds(30)).until(() -> writer.acknowledged.size() > 100);
 
             // as 'pgmesh add-node' does: join, then repair what the join window reordered
-            ClusterScale.Joined joined = new ClusterScale(cluster.ctx).addNode(TestClusters::ensureImage);
+            NodeJoin.Joined joined = new NodeJoin(cluster.ctx).addNode(TestClusters::ensureImage);
             assertThat(joined.changedSince()).as("the join's start, per member").containsOnlyKeys(0, 1);
             new ClusterRepair(cluster.ctx).afterJoin(joined, Duration.ofMinutes(2));
             NodeContainer third = joined.node();
@@ -85,14 +86,14 @@ class ScaleIT {
 
             // the writer stops using node0 before it leaves: nothing of it is in flight
             writer.useNodes(running().stream().filter(n -> !n.name().equals("node0")).toList());
-            new ClusterScale(cluster.ctx).removeNode("node0");
+            new NodeLeave(cluster.ctx).removeNode("node0");
             int before = writer.acknowledged.size();
             await().atMost(Duration.ofSeconds(30)).until(() -> writer.acknowledged.size() > before + 50);
             writer.stop();
             assertThat(writer.errors.get()).as("writer errors: " + writer.firstError.get()).isZero();
         }
 
-        List<NodeContainer> remaining = cluster.ctx.containers().list(cluster.name);
+        List<NodeContainer> remaining = cluster.ctx.runtime().list(cluster.name);
         assertThat(remaining).extracting(NodeContainer::node).containsExactly("node1", "node2", "node3");
         // The writer updates rows on one node that another node inserted a few ms earlier; a third
         // node can receive the update before the insert and skip it (docs/CONFLICTS.md, "Anti-entropy"). As
@@ -102,7 +103,7 @@ class ScaleIT {
         ClusterCheck.Result check = new ClusterCheck(cluster.ctx).run(Duration.ofSeconds(120));
         assertThat(check.identical()).as("nodes identical" + TestClusters.evidence(cluster.ctx, check)).isTrue();
         for (NodeContainer node : remaining) {
-            assertThat(missingOn(node, acknowledgedIds)).as("acknowledged rows missing on " + node.node()).isEmpty();
+            assertThat(TestClusters.missingOn(cluster.ctx, node, acknowledgedIds)).as("acknowledged rows missing on " + node.node()).isEmpty();
             String refs = TestClusters.psqlAsPostgres(node, cluster.config.database(),
                     "SELECT string_agg(x, ',') FROM (SELECT slot_name::text AS x FROM pg_replication_slots"
                             + " UNION ALL SELECT subname::text FROM pg_subscription) s WHERE x LIKE '%node0%'");
@@ -117,7 +118,7 @@ class ScaleIT {
     private static final Set<Long> acknowledgedIds = ConcurrentHashMap.newKeySet();
 
     private static List<NodeEndpoint> running() {
-        return cluster.ctx.containers().list(cluster.name).stream().filter(NodeContainer::running)
+        return cluster.ctx.runtime().list(cluster.name).stream().filter(NodeContainer::running)
                 .map(n -> new NodeEndpoint(n.node(), "127.0.0.1", n.pgPort())).toList();
     }
 
@@ -134,23 +135,6 @@ class ScaleIT {
                 }
             }
         }
-    }
-
-    private static Set<Long> missingOn(NodeContainer node, Set<Long> ids) throws SQLException {
-        Set<Long> present = new HashSet<>();
-        try (Connection c = TestClusters.connectAsReader(cluster.ctx, node);
-             PreparedStatement q = c.prepareStatement("SELECT id FROM table1 WHERE id = ANY (?)")) {
-            Array array = c.createArrayOf("bigint", ids.toArray());
-            q.setArray(1, array);
-            try (ResultSet rs = q.executeQuery()) {
-                while (rs.next()) {
-                    present.add(rs.getLong(1));
-                }
-            }
-        }
-        Set<Long> missing = new HashSet<>(ids);
-        missing.removeAll(present);
-        return missing;
     }
 
     /** Inserts and updates through a pool over the nodes it is told; records every acknowledged insert. */

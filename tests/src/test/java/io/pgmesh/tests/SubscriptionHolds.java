@@ -1,6 +1,6 @@
 package io.pgmesh.tests;
 
-import io.pgmesh.orchestrator.docker.NodeContainer;
+import io.pgmesh.orchestrator.runtime.NodeContainer;
 import io.pgmesh.protocol.MeshNames;
 
 import java.time.Duration;

@@ -4,7 +4,7 @@ import io.pgmesh.orchestrator.cluster.ClusterContext;
 import io.pgmesh.orchestrator.cluster.ClusterDown;
 import io.pgmesh.orchestrator.cluster.ClusterUp;
 import io.pgmesh.orchestrator.config.SysConfig;
-import io.pgmesh.orchestrator.docker.NodeContainer;
+import io.pgmesh.orchestrator.runtime.NodeContainer;
 
 import java.nio.file.Path;
 import java.util.List;

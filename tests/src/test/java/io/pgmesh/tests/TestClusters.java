@@ -4,13 +4,12 @@ import io.pgmesh.orchestrator.cluster.ClusterContext;
 import io.pgmesh.orchestrator.cluster.ClusterDown;
 import io.pgmesh.orchestrator.cluster.ClusterSecrets;
 import io.pgmesh.orchestrator.config.Ipv4Net;
-import io.pgmesh.orchestrator.config.SubnetMove;
+import io.pgmesh.orchestrator.config.SysConfigEdits;
 import io.pgmesh.orchestrator.config.SysConfig;
 import io.pgmesh.orchestrator.config.SysConfigLoader;
-import io.pgmesh.orchestrator.docker.ClusterNetwork;
+import io.pgmesh.orchestrator.docker.DockerRuntime;
 import io.pgmesh.orchestrator.docker.DockerEngine;
-import io.pgmesh.orchestrator.docker.NodeContainer;
-import io.pgmesh.orchestrator.docker.NodeContainers;
+import io.pgmesh.orchestrator.runtime.NodeContainer;
 import io.pgmesh.orchestrator.docker.NodeImage;
 import com.github.dockerjava.api.DockerClient;
 
@@ -59,7 +58,7 @@ final class TestClusters {
     /** The shipped config moved onto {@code subnet}, in a file of its own. */
     static Path configOnSubnet(Ipv4Net subnet) {
         try {
-            String json = SubnetMove.json(Files.readString(SHIPPED_CONFIG), subnet, SHIPPED_CONFIG.toString());
+            String json = SysConfigEdits.onSubnet(Files.readString(SHIPPED_CONFIG), subnet, SHIPPED_CONFIG.toString());
             Path file = Files.createTempFile("sysconfig-it", ".json");
             Files.writeString(file, json);
             return file;
@@ -82,7 +81,7 @@ final class TestClusters {
             System.out.println(line);
             log.add(line);
         };
-        return new ClusterContext(cluster, config, new NodeContainers(docker(), sink), new ClusterNetwork(docker(), sink),
+        return new ClusterContext(cluster, config, new DockerRuntime(docker(), sink),
                 HOME, sink);
     }
 
@@ -197,5 +196,23 @@ final class TestClusters {
                         sb.append(System.lineSeparator()).append(io.pgmesh.orchestrator.conflict.RowExplainer.render(
                                 new io.pgmesh.orchestrator.conflict.RowExplainer(ctx).explain(t.table(), id)))));
         return sb.toString();
+    }
+
+    /** Which of {@code ids} the node's table1 does not hold (read as the test reader). */
+    static java.util.Set<Long> missingOn(ClusterContext ctx, NodeContainer node, java.util.Set<Long> ids)
+            throws SQLException {
+        java.util.Set<Long> present = new java.util.HashSet<>();
+        try (Connection c = connectAsReader(ctx, node);
+             java.sql.PreparedStatement q = c.prepareStatement("SELECT id FROM table1 WHERE id = ANY (?)")) {
+            q.setArray(1, c.createArrayOf("bigint", ids.toArray()));
+            try (java.sql.ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    present.add(rs.getLong(1));
+                }
+            }
+        }
+        java.util.Set<Long> missing = new java.util.HashSet<>(ids);
+        missing.removeAll(present);
+        return missing;
     }
 }

@@ -2,8 +2,7 @@ package io.pgmesh.orchestrator.check;
 
 import io.pgmesh.orchestrator.cluster.ClusterContext;
 import io.pgmesh.orchestrator.cluster.MeshSpecs;
-import io.pgmesh.orchestrator.docker.NodeContainer;
-import io.pgmesh.orchestrator.rpc.NodeRpcClient;
+import io.pgmesh.orchestrator.runtime.NodeContainer;
 import io.pgmesh.protocol.ChangeHorizon;
 import io.pgmesh.protocol.DigestRequest;
 import io.pgmesh.protocol.HorizonRequest;
@@ -85,7 +84,7 @@ public final class ClusterCheck {
      * change), and a key deleted in that window on one node and not on another.
      */
     public Result run(Duration drainTimeout, Map<Integer, String> changedSince) {
-        List<NodeContainer> nodes = ctx.containers().list(ctx.cluster());
+        List<NodeContainer> nodes = ctx.runtime().list(ctx.cluster());
         if (nodes.isEmpty()) {
             throw new IllegalStateException("cluster " + ctx.cluster() + " has no nodes (run 'pgmesh up')");
         }

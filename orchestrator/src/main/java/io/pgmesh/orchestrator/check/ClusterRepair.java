@@ -1,8 +1,8 @@
 package io.pgmesh.orchestrator.check;
 
 import io.pgmesh.orchestrator.cluster.ClusterContext;
-import io.pgmesh.orchestrator.cluster.ClusterScale;
-import io.pgmesh.orchestrator.docker.NodeContainer;
+import io.pgmesh.orchestrator.cluster.NodeJoin;
+import io.pgmesh.orchestrator.runtime.NodeContainer;
 import io.pgmesh.protocol.RepairRowsRequest;
 import io.pgmesh.protocol.RowState;
 import io.pgmesh.protocol.RowStatesRequest;
@@ -63,7 +63,7 @@ public final class ClusterRepair {
      * add-node's repair: only rows changed since the join began can have been reordered by it, so only
      * those are compared (all rows when the join's start is unknown); no second check.
      */
-    public Result afterJoin(ClusterScale.Joined joined, Duration drainTimeout) {
+    public Result afterJoin(NodeJoin.Joined joined, Duration drainTimeout) {
         return run(drainTimeout, false, joined.changedSince());
     }
 
@@ -76,7 +76,7 @@ public final class ClusterRepair {
         int examined = 0;
         int repaired = 0;
         List<Long> undecidable = new ArrayList<>();
-        List<NodeContainer> nodes = ctx.containers().list(ctx.cluster()).stream().filter(NodeContainer::running).toList();
+        List<NodeContainer> nodes = ctx.runtime().list(ctx.cluster()).stream().filter(NodeContainer::running).toList();
         try (NodeCalls calls = NodeCalls.open(ctx, nodes)) {
             for (ClusterCheck.TableResult table : before.tables()) {
                 List<Long> ids = List.copyOf(table.differences().values().stream().flatMap(List::stream)

@@ -1,8 +1,8 @@
 package io.pgmesh.orchestrator.check;
 
 import io.pgmesh.orchestrator.cluster.ClusterContext;
-import io.pgmesh.orchestrator.docker.NodeContainer;
-import io.pgmesh.orchestrator.rpc.NodeRpcClient;
+import io.pgmesh.orchestrator.runtime.NodeContainer;
+import io.pgmesh.orchestrator.rpc.NodeSession;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,10 +19,10 @@ import java.util.function.Function;
  */
 final class NodeCalls implements AutoCloseable {
 
-    private final Map<String, NodeRpcClient> clients;
+    private final Map<String, NodeSession> clients;
     private final ExecutorService pool;
 
-    private NodeCalls(Map<String, NodeRpcClient> clients) {
+    private NodeCalls(Map<String, NodeSession> clients) {
         this.clients = clients;
         this.pool = Executors.newFixedThreadPool(Math.max(1, clients.size()), r -> {
             Thread t = new Thread(r, "pgmesh-node-call");
@@ -33,22 +33,22 @@ final class NodeCalls implements AutoCloseable {
 
     /** Connects to every node (closing what it opened if one fails). */
     static NodeCalls open(ClusterContext ctx, List<NodeContainer> nodes) {
-        Map<String, NodeRpcClient> clients = new LinkedHashMap<>();
+        Map<String, NodeSession> clients = new LinkedHashMap<>();
         try {
             nodes.forEach(n -> clients.put(n.node(), ctx.rpc(n)));
         } catch (RuntimeException e) {
-            clients.values().forEach(NodeRpcClient::close);
+            clients.values().forEach(NodeSession::close);
             throw e;
         }
         return new NodeCalls(clients);
     }
 
-    Map<String, NodeRpcClient> clients() {
+    Map<String, NodeSession> clients() {
         return clients;
     }
 
-    NodeRpcClient client(String node) {
-        NodeRpcClient c = clients.get(node);
+    NodeSession client(String node) {
+        NodeSession c = clients.get(node);
         if (c == null) {
             throw new IllegalStateException("[" + node + "] is not among the nodes being checked " + clients.keySet());
         }
@@ -56,7 +56,7 @@ final class NodeCalls implements AutoCloseable {
     }
 
     /** The call's answer from every node, in node order; the first failure is rethrown as it was. */
-    <T> Map<String, T> onEach(Function<NodeRpcClient, T> call) {
+    <T> Map<String, T> onEach(Function<NodeSession, T> call) {
         Map<String, CompletableFuture<T>> futures = new LinkedHashMap<>();
         clients.forEach((node, c) -> futures.put(node, CompletableFuture.supplyAsync(() -> call.apply(c), pool)));
         Map<String, T> answers = new LinkedHashMap<>();
@@ -77,6 +77,6 @@ final class NodeCalls implements AutoCloseable {
     @Override
     public void close() {
         pool.shutdownNow();
-        clients.values().forEach(NodeRpcClient::close);
+        clients.values().forEach(NodeSession::close);
     }
 }

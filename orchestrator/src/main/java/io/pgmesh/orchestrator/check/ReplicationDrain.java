@@ -2,8 +2,8 @@ package io.pgmesh.orchestrator.check;
 
 import io.pgmesh.orchestrator.cluster.ClusterContext;
 import io.pgmesh.orchestrator.cluster.MeshSpecs;
-import io.pgmesh.orchestrator.docker.NodeContainer;
-import io.pgmesh.orchestrator.rpc.NodeRpcClient;
+import io.pgmesh.orchestrator.runtime.NodeContainer;
+import io.pgmesh.orchestrator.rpc.NodeSession;
 import io.pgmesh.orchestrator.wait.Poll;
 import io.pgmesh.protocol.Lsn;
 import io.pgmesh.protocol.ReplicationProgress;
@@ -30,17 +30,17 @@ public final class ReplicationDrain {
 
     /** Waits on the cluster's running nodes; returns how long it took. */
     public Duration await(Duration timeout) {
-        List<NodeContainer> nodes = ctx.containers().list(ctx.cluster()).stream().filter(NodeContainer::running).toList();
-        Map<String, NodeRpcClient> clients = new LinkedHashMap<>();
+        List<NodeContainer> nodes = ctx.runtime().list(ctx.cluster()).stream().filter(NodeContainer::running).toList();
+        Map<String, NodeSession> clients = new LinkedHashMap<>();
         try {
             nodes.forEach(n -> clients.put(n.node(), ctx.rpc(n)));
             return await(clients, timeout);
         } finally {
-            clients.values().forEach(NodeRpcClient::close);
+            clients.values().forEach(NodeSession::close);
         }
     }
 
-    Duration await(Map<String, NodeRpcClient> clients, Duration timeout) {
+    Duration await(Map<String, NodeSession> clients, Duration timeout) {
         long start = System.nanoTime();
         Map<String, Lsn> targets = new LinkedHashMap<>();
         clients.forEach((node, c) -> targets.put(node, Lsn.parse(c.api().replicationProgress().currentLsn())));

@@ -2,7 +2,7 @@ package io.pgmesh.orchestrator.cli;
 
 import io.pgmesh.orchestrator.check.ClusterRepair;
 import io.pgmesh.orchestrator.cluster.ClusterContext;
-import io.pgmesh.orchestrator.cluster.ClusterScale;
+import io.pgmesh.orchestrator.cluster.NodeJoin;
 import io.pgmesh.orchestrator.docker.NodeImage;
 import picocli.CommandLine.Command;
 
@@ -25,9 +25,9 @@ final class AddNodeCommand extends ClusterCommand {
     @Override
     public Integer call() {
         ClusterContext ctx = context();
-        NodeImage image = new NodeImage(ctx.containers().docker(), ctx.log());
+        NodeImage image = nodeImage(ctx);
         progress.begin("join");
-        ClusterScale.Joined joined = new ClusterScale(ctx).addNode(image::ensureBuilt);
+        NodeJoin.Joined joined = new NodeJoin(ctx).addNode(image::ensureBuilt);
         progress.begin("repair");
         // A joiner streams from its source while its other streams wait for the copy: changes
         // reordered across origins in that window are set right here. The repair compares only what

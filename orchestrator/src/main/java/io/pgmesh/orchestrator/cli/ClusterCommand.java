@@ -4,9 +4,9 @@ import io.pgmesh.orchestrator.cluster.ClusterContext;
 import io.pgmesh.orchestrator.cluster.ClusterSecrets;
 import io.pgmesh.orchestrator.config.SysConfig;
 import io.pgmesh.orchestrator.config.SysConfigLoader;
-import io.pgmesh.orchestrator.docker.ClusterNetwork;
+import io.pgmesh.orchestrator.cluster.HaltAt;
+import io.pgmesh.orchestrator.docker.DockerRuntime;
 import io.pgmesh.orchestrator.docker.DockerEngine;
-import io.pgmesh.orchestrator.docker.NodeContainers;
 import com.github.dockerjava.api.DockerClient;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -46,6 +46,11 @@ abstract class ClusterCommand implements Callable<Integer> {
         return context(loadConfig());
     }
 
+    /** The node image, built by the engine the CLI's {@link DockerRuntime} runs the nodes on. */
+    static io.pgmesh.orchestrator.docker.NodeImage nodeImage(ClusterContext ctx) {
+        return new io.pgmesh.orchestrator.docker.NodeImage(((DockerRuntime) ctx.runtime()).docker(), ctx.log());
+    }
+
     SysConfig loadConfig() {
         return SysConfigLoader.load(global.config);
     }
@@ -60,7 +65,9 @@ abstract class ClusterCommand implements Callable<Integer> {
             sink.println(line);
             sink.flush();
         });
-        return new ClusterContext(global.cluster, config, new NodeContainers(docker, log),
-                new ClusterNetwork(docker, log), ClusterSecrets.home(), log);
+        ClusterContext ctx = new ClusterContext(global.cluster, config, new DockerRuntime(docker, log),
+                ClusterSecrets.home(), log);
+        String haltAt = System.getenv(HaltAt.ENV);
+        return haltAt == null || haltAt.isBlank() ? ctx : ctx.withSteps(HaltAt.parse(haltAt, log));
     }
 }

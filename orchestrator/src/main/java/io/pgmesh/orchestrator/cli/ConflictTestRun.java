@@ -26,7 +26,7 @@ final class ConflictTestRun {
     }
 
     int run(Integer threads, int seconds, int rows) {
-        int running = (int) ctx.containers().list(ctx.cluster()).stream().filter(c -> c.running()).count();
+        int running = (int) ctx.runtime().list(ctx.cluster()).stream().filter(c -> c.running()).count();
         ConflictStress.Options options = new ConflictStress.Options(threads != null ? threads : Math.max(2, running),
                 Duration.ofSeconds(seconds), rows, 1_000_000, System.nanoTime());
         Map<String, Long> before = conflicts();

@@ -3,7 +3,7 @@ package io.pgmesh.orchestrator.cli;
 import io.pgmesh.orchestrator.cluster.ClusterContext;
 import io.pgmesh.orchestrator.cluster.ClusterSecrets;
 import io.pgmesh.orchestrator.cluster.MeshSpecs;
-import io.pgmesh.orchestrator.docker.NodeContainer;
+import io.pgmesh.orchestrator.runtime.NodeContainer;
 import io.pgmesh.protocol.Credentials;
 import io.pgmesh.protocol.DatabaseSpec;
 import picocli.CommandLine.Command;
@@ -53,7 +53,7 @@ final class CredentialsCommand extends ClusterCommand {
             out.flush();
             return ExitCodes.OK;
         }
-        List<NodeContainer> nodes = ctx.containers().list(ctx.cluster());
+        List<NodeContainer> nodes = ctx.runtime().list(ctx.cluster());
         out.print(render(roles, role, showPasswords, nodes, ctx.config().database(), secrets.file().toString()));
         out.flush(); // print() is not flushed by the writer's autoflush, and main() ends with System.exit
         return ExitCodes.OK;

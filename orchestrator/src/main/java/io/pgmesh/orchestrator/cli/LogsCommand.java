@@ -2,7 +2,7 @@ package io.pgmesh.orchestrator.cli;
 
 import io.pgmesh.orchestrator.docker.ContainerLogs;
 import io.pgmesh.orchestrator.docker.DockerEngine;
-import io.pgmesh.orchestrator.docker.NodeContainer;
+import io.pgmesh.orchestrator.runtime.NodeContainer;
 import io.pgmesh.orchestrator.docker.NodeContainers;
 import com.github.dockerjava.api.DockerClient;
 import picocli.CommandLine.Command;

@@ -1,6 +1,6 @@
 package io.pgmesh.orchestrator.cli;
 
-import io.pgmesh.orchestrator.cluster.ClusterScale;
+import io.pgmesh.orchestrator.cluster.NodeLeave;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -16,7 +16,7 @@ final class RemoveNodeCommand extends ClusterCommand {
 
     @Override
     public Integer call() {
-        new ClusterScale(context()).removeNode(node);
+        new NodeLeave(context()).removeNode(node);
         return ExitCodes.OK;
     }
 }

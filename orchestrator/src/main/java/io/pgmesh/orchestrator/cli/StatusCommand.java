@@ -4,8 +4,8 @@ import io.pgmesh.orchestrator.cluster.ClusterContext;
 import io.pgmesh.orchestrator.cluster.ClusterStatus;
 import io.pgmesh.orchestrator.cluster.MeshSpecs;
 import io.pgmesh.orchestrator.cluster.NodeReport;
-import io.pgmesh.orchestrator.docker.NodeContainer;
-import io.pgmesh.orchestrator.rpc.NodeRpcClient;
+import io.pgmesh.orchestrator.runtime.NodeContainer;
+import io.pgmesh.orchestrator.rpc.NodeSession;
 import io.pgmesh.orchestrator.rpc.NodeRpcException;
 import io.pgmesh.protocol.NodeStatus;
 import io.pgmesh.protocol.ReplicationProgress;
@@ -80,7 +80,7 @@ final class StatusCommand extends ClusterCommand {
             if (r.status() == null || !r.status().postgresUp()) {
                 continue;
             }
-            try (NodeRpcClient client = ctx.rpc(r.container(), PROGRESS_TIMEOUT)) {
+            try (NodeSession client = ctx.rpc(r.container(), PROGRESS_TIMEOUT)) {
                 progress.put(r.container().node(), client.api().replicationProgress());
             } catch (NodeRpcException | IllegalStateException e) {
                 // unknown: shown as '?'

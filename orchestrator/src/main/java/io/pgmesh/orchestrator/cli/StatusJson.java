@@ -1,7 +1,7 @@
 package io.pgmesh.orchestrator.cli;
 
 import io.pgmesh.orchestrator.cluster.NodeReport;
-import io.pgmesh.orchestrator.docker.NodeContainer;
+import io.pgmesh.orchestrator.runtime.NodeContainer;
 import io.pgmesh.protocol.NodeStatus;
 import io.pgmesh.protocol.SubscriptionInfo;
 

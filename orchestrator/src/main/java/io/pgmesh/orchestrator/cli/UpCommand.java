@@ -35,7 +35,7 @@ final class UpCommand extends ClusterCommand {
                     + " is out of range 1.." + config.maxNodes() + " (scale.max_nodes of " + global.config + ")");
         }
         ClusterContext ctx = context(config);
-        NodeImage image = new NodeImage(ctx.containers().docker(), ctx.log());
+        NodeImage image = nodeImage(ctx);
         new ClusterUp(ctx, image::ensureBuilt).run(count);
         progress.done();
         return ExitCodes.OK;

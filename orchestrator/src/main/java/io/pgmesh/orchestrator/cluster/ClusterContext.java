@@ -1,10 +1,10 @@
 package io.pgmesh.orchestrator.cluster;
 
 import io.pgmesh.orchestrator.config.SysConfig;
-import io.pgmesh.orchestrator.docker.ClusterNetwork;
-import io.pgmesh.orchestrator.docker.NodeContainer;
-import io.pgmesh.orchestrator.docker.NodeContainers;
-import io.pgmesh.orchestrator.rpc.NodeRpcClient;
+import io.pgmesh.orchestrator.runtime.NodeContainer;
+import io.pgmesh.orchestrator.rpc.NodeRpcFactory;
+import io.pgmesh.orchestrator.rpc.NodeSession;
+import io.pgmesh.orchestrator.runtime.NodeRuntime;
 import io.pgmesh.protocol.SqlNames;
 
 import java.nio.file.Path;
@@ -12,19 +12,36 @@ import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
- * What every cluster operation works with: the cluster's name and configuration, the Docker
- * side, where secrets live, and where steps are logged.
+ * What every cluster operation works with: the cluster's name and configuration, where its nodes run
+ * ({@link NodeRuntime}), how to talk to their daemons ({@link NodeRpcFactory}), the hook around named
+ * steps, where secrets live, and where steps are logged.
  */
-public record ClusterContext(String cluster, SysConfig config, NodeContainers containers, ClusterNetwork network,
-                             Path home, Consumer<String> log) {
+public record ClusterContext(String cluster, SysConfig config, NodeRuntime runtime, NodeRpcFactory rpcFactory,
+                             StepHook steps, Path home, Consumer<String> log) {
 
-    /** How long one RPC call may take (createReplicaTable waits on every earlier peer). */
+    /** How long one RPC call may take (an initial copy's steps wait on every earlier peer). */
     public static final Duration CALL_TIMEOUT = Duration.ofSeconds(120);
 
+    /** Null {@code rpcFactory}: JSON-RPC to the runtime's endpoints with the stored secret; null {@code steps}: none. */
     public ClusterContext {
         SqlNames.problem(cluster).ifPresent(p -> {
             throw new UsageException("--cluster", p);
         });
+        if (rpcFactory == null) {
+            String name = cluster;
+            Path dir = home;
+            rpcFactory = NodeRpcFactory.overSockets(runtime, () -> ClusterSecrets.rpcSecret(dir, name));
+        }
+        steps = steps == null ? StepHook.NONE : steps;
+    }
+
+    /** Daemons reached over JSON-RPC at the runtime's endpoints, no step hook. */
+    public ClusterContext(String cluster, SysConfig config, NodeRuntime runtime, Path home, Consumer<String> log) {
+        this(cluster, config, runtime, null, StepHook.NONE, home, log);
+    }
+
+    public ClusterContext withSteps(StepHook hook) {
+        return new ClusterContext(cluster, config, runtime, rpcFactory, hook, home, log);
     }
 
     public String networkName() {
@@ -35,17 +52,17 @@ public record ClusterContext(String cluster, SysConfig config, NodeContainers co
         return cluster + "-" + node;
     }
 
-    public NodeRpcClient rpc(NodeContainer node) {
+    public NodeSession rpc(NodeContainer node) {
         return rpc(node, CALL_TIMEOUT);
     }
 
-    /** A client of the node's daemon that sends the cluster's RPC secret with every call. */
-    public NodeRpcClient rpc(NodeContainer node, Duration callTimeout) {
+    /** A session with the node's daemon; the node must run. */
+    public NodeSession rpc(NodeContainer node, Duration callTimeout) {
         if (!node.running() || node.rpcPort() == 0) {
             throw new IllegalStateException("[" + node.node() + "] container " + node.containerName()
                     + " is not running (" + node.state() + ")");
         }
-        return NodeRpcClient.forLocalPort(node.node(), node.rpcPort(), callTimeout, rpcSecret());
+        return rpcFactory.open(node, callTimeout);
     }
 
     /** The cluster's RPC secret, as stored at {@code up}. */

@@ -13,8 +13,8 @@ public final class ClusterDown {
 
     /** Returns the names of the containers removed; an absent cluster is not an error. */
     public List<String> run() {
-        List<String> removed = ctx.containers().removeAll(ctx.cluster());
-        List<String> networks = ctx.network().remove(ctx.cluster());
+        List<String> removed = ctx.runtime().removeAll(ctx.cluster());
+        List<String> networks = ctx.runtime().removeNetwork(ctx.cluster());
         ClusterSecrets.delete(ctx.home(), ctx.cluster());
         if (removed.isEmpty() && networks.isEmpty()) {
             ctx.log().accept("[down] cluster " + ctx.cluster() + " has no containers or network: nothing to remove");

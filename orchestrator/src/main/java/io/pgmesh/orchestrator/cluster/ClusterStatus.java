@@ -1,7 +1,7 @@
 package io.pgmesh.orchestrator.cluster;
 
-import io.pgmesh.orchestrator.docker.NodeContainer;
-import io.pgmesh.orchestrator.rpc.NodeRpcClient;
+import io.pgmesh.orchestrator.runtime.NodeContainer;
+import io.pgmesh.orchestrator.rpc.NodeSession;
 import io.pgmesh.orchestrator.rpc.NodeRpcException;
 import io.pgmesh.protocol.NodeStatus;
 import io.pgmesh.protocol.SubscriptionInfo;
@@ -25,21 +25,22 @@ public final class ClusterStatus {
     }
 
     public List<NodeReport> collect() {
-        List<NodeContainer> nodes = ctx.containers().list(ctx.cluster());
-        int tables = ctx.config().tables().size();
-        int expectedSubscriptions = (nodes.size() - 1) * tables;
+        List<NodeContainer> nodes = ctx.runtime().list(ctx.cluster());
+        List<String> tables = MeshSpecs.tableNames(ctx.config());
+        int expectedSubscriptions = (nodes.size() - 1) * tables.size();
         List<NodeReport> reports = nodes.stream().map(n -> report(n, expectedSubscriptions)).toList();
         if (reports.isEmpty()) {
             return reports;
         }
-        return markUnfinished(reports, ctx.network().retiredIndexes(ctx.cluster()), tables);
+        return markUnfinished(reports, ctx.runtime().retiredIndexes(ctx.cluster()), tables);
     }
 
     /**
      * Deciding, from every node's report: a node that remove-node has retired is leaving, and the
-     * node an interrupted add-node left half-joined is joining, each with the command that finishes it.
+     * node an interrupted add-node left half-joined is joining, each with the step a rerun resumes at
+     * (from the same step tables the commands run) and the command that finishes it.
      */
-    static List<NodeReport> markUnfinished(List<NodeReport> reports, Set<Integer> retired, int tables) {
+    static List<NodeReport> markUnfinished(List<NodeReport> reports, Set<Integer> retired, List<String> tables) {
         Map<String, NodeStatus> statuses = new HashMap<>();
         reports.forEach(r -> statuses.put(r.container().node(), r.status()));
         List<NodeContainer> nodes = reports.stream().map(NodeReport::container).toList();
@@ -49,11 +50,12 @@ public final class ClusterStatus {
             if (retired.contains(c.index())) {
                 return new NodeReport(c, r.status(), NodeReport.LEAVING, "removal unfinished"
                         + (NodeReport.HEALTHY.equals(r.health()) ? "" : " (" + r.health() + ")")
+                        + "; next step " + Membership.nextLeaveStep(c, nodes, statuses, tables)
                         + "; 'pgmesh remove-node " + c.node() + "' finishes it");
             }
             if (halfJoined.map(h -> h.node().equals(c.node())).orElse(false)) {
                 return new NodeReport(c, r.status(), NodeReport.JOINING,
-                        Membership.halfJoinedDetail(c, statuses, nodes.size(), tables));
+                        Membership.halfJoinedDetail(c, nodes, statuses, tables));
             }
             return r;
         }).toList();
@@ -64,7 +66,7 @@ public final class ClusterStatus {
             return new NodeReport(node, null, NodeReport.DOWN, "container " + node.state());
         }
         NodeStatus status;
-        try (NodeRpcClient client = ctx.rpc(node, STATUS_TIMEOUT)) {
+        try (NodeSession client = ctx.rpc(node, STATUS_TIMEOUT)) {
             status = client.api().status();
         } catch (NodeRpcException e) {
             return new NodeReport(node, null, NodeReport.UNREACHABLE, e.getMessage());

@@ -1,14 +1,8 @@
 package io.pgmesh.orchestrator.cluster;
 
-import io.pgmesh.orchestrator.docker.ClusterNetwork;
-import io.pgmesh.orchestrator.docker.NodeContainer;
-import io.pgmesh.orchestrator.rpc.NodeRpcClient;
+import io.pgmesh.orchestrator.runtime.NodeContainer;
 import io.pgmesh.protocol.MeshNames;
-import io.pgmesh.protocol.ReplicaTableRequest;
-import io.pgmesh.protocol.SubscribeRequest;
-import io.pgmesh.protocol.TableSpec;
 import io.pgmesh.protocol.TopologyHost;
-import com.github.dockerjava.api.model.Network;
 
 import java.util.ArrayList;
 import java.util.Set;
@@ -19,8 +13,9 @@ import java.util.Optional;
 
 /**
  * Brings a cluster up: network, then nodes ONE AT A TIME, each wired into the mesh before the next
- * starts. Every step asks first and acts only when needed, so running {@code up} again after an
- * interruption completes the cluster.
+ * starts, by the same join protocol as {@code add-node} ({@link NodeJoin#NEW_CLUSTER}: nobody has
+ * written yet, so nothing is copied). Every step asks first and acts only when needed, so running
+ * {@code up} again after an interruption completes the cluster.
  */
 public final class ClusterUp {
 
@@ -42,22 +37,21 @@ public final class ClusterUp {
     public List<NodeContainer> run(int nodeCount) {
         requireNodeCount(nodeCount);
         new UpPreflight(ctx).check(nodeCount); // before anything is created: subnet overlap, foreign names
-        ClusterSecrets secrets = ClusterSecrets.resolve(ctx.home(), ctx.cluster(),
-                MeshSpecs.configuredPasswords(ctx.config()), true);
+        ClusterSecrets.resolve(ctx.home(), ctx.cluster(), MeshSpecs.configuredPasswords(ctx.config()), true);
         String image = images.ensureBuilt();
         requireSameTarget(nodeCount);
-        ctx.network().ensure(ctx.cluster(), ctx.networkName(), ctx.config().subnetCidr(),
+        ctx.runtime().ensureNetwork(ctx.cluster(), ctx.networkName(), ctx.config().subnetCidr(),
                 ctx.config().gateway().toString(), nodeCount);
 
         Map<Integer, NodeContainer> existing = new TreeMap<>();
-        ctx.containers().list(ctx.cluster()).forEach(c -> existing.put(c.index(), c));
+        ctx.runtime().list(ctx.cluster()).forEach(c -> existing.put(c.index(), c));
         List<NodeContainer> members = new ArrayList<>();
         for (int i = 0; i < nodeCount; i++) {
             requireNotRetired(i);
             NodeContainer node = new NodeStarter(ctx).ensureRunning(i, image, existing.get(i));
             existing.put(i, node);
+            new NodeJoin(ctx).wire(NodeJoin.NEW_CLUSTER, node, members, topologyHosts(existing.keySet()));
             members.add(node);
-            joinMesh(node, members, topologyHosts(existing.keySet()), secrets);
         }
         ctx.log().accept("[up] cluster " + ctx.cluster() + " is up: " + nodeCount + " nodes on " + ctx.networkName());
         return List.copyOf(members);
@@ -65,7 +59,7 @@ public final class ClusterUp {
 
     /** A removed node's index is never used again: its rows keep that key range. */
     private void requireNotRetired(int index) {
-        if (ctx.network().retiredIndexes(ctx.cluster()).contains(index)) {
+        if (ctx.runtime().retiredIndexes(ctx.cluster()).contains(index)) {
             throw new IllegalStateException(MeshNames.nodeName(index) + " was removed from cluster " + ctx.cluster()
                     + "; 'up' does not recreate removed nodes (use 'pgmesh add-node')");
         }
@@ -81,8 +75,7 @@ public final class ClusterUp {
 
     /** A cluster created for N nodes is completed by up, not resized: resizing is add-node/remove-node. */
     private void requireSameTarget(int nodeCount) {
-        Optional<Network> network = ctx.network().find(ctx.cluster());
-        Optional<Integer> target = network.flatMap(ClusterNetwork::targetNodes);
+        Optional<Integer> target = ctx.runtime().targetNodes(ctx.cluster());
         if (target.isPresent() && target.get() != nodeCount) {
             throw new IllegalStateException("cluster " + ctx.cluster() + " was created with " + target.get()
                     + " nodes; run 'pgmesh up --nodes " + target.get() + "' to complete it, or 'pgmesh down' first");
@@ -98,35 +91,5 @@ public final class ClusterUp {
         return indexes.stream().sorted()
                 .map(i -> new TopologyHost(MeshNames.nodeName(i), i, ctx.config().nodeAddress(i).toString()))
                 .toList();
-    }
-
-    /** Wires the newest member into the mesh: topology everywhere, then its schema, then peers subscribe. */
-    private void joinMesh(NodeContainer newest, List<NodeContainer> members, List<TopologyHost> hosts,
-                          ClusterSecrets secrets) {
-        for (NodeContainer m : members) {
-            TopologyHost self = hosts.stream().filter(h -> h.index() == m.index()).findFirst().orElseThrow();
-            try (NodeRpcClient client = ctx.rpc(m)) {
-                ctx.logStep(m.node(), "updateNetworkTopology (" + hosts.size() + " hosts)", client.api()
-                        .updateNetworkTopology(MeshSpecs.topology(ctx.cluster(), ctx.networkName(), self, hosts)));
-            }
-        }
-        try (NodeRpcClient client = ctx.rpc(newest)) {
-            ctx.logStep(newest.node(), "initDatabase " + ctx.config().database(),
-                    client.api().initDatabase(MeshSpecs.database(ctx.config(), secrets)));
-            for (TableSpec table : ctx.config().tables()) {
-                ctx.logStep(newest.node(), "createReplicaTable " + table.name(), client.api().createReplicaTable(
-                        new ReplicaTableRequest(ctx.config().database(), table,
-                                MeshSpecs.replication(ctx.config(), secrets))));
-            }
-        }
-        TopologyHost newHost = hosts.stream().filter(h -> h.index() == newest.index()).findFirst().orElseThrow();
-        for (int i = members.size() - 2; i >= 0; i--) {
-            NodeContainer peer = members.get(i);
-            try (NodeRpcClient client = ctx.rpc(peer)) {
-                ctx.logStep(peer.node(), "subscribing to " + newest.node(), client.api().subscribeToNode(
-                        new SubscribeRequest(ctx.config().database(), MeshSpecs.tableNames(ctx.config()), newHost,
-                                MeshSpecs.replication(ctx.config(), secrets))));
-            }
-        }
     }
 }

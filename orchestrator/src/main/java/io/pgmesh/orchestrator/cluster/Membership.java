@@ -1,6 +1,6 @@
 package io.pgmesh.orchestrator.cluster;
 
-import io.pgmesh.orchestrator.docker.NodeContainer;
+import io.pgmesh.orchestrator.runtime.NodeContainer;
 import io.pgmesh.protocol.NodeStatus;
 
 import java.util.Comparator;
@@ -9,9 +9,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Whether a join was left unfinished, judged from what every node's daemon reports. A fully joined
- * node has a subscription, enabled and synced, to every peer for every table, and every peer has one
- * to it; an interrupted add-node leaves the newest such node short of that. Pure functions.
+ * Whether a join or a removal was left unfinished, judged from what every node's daemon reports by
+ * the same step tables that {@link NodeJoin} and {@link NodeLeave} run: the first step not done is
+ * where running the command again resumes, and {@code status} names it. Pure functions.
  */
 final class Membership {
 
@@ -19,31 +19,55 @@ final class Membership {
     }
 
     /**
-     * The half-joined node: the newest node whose own subscriptions, or its peers' subscriptions to
-     * it, are not all there (or not all enabled and synced). Empty when a node did not answer.
+     * The half-joined node: the newest node whose live join (into every other node) has a step not
+     * done. Empty when a node did not answer.
      */
-    static Optional<NodeContainer> halfJoined(List<NodeContainer> nodes, Map<String, NodeStatus> statuses, int tables) {
+    static Optional<NodeContainer> halfJoined(List<NodeContainer> nodes, Map<String, NodeStatus> statuses,
+                                              List<String> tables) {
         if (nodes.stream().anyMatch(n -> statuses.get(n.node()) == null)) {
             return Optional.empty();
         }
-        long expected = (long) (nodes.size() - 1) * tables;
-        return nodes.stream().filter(n -> {
-            NodeStatus s = statuses.get(n.node());
-            boolean ownComplete = s.subscriptions().size() == expected
-                    && s.subscriptions().stream().allMatch(sub -> sub.enabled() && sub.synced());
-            long peersSubscribed = statuses.values().stream().flatMap(p -> p.subscriptions().stream())
-                    .filter(sub -> n.node().equals(sub.peer())).count();
-            return !ownComplete || peersSubscribed < expected;
-        }).max(Comparator.comparingInt(NodeContainer::index));
+        return nodes.stream().filter(n -> nextJoinStep(n, nodes, statuses, tables).isPresent())
+                .max(Comparator.comparingInt(NodeContainer::index));
+    }
+
+    /** The first step of {@code node}'s join into the other nodes that the daemons do not show done. */
+    static Optional<String> nextJoinStep(NodeContainer node, List<NodeContainer> nodes, Map<String, NodeStatus> statuses,
+                                         List<String> tables) {
+        return StepTable.firstNotDone(NodeJoin.LIVE_CLUSTER, joinView(node, nodes, statuses, tables)).map(Step::name);
     }
 
     /** What {@code status} says of a half-joined node. */
-    static String halfJoinedDetail(NodeContainer node, Map<String, NodeStatus> statuses, int nodes, int tables) {
-        long expected = (long) (nodes - 1) * tables;
-        long own = statuses.get(node.node()).subscriptions().size();
-        long peers = statuses.values().stream().flatMap(p -> p.subscriptions().stream())
-                .filter(sub -> node.node().equals(sub.peer())).count();
-        return "join unfinished: " + own + " of " + expected + " own subscriptions, " + peers + " of " + expected
-                + " from peers; 'pgmesh add-node' finishes it";
+    static String halfJoinedDetail(NodeContainer node, List<NodeContainer> nodes, Map<String, NodeStatus> statuses,
+                                   List<String> tables) {
+        JoinView view = joinView(node, nodes, statuses, tables);
+        long expected = view.expectedSubscriptions();
+        return "join unfinished: " + view.ownSubscriptions() + " of " + expected + " own subscriptions, "
+                + view.membersSubscribed() + " of " + expected + " from peers; next step "
+                + StepTable.firstNotDone(NodeJoin.LIVE_CLUSTER, view).map(Step::name).orElse("none")
+                + "; 'pgmesh add-node' finishes it";
+    }
+
+    /** The first step of a retired node's removal that the daemons and the runtime do not show done. */
+    static String nextLeaveStep(NodeContainer node, List<NodeContainer> nodes, Map<String, NodeStatus> statuses,
+                                List<String> tables) {
+        List<NodeContainer> others = nodes.stream().filter(n -> n.index() != node.index()).toList();
+        LeaveView view = new LeaveView(node.node(), true, true, node.running(), statuses.get(node.node()),
+                others.stream().filter(NodeContainer::running).map(NodeContainer::node).toList(),
+                statuses, tables);
+        return StepTable.firstNotDone(NodeLeave.STEPS, view).map(Step::name).orElse("none");
+    }
+
+    private static JoinView joinView(NodeContainer node, List<NodeContainer> nodes, Map<String, NodeStatus> statuses,
+                                     List<String> tables) {
+        List<String> members = nodes.stream().filter(n -> n.index() != node.index())
+                .sorted(Comparator.comparingInt(NodeContainer::index)).map(NodeContainer::node).toList();
+        Map<String, NodeStatus> memberStatuses = new java.util.HashMap<>();
+        members.forEach(m -> {
+            if (statuses.get(m) != null) {
+                memberStatuses.put(m, statuses.get(m));
+            }
+        });
+        return new JoinView(node.node(), statuses.get(node.node()), members, memberStatuses, tables);
     }
 }

@@ -1,6 +1,6 @@
 package io.pgmesh.orchestrator.cluster;
 
-import io.pgmesh.orchestrator.docker.NodeContainer;
+import io.pgmesh.orchestrator.runtime.NodeContainer;
 import io.pgmesh.protocol.NodeStatus;
 import io.pgmesh.protocol.SubscriptionInfo;
 

@@ -1,7 +1,7 @@
 package io.pgmesh.orchestrator.cluster;
 
 import io.pgmesh.orchestrator.check.ReplicationDrain;
-import io.pgmesh.orchestrator.docker.NodeContainer;
+import io.pgmesh.orchestrator.runtime.NodeContainer;
 import io.pgmesh.orchestrator.wait.Poll;
 
 import java.time.Duration;
@@ -27,7 +27,7 @@ public final class NodeRestart {
 
     /** Starts {@code node} and returns its container once the mesh is healthy and drained. */
     public NodeContainer startNode(String node, Duration catchUpTimeout) {
-        List<NodeContainer> members = ctx.containers().list(ctx.cluster());
+        List<NodeContainer> members = ctx.runtime().list(ctx.cluster());
         NodeContainer container = members.stream().filter(c -> c.node().equals(node)).findFirst()
                 .orElseThrow(() -> new UsageException("NODE", "cluster " + ctx.cluster() + " has no node '" + node
                         + "' (nodes: " + members.stream().map(NodeContainer::node).collect(Collectors.joining(", "))

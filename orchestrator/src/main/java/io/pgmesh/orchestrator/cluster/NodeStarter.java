@@ -1,9 +1,9 @@
 package io.pgmesh.orchestrator.cluster;
 
 import io.pgmesh.orchestrator.docker.DockerOperationException;
-import io.pgmesh.orchestrator.docker.NodeContainer;
-import io.pgmesh.orchestrator.docker.NodeContainerSpec;
-import io.pgmesh.orchestrator.rpc.NodeRpcClient;
+import io.pgmesh.orchestrator.runtime.NodeContainer;
+import io.pgmesh.orchestrator.runtime.NodeContainerSpec;
+import io.pgmesh.orchestrator.rpc.NodeSession;
 import io.pgmesh.orchestrator.wait.Poll;
 import io.pgmesh.protocol.MeshNames;
 import io.pgmesh.protocol.RpcAuth;
@@ -32,7 +32,7 @@ final class NodeStarter {
         if (existing == null) {
             String address = ctx.config().nodeAddress(index).toString();
             ctx.log(node, "starting container " + ctx.containerName(node) + " at " + address);
-            container = ctx.containers().create(new NodeContainerSpec(ctx.cluster(), node, index,
+            container = ctx.runtime().create(new NodeContainerSpec(ctx.cluster(), node, index,
                     ctx.containerName(node), image, ctx.networkName(), address, List.of(
                     "PGMESH_MAX_NODES=" + ctx.config().maxNodes(),
                     "PGMESH_TABLES=" + ctx.config().tables().size(),
@@ -41,7 +41,7 @@ final class NodeStarter {
                     RpcAuth.ENV + "=" + ctx.rpcSecret())));
         } else if (!existing.running()) {
             ctx.log(node, "starting existing container " + existing.containerName() + " (" + existing.state() + ")");
-            container = ctx.containers().start(existing.containerId());
+            container = ctx.runtime().start(existing.containerId());
         } else {
             ctx.log(node, "container " + existing.containerName() + " already running at " + existing.address());
             container = existing;
@@ -52,10 +52,10 @@ final class NodeStarter {
 
     private void awaitDaemonReady(NodeContainer container) {
         long started = System.nanoTime();
-        try (NodeRpcClient client = ctx.rpc(container)) {
+        try (NodeSession client = ctx.rpc(container)) {
             NodeStatus status = Poll.until("[" + container.node() + "] daemon ready", DAEMON_READY_TIMEOUT,
                     Duration.ofMillis(100), () -> {
-                        if (!ctx.containers().inspect(container.containerId()).running()) {
+                        if (!ctx.runtime().inspect(container.containerId()).running()) {
                             throw new IllegalStateException("container " + container.containerName() + " stopped");
                         }
                         NodeStatus s = client.api().status();
@@ -65,7 +65,7 @@ final class NodeStarter {
                     container.rpcPort(), status.postgresVersion(), (System.nanoTime() - started) / 1e9));
         } catch (Poll.TimeoutException e) {
             throw new DockerOperationException(DockerOperationException.Kind.CONTAINER_FAILED,
-                    e.getMessage(), ctx.containers().lastLogLines(container.containerId(), 20), e);
+                    e.getMessage(), ctx.runtime().lastLogLines(container.containerId(), 20), e);
         }
     }
 }

@@ -1,9 +1,6 @@
 package io.pgmesh.orchestrator.cluster;
 
-import io.pgmesh.orchestrator.docker.DockerOperationException;
-import io.pgmesh.orchestrator.docker.Labels;
 import io.pgmesh.protocol.MeshNames;
-import com.github.dockerjava.api.model.Container;
 
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -27,28 +24,10 @@ final class UpPreflight {
     }
 
     void check(int nodeCount) {
-        ctx.network().preflight(ctx.cluster(), ctx.networkName(), ctx.config());
-        requireFreeContainerNames(nodeCount);
-    }
-
-    private void requireFreeContainerNames(int nodeCount) {
         Set<String> wanted = new LinkedHashSet<>();
         for (int i = 0; i < nodeCount; i++) {
             wanted.add(ctx.containerName(MeshNames.nodeName(i)));
         }
-        for (Container c : ctx.containers().docker().listContainersCmd().withShowAll(true).exec()) {
-            if (c.getLabels() != null && ctx.cluster().equals(c.getLabels().get(Labels.CLUSTER))) {
-                continue;
-            }
-            for (String name : c.getNames() == null ? new String[0] : c.getNames()) {
-                String plain = name.replaceFirst("^/", "");
-                if (wanted.contains(plain)) {
-                    throw new DockerOperationException(DockerOperationException.Kind.CONFLICT,
-                            "a container named " + plain + " already exists and is not a node of cluster "
-                                    + ctx.cluster() + "; remove it (docker rm -f " + plain
-                                    + ") or use another --cluster", null);
-                }
-            }
-        }
+        ctx.runtime().preflight(ctx.cluster(), ctx.networkName(), ctx.config(), wanted);
     }
 }

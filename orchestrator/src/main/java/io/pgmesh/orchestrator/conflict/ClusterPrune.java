@@ -6,7 +6,7 @@ import io.pgmesh.orchestrator.cluster.ClusterStatus;
 import io.pgmesh.orchestrator.cluster.MeshSpecs;
 import io.pgmesh.orchestrator.cluster.NodeReport;
 import io.pgmesh.orchestrator.cluster.UsageException;
-import io.pgmesh.orchestrator.rpc.NodeRpcClient;
+import io.pgmesh.orchestrator.rpc.NodeSession;
 import io.pgmesh.protocol.PruneRequest;
 import io.pgmesh.protocol.StepResult;
 import io.pgmesh.protocol.TransactionWaitRequest;
@@ -68,7 +68,7 @@ public final class ClusterPrune {
 
         for (NodeReport node : nodes) {
             ctx.log(node.container().node(), "waiting until no transaction begun before the cutoff is open");
-            try (NodeRpcClient client = ctx.rpc(node.container())) {
+            try (NodeSession client = ctx.rpc(node.container())) {
                 client.api().awaitTransactionsStartedBefore(new TransactionWaitRequest(database, cutoff.toString(),
                         Math.min(timeout.toMillis(), MAX_TRANSACTION_WAIT_MILLIS)));
             }
@@ -79,7 +79,7 @@ public final class ClusterPrune {
 
         Map<String, List<String>> actions = new LinkedHashMap<>();
         for (NodeReport node : nodes) {
-            try (NodeRpcClient client = ctx.rpc(node.container())) {
+            try (NodeSession client = ctx.rpc(node.container())) {
                 StepResult r = client.api().pruneHistory(new PruneRequest(database, tables, cutoff.toString()));
                 if (r.actions().isEmpty()) {
                     ctx.log(r.node(), "nothing older than the cutoff to prune");

@@ -4,7 +4,7 @@ import io.pgmesh.orchestrator.cluster.ClusterContext;
 import io.pgmesh.orchestrator.cluster.ClusterSecrets;
 import io.pgmesh.orchestrator.cluster.MeshSpecs;
 import io.pgmesh.orchestrator.cluster.UsageException;
-import io.pgmesh.orchestrator.docker.NodeContainer;
+import io.pgmesh.orchestrator.runtime.NodeContainer;
 import io.pgmesh.orchestrator.suite.SuiteTable;
 import io.pgmesh.protocol.Credentials;
 
@@ -78,7 +78,7 @@ public final class ConflictStress {
     }
 
     public Result run(Options options) {
-        List<NodeContainer> nodes = ctx.containers().list(ctx.cluster()).stream().filter(NodeContainer::running).toList();
+        List<NodeContainer> nodes = ctx.runtime().list(ctx.cluster()).stream().filter(NodeContainer::running).toList();
         if (nodes.size() < 2) {
             throw new IllegalStateException("conflicts need at least 2 running nodes; cluster " + ctx.cluster()
                     + " has " + nodes.size());
@@ -131,7 +131,7 @@ public final class ConflictStress {
         props.setProperty("user", writer.user());
         props.setProperty("password", writer.password());
         props.setProperty("connectTimeout", "5");
-        String url = "jdbc:postgresql://127.0.0.1:" + node.pgPort() + "/" + java.net.URLEncoder.encode(
+        String url = "jdbc:postgresql://" + ctx.runtime().pgEndpoint(node) + "/" + java.net.URLEncoder.encode(
                 ctx.config().database(), java.nio.charset.StandardCharsets.UTF_8);
         String update = t.updateSql();
         String delete = t.deleteSql();

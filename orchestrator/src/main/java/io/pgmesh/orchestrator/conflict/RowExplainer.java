@@ -2,8 +2,8 @@ package io.pgmesh.orchestrator.conflict;
 
 import io.pgmesh.orchestrator.cluster.ClusterContext;
 import io.pgmesh.orchestrator.cluster.UsageException;
-import io.pgmesh.orchestrator.docker.NodeContainer;
-import io.pgmesh.orchestrator.rpc.NodeRpcClient;
+import io.pgmesh.orchestrator.runtime.NodeContainer;
+import io.pgmesh.orchestrator.rpc.NodeSession;
 import io.pgmesh.protocol.ConflictKind;
 import io.pgmesh.protocol.ConflictRecord;
 import io.pgmesh.protocol.ExplainRequest;
@@ -42,11 +42,11 @@ public final class RowExplainer {
                     + "system.config.database.tables: " + ctx.config().tables().stream().map(t -> t.name()).toList() + ")");
         }
         List<RowExplanation> answers = new ArrayList<>();
-        for (NodeContainer node : ctx.containers().list(ctx.cluster())) {
+        for (NodeContainer node : ctx.runtime().list(ctx.cluster())) {
             if (!node.running()) {
                 continue;
             }
-            try (NodeRpcClient client = ctx.rpc(node)) {
+            try (NodeSession client = ctx.rpc(node)) {
                 answers.add(client.api().explainRow(new ExplainRequest(ctx.config().database(), table, id)));
             }
         }

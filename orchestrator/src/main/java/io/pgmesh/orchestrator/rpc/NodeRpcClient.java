@@ -33,7 +33,7 @@ import java.util.concurrent.TimeUnit;
  * growing pause (100 ms up to 1 s), until the reconnect window has passed. A call that got no answer
  * within the call timeout is not retried: the daemon is working on it.
  */
-public final class NodeRpcClient implements AutoCloseable {
+public final class NodeRpcClient implements NodeSession {
 
     private final String node;
     private final InetSocketAddress address;
@@ -85,11 +85,19 @@ public final class NodeRpcClient implements AutoCloseable {
         return new NodeRpcClient(node, new InetSocketAddress("127.0.0.1", port), callTimeout, secret, reconnectWindow);
     }
 
+    /** A client of the daemon at {@code host:port}, reconnect window as in {@link #forLocalPort(String, int, Duration, String)}. */
+    public static NodeRpcClient forEndpoint(String node, String host, int port, Duration callTimeout, String secret) {
+        Duration window = callTimeout.compareTo(DEFAULT_RECONNECT_WINDOW) < 0 ? callTimeout : DEFAULT_RECONNECT_WINDOW;
+        return new NodeRpcClient(node, new InetSocketAddress(host, port), callTimeout, secret, window);
+    }
+
+    @Override
     public String node() {
         return node;
     }
 
     /** A typed view of the daemon: each {@link NodeRpc} method becomes a call with named params. */
+    @Override
     public NodeRpc api() {
         return (NodeRpc) Proxy.newProxyInstance(NodeRpc.class.getClassLoader(), new Class<?>[]{NodeRpc.class},
                 (proxy, method, args) -> {

@@ -5,7 +5,7 @@ import io.pgmesh.orchestrator.cluster.ClusterContext;
 import io.pgmesh.orchestrator.cluster.ClusterSecrets;
 import io.pgmesh.orchestrator.cluster.MeshSpecs;
 import io.pgmesh.orchestrator.config.PoolGroupConfig;
-import io.pgmesh.orchestrator.docker.NodeContainer;
+import io.pgmesh.orchestrator.runtime.NodeContainer;
 import io.pgmesh.pool.GroupRole;
 import io.pgmesh.pool.GroupSpec;
 import io.pgmesh.pool.Login;
@@ -43,8 +43,9 @@ public final class SuiteRunner {
         REQUIRED_GROUPS.forEach(g -> ctx.config().poolGroup(g).orElseThrow(() -> new IllegalStateException(
                 "the test suites need pool group '" + g + "' in system.config.pool.groups")));
         SuiteTable table = SuiteTable.from(ctx.config().tables().get(0));
-        List<NodeEndpoint> nodes = ctx.containers().list(ctx.cluster()).stream().filter(NodeContainer::running)
-                .map(n -> new NodeEndpoint(n.node(), "127.0.0.1", n.pgPort())).toList();
+        List<NodeEndpoint> nodes = ctx.runtime().list(ctx.cluster()).stream().filter(NodeContainer::running)
+                .map(n -> new NodeEndpoint(n.node(), ctx.runtime().pgEndpoint(n).host(), ctx.runtime().pgEndpoint(n).port()))
+                .toList();
         if (nodes.isEmpty()) {
             throw new IllegalStateException("cluster " + ctx.cluster() + " has no running nodes (run 'pgmesh up')");
         }

@@ -1,6 +1,6 @@
 package io.pgmesh.orchestrator.cli;
 
-import io.pgmesh.orchestrator.docker.NodeContainer;
+import io.pgmesh.orchestrator.runtime.NodeContainer;
 import io.pgmesh.protocol.Credentials;
 import org.junit.jupiter.api.Test;
 

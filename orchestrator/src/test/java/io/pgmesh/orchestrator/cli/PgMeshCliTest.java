@@ -149,8 +149,8 @@ class PgMeshCliTest {
 
     @Test
     void anUnknownNodeIsNamedWithTheNodesTheClusterHas() {
-        var n0 = new io.pgmesh.orchestrator.docker.NodeContainer("a", "c-node0", "node0", 0, "1", true, "running", 1, 2);
-        var n1 = new io.pgmesh.orchestrator.docker.NodeContainer("b", "c-node1", "node1", 1, "1", true, "running", 3, 4);
+        var n0 = new io.pgmesh.orchestrator.runtime.NodeContainer("a", "c-node0", "node0", 0, "1", true, "running", 1, 2);
+        var n1 = new io.pgmesh.orchestrator.runtime.NodeContainer("b", "c-node1", "node1", 1, "1", true, "running", 3, 4);
         assertThat(LogsCommand.unknownNode("c", "node9", List.of(n0, n1)))
                 .isEqualTo("no node 'node9' in cluster c; its nodes: node0, node1");
         assertThat(LogsCommand.unknownNode("c", "node9", List.of()))

@@ -1,7 +1,8 @@
 package io.pgmesh.orchestrator.cluster;
 
-import io.pgmesh.orchestrator.docker.NodeContainer;
+import io.pgmesh.orchestrator.runtime.NodeContainer;
 import io.pgmesh.protocol.NodeStatus;
+import io.pgmesh.protocol.PublicationInfo;
 import io.pgmesh.protocol.SubscriptionInfo;
 import org.junit.jupiter.api.Test;
 
@@ -61,6 +62,8 @@ class ClusterStatusTest {
 
     // ---- unfinished membership, judged across nodes ----
 
+    private static final List<String> TABLES = List.of("table1");
+
     private static SubscriptionInfo streaming(String self, String peer) {
         return new SubscriptionInfo("sub_" + self + "_" + peer + "_table1", peer, "pub_" + peer + "_table1", true,
                 SubscriptionInfo.STREAMING, null, null, 1, 1);
@@ -72,7 +75,8 @@ class ClusterStatusTest {
         NodeContainer c = new NodeContainer("id" + index, "pgmesh-" + name, name, index, "172.28.5.1" + index, true,
                 "running", 5432, 64000);
         List<SubscriptionInfo> subs = java.util.Arrays.stream(peers).map(p -> streaming(name, p)).toList();
-        NodeStatus s = new NodeStatus(name, index, "c", true, "17.6", "lb-test", List.of(), subs, Map.of());
+        NodeStatus s = new NodeStatus(name, index, "c", true, "17.6", "lb-test",
+                List.of(new PublicationInfo("pub_" + name + "_table1", List.of("table1"))), subs, Map.of());
         return new NodeReport(c, s, health, "");
     }
 
@@ -80,7 +84,7 @@ class ClusterStatusTest {
     void aCompleteMeshHasNothingUnfinished() {
         List<NodeReport> reports = List.of(node(0, NodeReport.HEALTHY, "node1", "node2"),
                 node(1, NodeReport.HEALTHY, "node0", "node2"), node(2, NodeReport.HEALTHY, "node0", "node1"));
-        assertThat(ClusterStatus.markUnfinished(reports, Set.of(), 1)).isEqualTo(reports);
+        assertThat(ClusterStatus.markUnfinished(reports, Set.of(), TABLES)).isEqualTo(reports);
     }
 
     @Test
@@ -89,11 +93,11 @@ class ClusterStatusTest {
         List<NodeReport> reports = List.of(node(0, NodeReport.DEGRADED, "node1", "node2"),
                 node(1, NodeReport.DEGRADED, "node0", "node2"), node(2, NodeReport.DEGRADED, "node0", "node1"),
                 node(3, NodeReport.DEGRADED));
-        List<NodeReport> marked = ClusterStatus.markUnfinished(reports, Set.of(), 1);
+        List<NodeReport> marked = ClusterStatus.markUnfinished(reports, Set.of(), TABLES);
         assertThat(marked).extracting(NodeReport::health).containsExactly(NodeReport.DEGRADED, NodeReport.DEGRADED,
                 NodeReport.DEGRADED, NodeReport.JOINING);
         assertThat(marked.get(3).detail()).isEqualTo("join unfinished: 0 of 3 own subscriptions, 0 of 3 from peers;"
-                + " 'pgmesh add-node' finishes it");
+                + " next step reserve-slots; 'pgmesh add-node' finishes it");
     }
 
     @Test
@@ -102,9 +106,10 @@ class ClusterStatusTest {
         List<NodeReport> reports = List.of(node(0, NodeReport.DEGRADED, "node1", "node2"),
                 node(1, NodeReport.HEALTHY, "node0", "node2", "node3"), node(2, NodeReport.HEALTHY, "node0", "node1", "node3"),
                 node(3, NodeReport.HEALTHY, "node0", "node1", "node2"));
-        List<NodeReport> marked = ClusterStatus.markUnfinished(reports, Set.of(3), 1);
+        List<NodeReport> marked = ClusterStatus.markUnfinished(reports, Set.of(3), TABLES);
         assertThat(marked.get(3).health()).isEqualTo(NodeReport.LEAVING);
-        assertThat(marked.get(3).detail()).isEqualTo("removal unfinished; 'pgmesh remove-node node3' finishes it");
+        assertThat(marked.get(3).detail()).isEqualTo("removal unfinished; next step drain; 'pgmesh remove-node node3'"
+                + " finishes it");
         assertThat(marked.subList(0, 3)).isEqualTo(reports.subList(0, 3));
     }
 
@@ -113,6 +118,6 @@ class ClusterStatusTest {
         NodeContainer down = new NodeContainer("id1", "pgmesh-node1", "node1", 1, null, false, "exited", 0, 0);
         List<NodeReport> reports = List.of(node(0, NodeReport.DEGRADED, "node1"),
                 new NodeReport(down, null, NodeReport.DOWN, "container exited"), node(2, NodeReport.DEGRADED));
-        assertThat(ClusterStatus.markUnfinished(reports, Set.of(), 1)).isEqualTo(reports);
+        assertThat(ClusterStatus.markUnfinished(reports, Set.of(), TABLES)).isEqualTo(reports);
     }
 }

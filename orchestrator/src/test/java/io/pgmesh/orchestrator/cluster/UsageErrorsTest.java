@@ -21,15 +21,15 @@ class UsageErrorsTest {
     @TempDir
     Path home;
 
-    /** A context without Docker: containers and network are null. */
+    /** A context without Docker: no runtime. */
     static ClusterContext withoutDocker(Path home) {
-        return new ClusterContext("c", SHIPPED, null, null, home, line -> { });
+        return new ClusterContext("c", SHIPPED, null, home, line -> { });
     }
 
     @Test
     void aClusterNameThatIsNotASqlNameIsAUsageErrorOnCluster() {
         UsageException e = catchThrowableOfType(UsageException.class,
-                () -> new ClusterContext("Bad Name!", SHIPPED, null, null, home, line -> { }));
+                () -> new ClusterContext("Bad Name!", SHIPPED, null, home, line -> { }));
         assertThat(e.argument()).isEqualTo("--cluster");
         assertThat(e.getMessage()).startsWith("--cluster: ").isEqualTo("--cluster: " + e.problem());
     }

@@ -2,7 +2,7 @@ package io.pgmesh.orchestrator.conflict;
 
 import io.pgmesh.orchestrator.cluster.NodeReport;
 import io.pgmesh.orchestrator.cluster.UsageException;
-import io.pgmesh.orchestrator.docker.NodeContainer;
+import io.pgmesh.orchestrator.runtime.NodeContainer;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

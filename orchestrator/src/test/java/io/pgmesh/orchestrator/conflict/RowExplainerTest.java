@@ -78,7 +78,7 @@ class RowExplainerTest {
     @Test
     void aTableThatIsNotReplicatedIsAUsageErrorNamingTheReplicatedTablesBeforeAnyNodeIsAsked() {
         ClusterContext ctx = new ClusterContext("c", SysConfigLoader.load(Path.of("..", "sysconfig.json"), name -> null),
-                null, null, Path.of("unused"), line -> { });
+                null, Path.of("unused"), line -> { });
         UsageException e = catchThrowableOfType(UsageException.class, () -> new RowExplainer(ctx).explain("nope", 1));
         assertThat(e.argument()).isEqualTo("TABLE");
         assertThat(e.problem()).startsWith("table 'nope' is not replicated (tables in system.config.database.tables: [")

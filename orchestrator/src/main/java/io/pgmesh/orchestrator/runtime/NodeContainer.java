@@ -1,7 +1,7 @@
-package io.pgmesh.orchestrator.docker;
+package io.pgmesh.orchestrator.runtime;
 
 /**
- * A node's container as Docker reports it.
+ * A node as its runtime reports it (for Docker: its container).
  *
  * @param containerId   Docker id
  * @param containerName Docker name, e.g. pgmesh-node0

@@ -1,4 +1,4 @@
-package io.pgmesh.orchestrator.docker;
+package io.pgmesh.orchestrator.runtime;
 
 import java.util.List;
 

@@ -8,13 +8,13 @@ import java.nio.file.Path;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class SubnetMoveTest {
+class SysConfigEditsTest {
 
     private static final Path SHIPPED = Path.of("..", "sysconfig.json");
 
     @Test
     void theShippedConfigMovesWithEveryOffsetKept() throws Exception {
-        String moved = SubnetMove.json(Files.readString(SHIPPED), Ipv4Net.of("172.28.93.0/24"), "sysconfig.json");
+        String moved = SysConfigEdits.onSubnet(Files.readString(SHIPPED), Ipv4Net.of("172.28.93.0/24"), "sysconfig.json");
         SysConfig config = SysConfigLoader.parse(moved, "moved");
         assertThat(config.subnetCidr()).isEqualTo("172.28.93.0/24");
         assertThat(config.gateway()).hasToString("172.28.93.1");
@@ -29,7 +29,7 @@ class SubnetMoveTest {
 
     @Test
     void aLargerSubnetTakesTheNewNetmask() throws Exception {
-        SysConfig config = SysConfigLoader.parse(SubnetMove.json(Files.readString(SHIPPED), Ipv4Net.of("10.40.0.0/16"),
+        SysConfig config = SysConfigLoader.parse(SysConfigEdits.onSubnet(Files.readString(SHIPPED), Ipv4Net.of("10.40.0.0/16"),
                 "sysconfig.json"), "moved");
         assertThat(config.subnetCidr()).isEqualTo("10.40.0.0/16");
         assertThat(config.nodeAddress(1)).hasToString("10.40.0.11");
@@ -37,7 +37,7 @@ class SubnetMoveTest {
 
     @Test
     void anAddressThatWouldFallOutsideTheSubnetIsNamedByItsPath() throws Exception {
-        assertThatThrownBy(() -> SubnetMove.json(Files.readString(SHIPPED), Ipv4Net.of("172.28.93.0/28"), "sysconfig.json"))
+        assertThatThrownBy(() -> SysConfigEdits.onSubnet(Files.readString(SHIPPED), Ipv4Net.of("172.28.93.0/28"), "sysconfig.json"))
                 .isInstanceOfSatisfying(ConfigException.class, e -> {
                     assertThat(e.source()).isEqualTo("sysconfig.json");
                     // a /28 holds offsets 0..15: the range's start (.10) fits, its end (.41) does not
@@ -48,13 +48,24 @@ class SubnetMoveTest {
     }
 
     @Test
+    void minNodesIsSetOnTheSelectedNetworkOnly() throws Exception {
+        String moved = SysConfigEdits.onSubnet(Files.readString(SHIPPED), Ipv4Net.of("172.28.93.0/24"), "sysconfig.json");
+        SysConfig config = SysConfigLoader.parse(SysConfigEdits.withMinNodes(moved, 2, "moved"), "edited");
+        assertThat(config.minNodes()).isEqualTo(2);
+        assertThat(config.maxNodes()).isEqualTo(8);
+        assertThat(config.subnetCidr()).isEqualTo("172.28.93.0/24");
+        assertThatThrownBy(() -> SysConfigLoader.parse(SysConfigEdits.withMinNodes(moved, 9, "moved"), "edited"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("max_nodes");
+    }
+
+    @Test
     void aConfigWithoutTheSelectedNetworkSaysSo() {
-        assertThatThrownBy(() -> SubnetMove.json("{\"system\":{\"config\":{\"network\":\"n\"},\"networks\":[]}}",
+        assertThatThrownBy(() -> SysConfigEdits.onSubnet("{\"system\":{\"config\":{\"network\":\"n\"},\"networks\":[]}}",
                 Ipv4Net.of("172.28.93.0/24"), "x.json"))
                 .isInstanceOf(ConfigException.class)
                 .satisfies(e -> assertThat(((ConfigException) e).problems()).singleElement().asString()
                         .startsWith("system.config.network: no entry of system.networks has id 'n'"));
-        assertThatThrownBy(() -> SubnetMove.json("[1]", Ipv4Net.of("172.28.93.0/24"), "x.json"))
+        assertThatThrownBy(() -> SysConfigEdits.onSubnet("[1]", Ipv4Net.of("172.28.93.0/24"), "x.json"))
                 .isInstanceOf(ConfigException.class);
     }
 }

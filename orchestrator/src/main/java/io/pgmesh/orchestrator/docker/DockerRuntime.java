@@ -1,0 +1,145 @@
+package io.pgmesh.orchestrator.docker;
+
+import io.pgmesh.orchestrator.runtime.NodeContainer;
+import io.pgmesh.orchestrator.runtime.NodeContainerSpec;
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Container;
+import io.pgmesh.orchestrator.config.SysConfig;
+import io.pgmesh.orchestrator.runtime.Endpoint;
+import io.pgmesh.orchestrator.runtime.NodeRuntime;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Nodes as containers of one Docker engine (docker-java): a labelled bridge network with static
+ * addresses, ports published on 127.0.0.1, retired indexes as labelled volumes.
+ */
+public final class DockerRuntime implements NodeRuntime {
+
+    private static final String LOCALHOST = "127.0.0.1";
+
+    private final DockerClient docker;
+    private final NodeContainers containers;
+    private final ClusterNetwork network;
+
+    public DockerRuntime(DockerClient docker, Consumer<String> log) {
+        this.docker = docker;
+        this.containers = new NodeContainers(docker, log);
+        this.network = new ClusterNetwork(docker, log);
+    }
+
+    public DockerClient docker() {
+        return docker;
+    }
+
+    @Override
+    public void preflight(String cluster, String networkName, SysConfig config, Set<String> containerNames) {
+        network.preflight(cluster, networkName, config);
+        requireFreeContainerNames(cluster, containerNames);
+    }
+
+    private void requireFreeContainerNames(String cluster, Set<String> wanted) {
+        for (Container c : docker.listContainersCmd().withShowAll(true).exec()) {
+            if (c.getLabels() != null && cluster.equals(c.getLabels().get(Labels.CLUSTER))) {
+                continue;
+            }
+            for (String name : c.getNames() == null ? new String[0] : c.getNames()) {
+                String plain = name.replaceFirst("^/", "");
+                if (wanted.contains(plain)) {
+                    throw new DockerOperationException(DockerOperationException.Kind.CONFLICT,
+                            "a container named " + plain + " already exists and is not a node of cluster "
+                                    + cluster + "; remove it (docker rm -f " + plain
+                                    + ") or use another --cluster", null);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void ensureNetwork(String cluster, String networkName, String subnetCidr, String gateway, int targetNodes) {
+        network.ensure(cluster, networkName, subnetCidr, gateway, targetNodes);
+    }
+
+    @Override
+    public boolean hasNetwork(String cluster) {
+        return network.find(cluster).isPresent();
+    }
+
+    @Override
+    public Optional<Integer> targetNodes(String cluster) {
+        return network.find(cluster).flatMap(ClusterNetwork::targetNodes);
+    }
+
+    @Override
+    public List<String> removeNetwork(String cluster) {
+        return network.remove(cluster);
+    }
+
+    @Override
+    public List<NodeContainer> list(String cluster) {
+        return containers.list(cluster);
+    }
+
+    @Override
+    public NodeContainer inspect(String containerId) {
+        return containers.inspect(containerId);
+    }
+
+    @Override
+    public NodeContainer create(NodeContainerSpec spec) {
+        return containers.create(spec);
+    }
+
+    @Override
+    public NodeContainer start(String containerId) {
+        return containers.start(containerId);
+    }
+
+    @Override
+    public void stop(NodeContainer node) {
+        try {
+            docker.stopContainerCmd(node.containerId()).exec();
+        } catch (NotFoundException alreadyGone) {
+            // nothing to stop
+        }
+    }
+
+    @Override
+    public void remove(NodeContainer node) {
+        containers.remove(node);
+    }
+
+    @Override
+    public List<String> removeAll(String cluster) {
+        return containers.removeAll(cluster);
+    }
+
+    @Override
+    public Endpoint rpcEndpoint(NodeContainer node) {
+        return new Endpoint(LOCALHOST, node.rpcPort());
+    }
+
+    @Override
+    public Endpoint pgEndpoint(NodeContainer node) {
+        return new Endpoint(LOCALHOST, node.pgPort());
+    }
+
+    @Override
+    public List<String> lastLogLines(String containerId, int lines) {
+        return containers.lastLogLines(containerId, lines);
+    }
+
+    @Override
+    public void retire(String cluster, String node, int index) {
+        network.retire(cluster, node, index);
+    }
+
+    @Override
+    public Set<Integer> retiredIndexes(String cluster) {
+        return network.retiredIndexes(cluster);
+    }
+}

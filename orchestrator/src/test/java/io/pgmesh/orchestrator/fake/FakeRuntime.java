@@ -1,0 +1,248 @@
+package io.pgmesh.orchestrator.fake;
+
+import io.pgmesh.orchestrator.cluster.ClusterContext;
+import io.pgmesh.orchestrator.config.SysConfig;
+import io.pgmesh.orchestrator.runtime.NodeContainer;
+import io.pgmesh.orchestrator.runtime.NodeContainerSpec;
+import io.pgmesh.orchestrator.rpc.NodeRpcException;
+import io.pgmesh.orchestrator.rpc.NodeRpcFactory;
+import io.pgmesh.orchestrator.rpc.NodeSession;
+import io.pgmesh.orchestrator.runtime.Endpoint;
+import io.pgmesh.orchestrator.runtime.NodeRuntime;
+import io.pgmesh.protocol.NodeRpc;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+
+/**
+ * Nodes in memory: one cluster's "containers", each with a {@link FakeNode} as its daemon, a network
+ * flag with its target node count, and the retired indexes. What the Docker runtime reads from the
+ * engine, this one reads from its maps; {@link #rpc()} talks to the fake daemons directly.
+ */
+public final class FakeRuntime implements NodeRuntime {
+
+    private final String cluster;
+    private final Map<String, NodeContainer> containers = new TreeMap<>();
+    private final Map<String, FakeNode> daemons = new LinkedHashMap<>();
+    private final Set<Integer> retired = new TreeSet<>();
+    private Integer networkTarget;
+    private boolean network;
+    private int nextPort = 20000;
+
+    public FakeRuntime(String cluster) {
+        this.cluster = cluster;
+    }
+
+    /** A context over this runtime and its fake daemons. */
+    public ClusterContext context(SysConfig config, Path home, Consumer<String> log) {
+        return new ClusterContext(cluster, config, this, rpc(), null, home, log);
+    }
+
+    /** Sessions with the fake daemons; a stopped node does not answer. */
+    public NodeRpcFactory rpc() {
+        return (node, timeout) -> {
+            FakeNode daemon = daemons.get(node.node());
+            if (daemon == null || !isRunning(node.node())) {
+                throw unreachable(node.node());
+            }
+            return new NodeSession() {
+                @Override
+                public String node() {
+                    return node.node();
+                }
+
+                @Override
+                public NodeRpc api() {
+                    return daemon;
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        };
+    }
+
+    static NodeRpcException unreachable(String node) {
+        return new NodeRpcException(node, NodeRpcException.TRANSPORT, "[" + node + "] daemon did not answer: "
+                + "connection refused (fake)", null, null, null);
+    }
+
+    /** The fake daemon of {@code node}, present as long as its container is. */
+    public FakeNode node(String node) {
+        FakeNode daemon = daemons.get(node);
+        if (daemon == null) {
+            throw new IllegalArgumentException("no fake node " + node + " (nodes: " + daemons.keySet() + ")");
+        }
+        return daemon;
+    }
+
+    Optional<FakeNode> reachable(String node) {
+        return Optional.ofNullable(daemons.get(node)).filter(d -> isRunning(node));
+    }
+
+    List<FakeNode> daemons() {
+        return List.copyOf(daemons.values());
+    }
+
+    boolean isRunning(String node) {
+        return containers.values().stream().anyMatch(c -> c.node().equals(node) && c.running());
+    }
+
+    /** Stops a node as a crash would: its daemon no longer answers, its catalog stays. */
+    public void kill(String node) {
+        containers.values().stream().filter(c -> c.node().equals(node)).findFirst().ifPresent(this::stop);
+    }
+
+    /** Everything that outlasts a run: containers, network, retired indexes, and every node's catalog. */
+    public Snapshot snapshot() {
+        Map<String, FakeNode.Catalog> catalogs = new TreeMap<>();
+        daemons.forEach((node, d) -> catalogs.put(node, d.catalog()));
+        List<String> nodes = containers.values().stream().sorted(Comparator.comparingInt(NodeContainer::index))
+                .map(c -> c.node() + (c.running() ? "" : " (" + c.state() + ")")).toList();
+        return new Snapshot(network, networkTarget, nodes, Set.copyOf(retired), catalogs);
+    }
+
+    /** What {@link #snapshot()} compares. */
+    public record Snapshot(boolean network, Integer networkTarget, List<String> nodes, Set<Integer> retired,
+                           Map<String, FakeNode.Catalog> catalogs) {
+    }
+
+    // ---- NodeRuntime ----
+
+    @Override
+    public void preflight(String cluster, String networkName, SysConfig config, Set<String> containerNames) {
+        // nothing foreign shares this runtime
+    }
+
+    @Override
+    public void ensureNetwork(String cluster, String networkName, String subnetCidr, String gateway, int targetNodes) {
+        if (!network) {
+            network = true;
+            networkTarget = targetNodes;
+        }
+    }
+
+    @Override
+    public boolean hasNetwork(String cluster) {
+        return network;
+    }
+
+    @Override
+    public Optional<Integer> targetNodes(String cluster) {
+        return Optional.ofNullable(networkTarget);
+    }
+
+    @Override
+    public List<String> removeNetwork(String cluster) {
+        retired.clear();
+        if (!network) {
+            return List.of();
+        }
+        network = false;
+        networkTarget = null;
+        return List.of(cluster + "_net");
+    }
+
+    @Override
+    public List<NodeContainer> list(String cluster) {
+        return containers.values().stream().sorted(Comparator.comparingInt(NodeContainer::index)).toList();
+    }
+
+    @Override
+    public NodeContainer inspect(String containerId) {
+        NodeContainer c = containers.get(containerId);
+        if (c == null) {
+            throw new IllegalStateException("no container " + containerId);
+        }
+        return c;
+    }
+
+    @Override
+    public NodeContainer create(NodeContainerSpec spec) {
+        if (!network) {
+            throw new IllegalStateException("network " + spec.network() + " does not exist");
+        }
+        String id = "fake-" + spec.containerName();
+        if (containers.containsKey(id)) {
+            throw new IllegalStateException("a container named " + spec.containerName() + " already exists");
+        }
+        NodeContainer c = new NodeContainer(id, spec.containerName(), spec.node(), spec.index(), spec.address(), true,
+                "running", nextPort++, nextPort++);
+        containers.put(id, c);
+        daemons.put(spec.node(), new FakeNode(spec.node(), this));
+        return c;
+    }
+
+    @Override
+    public NodeContainer start(String containerId) {
+        NodeContainer c = inspect(containerId);
+        if (!c.running()) {
+            c = new NodeContainer(c.containerId(), c.containerName(), c.node(), c.index(), c.address(), true, "running",
+                    nextPort++, nextPort++);
+            containers.put(containerId, c);
+        }
+        return c;
+    }
+
+    @Override
+    public void stop(NodeContainer node) {
+        NodeContainer c = containers.get(node.containerId());
+        if (c != null && c.running()) {
+            containers.put(c.containerId(), new NodeContainer(c.containerId(), c.containerName(), c.node(), c.index(),
+                    c.address(), false, "exited", 0, 0));
+        }
+    }
+
+    @Override
+    public void remove(NodeContainer node) {
+        NodeContainer c = containers.remove(node.containerId());
+        if (c != null) {
+            daemons.remove(c.node());
+        }
+    }
+
+    @Override
+    public List<String> removeAll(String cluster) {
+        List<String> names = new ArrayList<>();
+        for (NodeContainer c : list(cluster)) {
+            remove(c);
+            names.add(c.containerName());
+        }
+        return names;
+    }
+
+    @Override
+    public Endpoint rpcEndpoint(NodeContainer node) {
+        return new Endpoint("fake", node.rpcPort());
+    }
+
+    @Override
+    public Endpoint pgEndpoint(NodeContainer node) {
+        return new Endpoint("fake", node.pgPort());
+    }
+
+    @Override
+    public List<String> lastLogLines(String containerId, int lines) {
+        return List.of();
+    }
+
+    @Override
+    public void retire(String cluster, String node, int index) {
+        retired.add(index);
+    }
+
+    @Override
+    public Set<Integer> retiredIndexes(String cluster) {
+        return Set.copyOf(retired);
+    }
+}
