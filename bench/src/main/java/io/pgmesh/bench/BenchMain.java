@@ -77,7 +77,7 @@ public final class BenchMain {
     static Results run(BenchPlan plan, BenchEnv env, Consumer<String> out) {
         env.cliJar().ifPresent(jar -> {
             if (!Files.isRegularFile(jar)) {
-                throw new IllegalArgumentException("--cli-jar: " + jar + " does not exist (build the orchestrator first)");
+                throw new IllegalArgumentException("--cli-jar: " + jar + " does not exist (build the cli module first)");
             }
         });
         Results results;

@@ -174,7 +174,7 @@ final class Report {
         md.append("## 1. Bring-up\n\n");
         md.append("From nothing (node image present, no network, no container) to a full mesh: every node publishes"
                 + " `table1` and subscribes to every other node (`copy_data = false, origin = none`).\n\n");
-        md.append("- **").append(Results.PGMESH_CLI).append("**: `java -jar orchestrator-*-cli.jar up --nodes N`"
+        md.append("- **").append(Results.PGMESH_CLI).append("**: `java -jar cli/target/pgmesh.jar up --nodes N`"
                 + " as a process, timed from its start to its exit, JVM start included (what `./pgmesh up` runs,"
                 + " without the script's build and engine checks).\n");
         md.append("- **").append(Results.PGMESH_IN_PROCESS).append("**: the same `ClusterUp` code called in the"

@@ -1,5 +1,7 @@
 package io.pgmesh.orchestrator.cli;
 
+import io.pgmesh.orchestrator.cluster.ReplicationLag;
+
 import io.pgmesh.orchestrator.cluster.NodeReport;
 import io.pgmesh.orchestrator.runtime.NodeContainer;
 import io.pgmesh.protocol.NodeStatus;

@@ -1,5 +1,7 @@
 package io.pgmesh.orchestrator.cli;
 
+import io.pgmesh.orchestrator.cluster.ReplicationLag;
+
 import io.pgmesh.orchestrator.cluster.NodeReport;
 import io.pgmesh.orchestrator.runtime.NodeContainer;
 import io.pgmesh.protocol.NodeStatus;
@@ -109,10 +111,10 @@ class StatusRenderTest {
 
     @Test
     void bytesAreShortAndHuman() {
-        assertThat(ReplicationLag.bytes(0)).isEqualTo("0 B");
-        assertThat(ReplicationLag.bytes(1023)).isEqualTo("1023 B");
-        assertThat(ReplicationLag.bytes(1536)).isEqualTo("1.5 KiB");
-        assertThat(ReplicationLag.bytes(3L * 1024 * 1024 * 1024)).isEqualTo("3.0 GiB");
+        assertThat(StatusCommand.bytes(0)).isEqualTo("0 B");
+        assertThat(StatusCommand.bytes(1023)).isEqualTo("1023 B");
+        assertThat(StatusCommand.bytes(1536)).isEqualTo("1.5 KiB");
+        assertThat(StatusCommand.bytes(3L * 1024 * 1024 * 1024)).isEqualTo("3.0 GiB");
     }
 
     @Test

@@ -1,32 +1,41 @@
-package io.pgmesh.orchestrator.cli;
+package io.pgmesh.orchestrator.conflict;
 
-import io.pgmesh.orchestrator.check.ClusterCheck;
 import io.pgmesh.orchestrator.check.ClusterRepair;
 import io.pgmesh.orchestrator.cluster.ClusterContext;
 import io.pgmesh.orchestrator.cluster.ClusterStatus;
 import io.pgmesh.orchestrator.cluster.NodeReport;
-import io.pgmesh.orchestrator.conflict.ConflictStress;
+import io.pgmesh.orchestrator.runtime.NodeContainer;
 
-import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** {@code pgmesh test conflicts}: the stress, the conflicts it made the nodes resolve, then a check. */
-final class ConflictTestRun {
+/**
+ * {@code pgmesh test conflicts}: threads pinned to different nodes fight over the same rows
+ * ({@link ConflictStress}), each node's count of conflicts resolved is read before and after, then a
+ * repair and its check say whether the nodes converged.
+ */
+public final class ConflictTest {
 
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(120);
 
-    private final ClusterContext ctx;
-    private final PrintWriter out;
-
-    ConflictTestRun(ClusterContext ctx, PrintWriter out) {
-        this.ctx = ctx;
-        this.out = out;
+    /**
+     * @param stress   what the threads did
+     * @param resolved per node, the conflicts it resolved during the stress
+     * @param repair   the repair after it; {@code repair.after()} is the check that decides
+     */
+    public record Result(ConflictStress.Result stress, Map<String, Long> resolved, ClusterRepair.Result repair) {
     }
 
-    int run(Integer threads, int seconds, int rows) {
-        int running = (int) ctx.runtime().list(ctx.cluster()).stream().filter(c -> c.running()).count();
+    private final ClusterContext ctx;
+
+    public ConflictTest(ClusterContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** @param threads threads to run, null for one per running node (at least 2) */
+    public Result run(Integer threads, int seconds, int rows) {
+        int running = (int) ctx.runtime().list(ctx.cluster()).stream().filter(NodeContainer::running).count();
         ConflictStress.Options options = new ConflictStress.Options(threads != null ? threads : Math.max(2, running),
                 Duration.ofSeconds(seconds), rows, 1_000_000, System.nanoTime());
         Map<String, Long> before = conflicts();
@@ -34,24 +43,20 @@ final class ConflictTestRun {
                 + rows + " rows for " + seconds + " s");
         ConflictStress.Result result = new ConflictStress(ctx).run(options);
         Map<String, Long> after = conflicts();
+        Map<String, Long> resolved = new TreeMap<>();
+        after.forEach((node, count) -> resolved.put(node, count - before.getOrDefault(node, 0L)));
         ctx.log().accept(String.format("[test conflicts] %d operations in %.1f s: %d errors, %d retried after a"
                         + " deadlock or serialization failure", result.total(), result.elapsed().toMillis() / 1000.0,
                 result.errors(), result.retries()));
         result.operations().forEach((node, ops) -> ctx.log().accept("  " + node + ": " + ops + ", conflicts resolved "
-                + (after.getOrDefault(node, 0L) - before.getOrDefault(node, 0L))));
+                + resolved.getOrDefault(node, 0L)));
         result.firstErrors().forEach(e -> ctx.log().accept("  error: " + e));
         // Replication orders changes per origin only: an update that overtakes its row's insert is
         // skipped by PostgreSQL. Anti-entropy sets those rows right; the count is reported.
         ClusterRepair.Result repair = new ClusterRepair(ctx).run(DRAIN_TIMEOUT);
         ctx.log().accept("[test conflicts] repair applied " + repair.rowsRepaired() + " row versions for "
                 + repair.rowsExamined() + " differing rows");
-        ClusterCheck.Result check = repair.after();
-        check.tables().forEach(t -> out.println(CheckCommand.render(t)));
-        out.flush();
-        if (!check.identical()) {
-            return ExitCodes.DIVERGENCE;
-        }
-        return result.errors() == 0 ? ExitCodes.OK : ExitCodes.FAILURE;
+        return new Result(result, resolved, repair);
     }
 
     private Map<String, Long> conflicts() {

@@ -1,10 +1,15 @@
-package io.pgmesh.orchestrator.cli;
+package io.pgmesh.orchestrator.cluster;
 
 import io.pgmesh.protocol.Lsn;
 import io.pgmesh.protocol.MeshNames;
 import io.pgmesh.protocol.ReplicationProgress;
 import io.pgmesh.protocol.SubscriberProgress;
 
+import io.pgmesh.orchestrator.rpc.NodeRpcException;
+import io.pgmesh.orchestrator.rpc.NodeSession;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -17,14 +22,33 @@ import java.util.OptionalLong;
  * <p>An idle mesh shows a few bytes now and then: WAL the publisher wrote for itself (e.g. a checkpoint
  * record) that the subscriber confirms with its next feedback.
  */
-record ReplicationLag(Map<String, ReplicationProgress> progressByPublisher) {
+public record ReplicationLag(Map<String, ReplicationProgress> progressByPublisher) {
 
-    ReplicationLag {
+    public ReplicationLag {
         progressByPublisher = Map.copyOf(progressByPublisher);
     }
 
+    /**
+     * Asks each node whose PostgreSQL is up for its progress as publisher; a node that does not answer within
+     * {@code timeout} is left out (its lags are unknown).
+     */
+    public static ReplicationLag read(ClusterContext ctx, List<NodeReport> reports, Duration timeout) {
+        Map<String, ReplicationProgress> progress = new LinkedHashMap<>();
+        for (NodeReport r : reports) {
+            if (r.status() == null || !r.status().postgresUp()) {
+                continue;
+            }
+            try (NodeSession client = ctx.rpc(r.container(), timeout)) {
+                progress.put(r.container().node(), client.api().replicationProgress());
+            } catch (NodeRpcException | IllegalStateException e) {
+                // unknown: shown as '?'
+            }
+        }
+        return new ReplicationLag(progress);
+    }
+
     /** The lag of {@code subscription} (held by a subscriber of {@code publisher}); empty when unknown. */
-    OptionalLong ofSubscription(String publisher, String subscription) {
+    public OptionalLong ofSubscription(String publisher, String subscription) {
         ReplicationProgress p = publisher == null ? null : progressByPublisher.get(publisher);
         if (p == null || p.currentLsn() == null) {
             return OptionalLong.empty();
@@ -40,7 +64,7 @@ record ReplicationLag(Map<String, ReplicationProgress> progressByPublisher) {
     }
 
     /** How far {@code subscriber} is behind {@code publisher}: the worst of its tables; empty when any is unknown. */
-    OptionalLong between(String publisher, String subscriber, List<String> tables) {
+    public OptionalLong between(String publisher, String subscriber, List<String> tables) {
         long worst = 0;
         for (String table : tables) {
             OptionalLong lag = ofSubscription(publisher, MeshNames.subscription(subscriber, publisher, table));
@@ -50,20 +74,5 @@ record ReplicationLag(Map<String, ReplicationProgress> progressByPublisher) {
             worst = Math.max(worst, lag.getAsLong());
         }
         return tables.isEmpty() ? OptionalLong.empty() : OptionalLong.of(worst);
-    }
-
-    /** {@code 0 B}, {@code 512 B}, {@code 1.2 KiB}, {@code 3.4 MiB}, ... */
-    static String bytes(long bytes) {
-        if (bytes < 1024) {
-            return bytes + " B";
-        }
-        String[] units = {"KiB", "MiB", "GiB", "TiB"};
-        double value = bytes;
-        int unit = -1;
-        while (value >= 1024 && unit < units.length - 1) {
-            value /= 1024;
-            unit++;
-        }
-        return String.format(java.util.Locale.ROOT, "%.1f %s", value, units[unit]);
     }
 }

@@ -1,5 +1,7 @@
 package io.pgmesh.orchestrator.cli;
 
+import io.pgmesh.orchestrator.conflict.ConflictTest;
+
 import io.pgmesh.orchestrator.suite.InsertSuite;
 import io.pgmesh.orchestrator.suite.SelectSuite;
 import io.pgmesh.orchestrator.suite.Suite;
@@ -10,6 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.io.PrintWriter;
 import java.util.List;
 
 @Command(name = "test", mixinStandardHelpOptions = true,
@@ -57,13 +60,24 @@ final class TestCommand extends ClusterCommand {
         return progress;
     }
 
+    /** The check after the stress's repair, and the exit code: 7 when the nodes diverge, 1 when an operation failed. */
+    private int conflicts(ConflictTest.Result result) {
+        PrintWriter out = out();
+        result.repair().after().tables().forEach(t -> out.println(CheckCommand.render(t)));
+        out.flush();
+        if (!result.repair().after().identical()) {
+            return ExitCodes.DIVERGENCE;
+        }
+        return result.stress().errors() == 0 ? ExitCodes.OK : ExitCodes.FAILURE;
+    }
+
     @Override
     public Integer call() throws Exception {
         if (scale < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--scale: must be >= 1, got " + scale);
         }
         if (which == Which.conflicts) {
-            return new ConflictTestRun(context(), out()).run(threads, seconds, rows);
+            return conflicts(new ConflictTest(context()).run(threads, seconds, rows));
         }
         List<Suite> suites = switch (which) {
             case insert -> List.of(new InsertSuite());

@@ -4,6 +4,7 @@ import io.pgmesh.orchestrator.cluster.ClusterContext;
 import io.pgmesh.orchestrator.cluster.ClusterStatus;
 import io.pgmesh.orchestrator.cluster.MeshSpecs;
 import io.pgmesh.orchestrator.cluster.NodeReport;
+import io.pgmesh.orchestrator.cluster.ReplicationLag;
 import io.pgmesh.orchestrator.runtime.NodeContainer;
 import io.pgmesh.orchestrator.rpc.NodeSession;
 import io.pgmesh.orchestrator.rpc.NodeRpcException;
@@ -55,7 +56,7 @@ final class StatusCommand extends ClusterCommand {
     public Integer call() throws Exception {
         ClusterContext ctx = context();
         List<NodeReport> reports = new ClusterStatus(ctx).collect();
-        ReplicationLag lag = new ReplicationLag(progress(ctx, reports));
+        ReplicationLag lag = ReplicationLag.read(ctx, reports, PROGRESS_TIMEOUT);
         List<String> tables = MeshSpecs.tableNames(ctx.config());
         PrintWriter out = out();
         boolean allHealthy = !reports.isEmpty()
@@ -71,22 +72,6 @@ final class StatusCommand extends ClusterCommand {
         }
         out.flush();
         return allHealthy ? ExitCodes.OK : ExitCodes.FAILURE;
-    }
-
-    /** Each reachable node as publisher; a node that does not answer is left out (its lags are unknown). */
-    private static Map<String, ReplicationProgress> progress(ClusterContext ctx, List<NodeReport> reports) {
-        Map<String, ReplicationProgress> progress = new LinkedHashMap<>();
-        for (NodeReport r : reports) {
-            if (r.status() == null || !r.status().postgresUp()) {
-                continue;
-            }
-            try (NodeSession client = ctx.rpc(r.container(), PROGRESS_TIMEOUT)) {
-                progress.put(r.container().node(), client.api().replicationProgress());
-            } catch (NodeRpcException | IllegalStateException e) {
-                // unknown: shown as '?'
-            }
-        }
-        return progress;
     }
 
     // ---- rendering: pure ----
@@ -133,7 +118,7 @@ final class StatusCommand extends ClusterCommand {
                 }
                 worst = Math.max(worst, l.getAsLong());
             }
-            parts.add(peer + " " + ReplicationLag.bytes(worst));
+            parts.add(peer + " " + bytes(worst));
         });
         return String.join(", ", parts);
     }
@@ -154,7 +139,7 @@ final class StatusCommand extends ClusterCommand {
                 String subscriber = nodes.get(j);
                 OptionalLong l = publisher.equals(subscriber) ? OptionalLong.empty()
                         : lag.between(publisher, subscriber, tables);
-                row[j + 1] = publisher.equals(subscriber) ? "-" : l.isPresent() ? ReplicationLag.bytes(l.getAsLong()) : "?";
+                row[j + 1] = publisher.equals(subscriber) ? "-" : l.isPresent() ? bytes(l.getAsLong()) : "?";
             }
             rows.add(row);
         }
@@ -202,5 +187,20 @@ final class StatusCommand extends ClusterCommand {
 
     private static String orDash(String s) {
         return s == null || s.isEmpty() ? "-" : s;
+    }
+
+    /** {@code 0 B}, {@code 512 B}, {@code 1.2 KiB}, {@code 3.4 MiB}, ... */
+    static String bytes(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        double value = bytes;
+        int unit = -1;
+        while (value >= 1024 && unit < units.length - 1) {
+            value /= 1024;
+            unit++;
+        }
+        return String.format(java.util.Locale.ROOT, "%.1f %s", value, units[unit]);
     }
 }
