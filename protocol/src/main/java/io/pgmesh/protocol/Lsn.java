@@ -1,5 +1,8 @@
 package io.pgmesh.protocol;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
 import java.util.Locale;
 
 /**
@@ -11,6 +14,7 @@ public record Lsn(long value) implements Comparable<Lsn> {
     public static final Lsn ZERO = new Lsn(0);
 
     /** Parses {@code X/Y}; throws IllegalArgumentException naming the text when it is not an LSN. */
+    @JsonCreator
     public static Lsn parse(String text) {
         if (text == null) {
             throw new IllegalArgumentException("LSN must not be null");
@@ -28,6 +32,11 @@ public record Lsn(long value) implements Comparable<Lsn> {
         }
     }
 
+    /** {@link #parse} for a position PostgreSQL may not know yet (NULL): null stays null. */
+    public static Lsn parseNullable(String text) {
+        return text == null ? null : parse(text);
+    }
+
     public boolean isAtLeast(Lsn other) {
         return compareTo(other) >= 0;
     }
@@ -37,6 +46,8 @@ public record Lsn(long value) implements Comparable<Lsn> {
         return Long.compareUnsigned(value, other.value);
     }
 
+    /** {@code X/Y} in hex, as PostgreSQL writes it (and as it goes over the wire). */
+    @JsonValue
     @Override
     public String toString() {
         return String.format(Locale.ROOT, "%X/%X", value >>> 32, value & 0xFFFFFFFFL);

@@ -9,5 +9,5 @@ package io.pgmesh.protocol;
  *                 the subscriber; for an existing slot, its confirmed_flush_lsn
  * @param created  whether this call created it
  */
-public record SlotInfo(String node, String slotName, String lsn, boolean created) {
+public record SlotInfo(String node, String slotName, Lsn lsn, boolean created) {
 }

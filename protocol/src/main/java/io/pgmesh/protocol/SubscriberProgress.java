@@ -9,6 +9,10 @@ package io.pgmesh.protocol;
  * @param flushLsn     last position the subscriber reported flushed, null if unknown
  * @param replayLsn    last position the subscriber reported applied, null if unknown
  */
-public record SubscriberProgress(String subscription, String state, String sentLsn, String flushLsn,
-                                 String replayLsn) {
+public record SubscriberProgress(String subscription, String state, Lsn sentLsn, Lsn flushLsn, Lsn replayLsn) {
+
+    /** Whether the subscriber reported applying up to {@code target}. */
+    public boolean hasReplayed(Lsn target) {
+        return replayLsn != null && replayLsn.isAtLeast(target);
+    }
 }

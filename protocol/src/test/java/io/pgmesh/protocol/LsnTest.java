@@ -30,4 +30,19 @@ class LsnTest {
                     .hasMessageContaining("'" + bad + "'");
         }
     }
+
+    @Test
+    void goesOverTheWireAsPostgresWritesItAndNullStaysNull() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        SubscriberProgress s = new SubscriberProgress("sub_node1_node0_t", "streaming", Lsn.parse("16/B374D848"), null,
+                Lsn.parse("0/10"));
+        String text = json.writeValueAsString(s);
+        org.assertj.core.api.Assertions.assertThat(text).contains("\"sentLsn\":\"16/B374D848\"", "\"flushLsn\":null",
+                "\"replayLsn\":\"0/10\"");
+        org.assertj.core.api.Assertions.assertThat(json.readValue(text, SubscriberProgress.class)).isEqualTo(s);
+        org.assertj.core.api.Assertions.assertThat(s.hasReplayed(Lsn.parse("0/10"))).isTrue();
+        org.assertj.core.api.Assertions.assertThat(s.hasReplayed(Lsn.parse("0/11"))).isFalse();
+        org.assertj.core.api.Assertions.assertThat(new SubscriberProgress("x", "startup", null, null, null)
+                .hasReplayed(Lsn.ZERO)).isFalse();
+    }
 }

@@ -37,14 +37,15 @@ class StatusRenderTest {
     }
 
     private static SubscriberProgress sender(String subscription, String replay) {
-        return new SubscriberProgress(subscription, "streaming", replay, replay, replay);
+        io.pgmesh.protocol.Lsn lsn = io.pgmesh.protocol.Lsn.parseNullable(replay);
+        return new SubscriberProgress(subscription, "streaming", lsn, lsn, lsn);
     }
 
     /** node0 publishes at 0/3000400: node1 has applied all, node2 is 0x400 behind; node1 at 0/2000000, all applied. */
     private static final ReplicationLag LAG = new ReplicationLag(Map.of(
-            "node0", new ReplicationProgress("node0", "0/3000400", List.of(
+            "node0", new ReplicationProgress("node0", io.pgmesh.protocol.Lsn.parse("0/3000400"), List.of(
                     sender("sub_node1_node0_table1", "0/3000400"), sender("sub_node2_node0_table1", "0/3000000"))),
-            "node1", new ReplicationProgress("node1", "0/2000000", List.of(
+            "node1", new ReplicationProgress("node1", io.pgmesh.protocol.Lsn.parse("0/2000000"), List.of(
                     sender("sub_node0_node1_table1", "0/2000000"), sender("sub_node2_node1_table1", "0/2000000")))));
 
     private static List<NodeReport> threeNodes() {
@@ -93,7 +94,7 @@ class StatusRenderTest {
 
     @Test
     void aPairIsAsFarBehindAsItsWorstTableAndUnknownIfAnyTableIs() {
-        ReplicationLag lag = new ReplicationLag(Map.of("node0", new ReplicationProgress("node0", "1/0", List.of(
+        ReplicationLag lag = new ReplicationLag(Map.of("node0", new ReplicationProgress("node0", io.pgmesh.protocol.Lsn.parse("1/0"), List.of(
                 sender("sub_node1_node0_a", "0/FFFFFF00"), sender("sub_node1_node0_b", "0/FFFF0000")))));
         assertThat(lag.between("node0", "node1", List.of("a", "b"))).hasValue(0x10000);
         assertThat(lag.between("node0", "node1", List.of("a", "b", "c"))).isEmpty();
@@ -102,7 +103,7 @@ class StatusRenderTest {
 
     @Test
     void aSubscriberAheadOfTheEarlierReadPositionIsNotBehind() {
-        ReplicationLag lag = new ReplicationLag(Map.of("node0", new ReplicationProgress("node0", "0/100", List.of(
+        ReplicationLag lag = new ReplicationLag(Map.of("node0", new ReplicationProgress("node0", io.pgmesh.protocol.Lsn.parse("0/100"), List.of(
                 sender("sub_node1_node0_t", "0/200"), sender("sub_node2_node0_t", null)))));
         assertThat(lag.ofSubscription("node0", "sub_node1_node0_t")).hasValue(0);
         assertThat(lag.ofSubscription("node0", "sub_node2_node0_t")).as("nothing applied yet: unknown").isEmpty();

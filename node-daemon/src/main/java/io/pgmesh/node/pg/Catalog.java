@@ -1,6 +1,7 @@
 package io.pgmesh.node.pg;
 
 import io.pgmesh.protocol.PublicationInfo;
+import io.pgmesh.protocol.Lsn;
 import io.pgmesh.protocol.SubscriberProgress;
 
 import java.sql.Connection;
@@ -353,8 +354,8 @@ public final class Catalog {
     }
 
     /** This server's current WAL write position, e.g. {@code 0/1A2B3C4}. */
-    public String currentWalLsn() throws SQLException {
-        return single("SELECT pg_current_wal_lsn()::text");
+    public Lsn currentWalLsn() throws SQLException {
+        return Lsn.parse(single("SELECT pg_current_wal_lsn()::text"));
     }
 
     /** Every walsender (pg_stat_replication row), by application_name: for an apply walsender the subscription. */
@@ -366,8 +367,8 @@ public final class Catalog {
                 ORDER BY application_name, pid""");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                senders.add(new SubscriberProgress(rs.getString(1), rs.getString(2), rs.getString(3),
-                        rs.getString(4), rs.getString(5)));
+                senders.add(new SubscriberProgress(rs.getString(1), rs.getString(2), Lsn.parseNullable(rs.getString(3)),
+                        Lsn.parseNullable(rs.getString(4)), Lsn.parseNullable(rs.getString(5))));
             }
         }
         return senders;

@@ -9,6 +9,7 @@ import io.pgmesh.protocol.EnableRequest;
 import io.pgmesh.protocol.MeshNames;
 import io.pgmesh.protocol.PeerRequest;
 import io.pgmesh.protocol.ReplicationProgress;
+import io.pgmesh.protocol.Lsn;
 import io.pgmesh.protocol.SlotInfo;
 import io.pgmesh.protocol.SlotRequest;
 import io.pgmesh.protocol.StepResult;
@@ -74,7 +75,7 @@ final class ReplicationCalls {
             return call.on(node, request.database(), "ensure replication slot " + request.slotName(), c -> {
                 ReplicationSetup.SlotState slot = new ReplicationSetup(c, new StepLog(node))
                         .ensureSlot(request.database(), request.slotName());
-                return new SlotInfo(node, request.slotName(), slot.lsn(), slot.created());
+                return new SlotInfo(node, request.slotName(), Lsn.parse(slot.lsn()), slot.created());
             });
         });
     }

@@ -71,7 +71,7 @@ class RpcServerTest {
 
         @Override
         public ReplicationProgress replicationProgress() {
-            return new ReplicationProgress("node7", "0/0", List.of());
+            return new ReplicationProgress("node7", io.pgmesh.protocol.Lsn.parse("0/0"), List.of());
         }
 
         @Override
@@ -81,7 +81,7 @@ class RpcServerTest {
 
         @Override
         public io.pgmesh.protocol.SlotInfo ensureSlot(io.pgmesh.protocol.SlotRequest request) {
-            return new io.pgmesh.protocol.SlotInfo("node7", request.slotName(), "0/1A2B3C4", true);
+            return new io.pgmesh.protocol.SlotInfo("node7", request.slotName(), io.pgmesh.protocol.Lsn.parse("0/1A2B3C4"), true);
         }
 
         @Override

@@ -40,14 +40,11 @@ public final class DrainState {
                 }
                 for (String table : tables) {
                     String subscription = MeshNames.subscription(subscriber, publisher, table);
-                    Optional<SubscriberProgress> sender = p == null ? Optional.empty()
-                            : p.subscribers().stream().filter(s -> subscription.equals(s.subscription())).findFirst();
+                    Optional<SubscriberProgress> sender = p == null ? Optional.empty() : p.subscriber(subscription);
                     if (sender.isEmpty()) {
                         lagging.add(subscription + ": not connected to " + publisher);
-                        continue;
-                    }
-                    String replay = sender.get().replayLsn();
-                    if (replay == null || !Lsn.parse(replay).isAtLeast(target)) {
+                    } else if (!sender.get().hasReplayed(target)) {
+                        Lsn replay = sender.get().replayLsn();
                         lagging.add(subscription + ": applied " + (replay == null ? "nothing" : replay)
                                 + " of " + publisher + "'s " + target);
                     }

@@ -43,7 +43,7 @@ public final class ReplicationDrain {
     Duration await(Map<String, NodeSession> clients, Duration timeout) {
         long start = System.nanoTime();
         Map<String, Lsn> targets = new LinkedHashMap<>();
-        clients.forEach((node, c) -> targets.put(node, Lsn.parse(c.api().replicationProgress().currentLsn())));
+        clients.forEach((node, c) -> targets.put(node, c.api().replicationProgress().currentLsn()));
         List<String> nodes = List.copyOf(clients.keySet());
         List<String> tables = MeshSpecs.tableNames(ctx.config());
         List<List<String>> last = new ArrayList<>(List.of(List.of()));

@@ -11,6 +11,7 @@ import io.pgmesh.protocol.ReplicaTableRequest;
 import io.pgmesh.protocol.SlotInfo;
 import io.pgmesh.protocol.SlotRequest;
 import io.pgmesh.protocol.SubscribeRequest;
+import io.pgmesh.protocol.ReplicationProgress;
 import io.pgmesh.protocol.SubscriberProgress;
 import io.pgmesh.protocol.SubscriptionInfo;
 import io.pgmesh.protocol.SubscriptionOptions;
@@ -115,7 +116,7 @@ final class JoinRun {
                     SlotInfo info = p.api().ensureSlot(new SlotRequest(db, slot));
                     ctx.log(peer.node(), (info.created() ? "created" : "kept") + " slot " + slot + " at " + info.lsn()
                             + " for " + joining.node());
-                    positions.computeIfAbsent(peer.node(), k -> new LinkedHashMap<>()).put(table, Lsn.parse(info.lsn()));
+                    positions.computeIfAbsent(peer.node(), k -> new LinkedHashMap<>()).put(table, info.lsn());
                 }
             }
         }
@@ -136,13 +137,10 @@ final class JoinRun {
             try (NodeSession p = ctx.rpc(peer)) {
                 Poll.until("[" + source.node() + "] caught up with " + peer.node(), CATCH_UP_TIMEOUT, Duration.ofMillis(100),
                         () -> {
-                            List<SubscriberProgress> senders = p.api().replicationProgress().subscribers();
+                            ReplicationProgress progress = p.api().replicationProgress();
                             for (String table : tables) {
                                 String sub = MeshNames.subscription(source.node(), peer.node(), table);
-                                Lsn target = slots.get(peer.node()).get(table);
-                                boolean reached = senders.stream().anyMatch(s -> sub.equals(s.subscription())
-                                        && s.replayLsn() != null && Lsn.parse(s.replayLsn()).isAtLeast(target));
-                                if (!reached) {
+                                if (!progress.hasReplayed(sub, slots.get(peer.node()).get(table))) {
                                     return Optional.empty();
                                 }
                             }

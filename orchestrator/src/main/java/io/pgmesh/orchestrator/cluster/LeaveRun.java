@@ -8,6 +8,7 @@ import io.pgmesh.protocol.MeshNames;
 import io.pgmesh.protocol.NodeStatus;
 import io.pgmesh.protocol.PeerRequest;
 import io.pgmesh.protocol.SlotRequest;
+import io.pgmesh.protocol.ReplicationProgress;
 import io.pgmesh.protocol.SubscriberProgress;
 import io.pgmesh.protocol.TopologyHost;
 
@@ -55,12 +56,10 @@ final class LeaveRun {
         ctx.log(node, "draining: waiting until every peer has applied its changes");
         Set<String> waitFor = subscriptionsTo();
         try (NodeSession r = ctx.rpc(leaving)) {
-            Lsn position = Lsn.parse(r.api().replicationProgress().currentLsn());
+            Lsn position = r.api().replicationProgress().currentLsn();
             Poll.until("[" + node + "] drained", CATCH_UP_TIMEOUT, Duration.ofMillis(100), () -> {
-                List<SubscriberProgress> senders = r.api().replicationProgress().subscribers();
-                boolean drained = waitFor.stream().allMatch(sub -> senders.stream().anyMatch(s ->
-                        sub.equals(s.subscription()) && s.replayLsn() != null
-                                && Lsn.parse(s.replayLsn()).isAtLeast(position)));
+                ReplicationProgress progress = r.api().replicationProgress();
+                boolean drained = waitFor.stream().allMatch(sub -> progress.hasReplayed(sub, position));
                 return drained ? Optional.of(true) : Optional.<Boolean>empty();
             });
         }

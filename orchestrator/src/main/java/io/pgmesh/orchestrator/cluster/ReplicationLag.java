@@ -55,7 +55,7 @@ public record ReplicationLag(Map<String, ReplicationProgress> progressByPublishe
         }
         for (SubscriberProgress s : p.subscribers()) {
             if (subscription.equals(s.subscription()) && s.replayLsn() != null) {
-                long lag = Lsn.parse(p.currentLsn()).value() - Lsn.parse(s.replayLsn()).value();
+                long lag = p.currentLsn().value() - s.replayLsn().value();
                 // The current position is read just before the walsenders: a fast subscriber can pass it.
                 return OptionalLong.of(Math.max(0, lag));
             }

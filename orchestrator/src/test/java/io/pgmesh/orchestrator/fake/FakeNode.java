@@ -247,7 +247,7 @@ public final class FakeNode implements NodeRpc {
     @Override
     public ReplicationProgress replicationProgress() {
         enter("replicationProgress");
-        String current = new Lsn(lsn).toString();
+        Lsn current = new Lsn(lsn);
         List<SubscriberProgress> subscribers = new ArrayList<>();
         for (FakeNode other : runtime.daemons()) {
             if (other != this && runtime.isRunning(other.name)) {
@@ -287,7 +287,7 @@ public final class FakeNode implements NodeRpc {
             lsn += 0x100;
             slots.put(request.slotName(), lsn);
         }
-        return leave("ensureSlot", new SlotInfo(name, request.slotName(), new Lsn(slots.get(request.slotName())).toString(),
+        return leave("ensureSlot", new SlotInfo(name, request.slotName(), new Lsn(slots.get(request.slotName())),
                 created));
     }
 
