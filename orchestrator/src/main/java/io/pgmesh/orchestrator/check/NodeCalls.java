@@ -1,5 +1,7 @@
 package io.pgmesh.orchestrator.check;
 
+import io.pgmesh.protocol.NodeException;
+
 import io.pgmesh.orchestrator.cluster.ClusterContext;
 import io.pgmesh.orchestrator.runtime.NodeContainer;
 import io.pgmesh.orchestrator.rpc.NodeSession;
@@ -50,7 +52,7 @@ final class NodeCalls implements AutoCloseable {
     NodeSession client(String node) {
         NodeSession c = clients.get(node);
         if (c == null) {
-            throw new IllegalStateException("[" + node + "] is not among the nodes being checked " + clients.keySet());
+            throw new IllegalStateException(NodeException.prefixed(node, "is not among the nodes being checked " + clients.keySet()));
         }
         return c;
     }

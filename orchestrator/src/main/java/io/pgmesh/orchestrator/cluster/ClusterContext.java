@@ -1,5 +1,7 @@
 package io.pgmesh.orchestrator.cluster;
 
+import io.pgmesh.protocol.NodeException;
+
 import io.pgmesh.orchestrator.config.SysConfig;
 import io.pgmesh.orchestrator.runtime.NodeContainer;
 import io.pgmesh.orchestrator.rpc.NodeRpcFactory;
@@ -59,8 +61,8 @@ public record ClusterContext(String cluster, SysConfig config, NodeRuntime runti
     /** A session with the node's daemon; the node must run. */
     public NodeSession rpc(NodeContainer node, Duration callTimeout) {
         if (!node.running() || node.rpcPort() == 0) {
-            throw new IllegalStateException("[" + node.node() + "] container " + node.containerName()
-                    + " is not running (" + node.state() + ")");
+            throw new IllegalStateException(NodeException.prefixed(node.node(), "container " + node.containerName()
+                    + " is not running (" + node.state() + ")"));
         }
         return rpcFactory.open(node, callTimeout);
     }
@@ -71,7 +73,7 @@ public record ClusterContext(String cluster, SysConfig config, NodeRuntime runti
     }
 
     public void log(String node, String message) {
-        log.accept("[" + node + "] " + message);
+        log.accept(NodeException.prefixed(node, message));
     }
 
     /** Logs an idempotent step: the actions it took, or that everything was already in place. */

@@ -1,5 +1,7 @@
 package io.pgmesh.orchestrator.cluster;
 
+import io.pgmesh.protocol.NodeException;
+
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
@@ -64,7 +66,7 @@ public final class HaltAt implements StepHook {
 
     private void haltIfHere(String n, String s) {
         if (node.equals(n) && step.equals(s)) {
-            log.accept("[" + n + "] halted " + (after ? "after" : "before") + " step " + s + " (" + ENV + ")");
+            log.accept(NodeException.prefixed(n, "halted " + (after ? "after" : "before") + " step " + s + " (" + ENV + ")"));
             halt.run();
         }
     }

@@ -1,5 +1,7 @@
 package io.pgmesh.orchestrator.cluster;
 
+import io.pgmesh.protocol.NodeException;
+
 import io.pgmesh.orchestrator.runtime.NodeContainer;
 import io.pgmesh.orchestrator.rpc.NodeSession;
 import io.pgmesh.orchestrator.wait.Poll;
@@ -135,7 +137,7 @@ final class JoinRun {
                 continue;
             }
             try (NodeSession p = ctx.rpc(peer)) {
-                Poll.until("[" + source.node() + "] caught up with " + peer.node(), CATCH_UP_TIMEOUT, Duration.ofMillis(100),
+                Poll.until(NodeException.prefixed(source.node(), "caught up with " + peer.node()), CATCH_UP_TIMEOUT, Duration.ofMillis(100),
                         () -> {
                             ReplicationProgress progress = p.api().replicationProgress();
                             for (String table : tables) {
@@ -181,7 +183,7 @@ final class JoinRun {
         long start = System.nanoTime();
         long[] lastReport = {start};
         try (NodeSession n = ctx.rpc(joining)) {
-            Poll.until("[" + joining.node() + "] initial copy from " + source.node(), NodeJoin.SYNC_TIMEOUT,
+            Poll.until(NodeException.prefixed(joining.node(), "initial copy from " + source.node()), NodeJoin.SYNC_TIMEOUT,
                     Duration.ofMillis(200), () -> {
                         List<SubscriptionInfo> fromSource = n.api().status().subscriptions().stream()
                                 .filter(s -> source.node().equals(s.peer())).toList();

@@ -1,5 +1,7 @@
 package io.pgmesh.orchestrator.cluster;
 
+import io.pgmesh.protocol.NodeException;
+
 import io.pgmesh.orchestrator.runtime.NodeContainer;
 import io.pgmesh.orchestrator.rpc.NodeSession;
 import io.pgmesh.orchestrator.wait.Poll;
@@ -57,7 +59,7 @@ final class LeaveRun {
         Set<String> waitFor = subscriptionsTo();
         try (NodeSession r = ctx.rpc(leaving)) {
             Lsn position = r.api().replicationProgress().currentLsn();
-            Poll.until("[" + node + "] drained", CATCH_UP_TIMEOUT, Duration.ofMillis(100), () -> {
+            Poll.until(NodeException.prefixed(node, "drained"), CATCH_UP_TIMEOUT, Duration.ofMillis(100), () -> {
                 ReplicationProgress progress = r.api().replicationProgress();
                 boolean drained = waitFor.stream().allMatch(sub -> progress.hasReplayed(sub, position));
                 return drained ? Optional.of(true) : Optional.<Boolean>empty();

@@ -1,5 +1,7 @@
 package io.pgmesh.orchestrator.cluster;
 
+import io.pgmesh.protocol.NodeException;
+
 import io.pgmesh.orchestrator.docker.DockerOperationException;
 import io.pgmesh.orchestrator.runtime.NodeContainer;
 import io.pgmesh.orchestrator.runtime.NodeContainerSpec;
@@ -53,7 +55,7 @@ final class NodeStarter {
     private void awaitDaemonReady(NodeContainer container) {
         long started = System.nanoTime();
         try (NodeSession client = ctx.rpc(container)) {
-            NodeStatus status = Poll.until("[" + container.node() + "] daemon ready", DAEMON_READY_TIMEOUT,
+            NodeStatus status = Poll.until(NodeException.prefixed(container.node(), "daemon ready"), DAEMON_READY_TIMEOUT,
                     Duration.ofMillis(100), () -> {
                         if (!ctx.runtime().inspect(container.containerId()).running()) {
                             throw new IllegalStateException("container " + container.containerName() + " stopped");

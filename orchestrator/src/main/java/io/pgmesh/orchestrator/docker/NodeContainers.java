@@ -1,5 +1,7 @@
 package io.pgmesh.orchestrator.docker;
 
+import io.pgmesh.protocol.NodeException;
+
 import io.pgmesh.orchestrator.runtime.NodeContainer;
 import io.pgmesh.orchestrator.runtime.NodeContainerSpec;
 import com.github.dockerjava.api.DockerClient;
@@ -126,7 +128,7 @@ public final class NodeContainers {
 
     /** Removes one node's container (already gone is fine). */
     public void remove(NodeContainer node) {
-        log.accept("[" + node.node() + "] removing container " + node.containerName());
+        log.accept(NodeException.prefixed(node.node(), "removing container " + node.containerName()));
         try {
             docker.removeContainerCmd(node.containerId()).withForce(true).withRemoveVolumes(true).exec();
         } catch (NotFoundException alreadyGone) {
@@ -140,7 +142,7 @@ public final class NodeContainers {
                 .withLabelFilter(Map.of(Labels.CLUSTER, cluster)).exec();
         for (Container c : containers) {
             String name = c.getNames() != null && c.getNames().length > 0 ? c.getNames()[0].replaceFirst("^/", "") : c.getId();
-            log.accept("[" + c.getLabels().getOrDefault(Labels.NODE, name) + "] removing container " + name);
+            log.accept(NodeException.prefixed(c.getLabels().getOrDefault(Labels.NODE, name), "removing container " + name));
             try {
                 docker.removeContainerCmd(c.getId()).withForce(true).withRemoveVolumes(true).exec();
             } catch (NotFoundException alreadyGone) {
