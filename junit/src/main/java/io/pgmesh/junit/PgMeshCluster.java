@@ -119,6 +119,14 @@ public final class PgMeshCluster implements AutoCloseable {
         return new Builder();
     }
 
+    /**
+     * The cluster as the orchestrator library sees it, to run its use cases on this cluster in a test
+     * ({@code new ClusterRepair(mesh.context())}, {@code new NodeJoin(mesh.context()).addNode(...)}, ...).
+     */
+    public ClusterContext context() {
+        return ctx;
+    }
+
     /** The cluster's name: prefix of its containers and network, value of their {@code io.pgmesh.cluster} label. */
     public String clusterName() {
         return ctx.cluster();

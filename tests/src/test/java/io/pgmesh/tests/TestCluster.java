@@ -2,17 +2,18 @@ package io.pgmesh.tests;
 
 import io.pgmesh.orchestrator.cluster.ClusterContext;
 import io.pgmesh.orchestrator.cluster.ClusterDown;
-import io.pgmesh.orchestrator.cluster.ClusterUp;
 import io.pgmesh.orchestrator.config.SysConfig;
+import io.pgmesh.junit.PgMeshCluster;
 import io.pgmesh.orchestrator.runtime.NodeContainer;
 
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 
 /**
  * A cluster one integration test owns: its own name and subnet (derived from the shipped
- * sysconfig.json), leftovers of a crashed earlier run removed first, brought up with the real
- * orchestrator code, and removed by {@link #close()}.
+ * sysconfig.json), leftovers of a crashed earlier run removed first, brought up by pgmesh-junit's
+ * {@link PgMeshCluster} (the real orchestrator code, as users' tests get it), and removed by {@link #close()}.
  */
 final class TestCluster implements AutoCloseable {
 
@@ -22,14 +23,26 @@ final class TestCluster implements AutoCloseable {
     final ClusterContext ctx;
     final List<String> log = TestClusters.newLog();
     final List<NodeContainer> nodes;
+    private final PgMeshCluster mesh;
 
     private TestCluster(String name, int subnetOctet, int nodeCount) {
         this.name = name;
         this.configFile = TestClusters.configOnSubnet(subnetOctet);
         this.config = TestClusters.load(configFile);
         TestClusters.removeLeftovers(name, config);
-        this.ctx = TestClusters.context(name, config, log);
-        this.nodes = nodeCount == 0 ? List.of() : new ClusterUp(ctx, TestClusters::ensureImage).run(nodeCount);
+        if (nodeCount == 0) {
+            this.mesh = null;
+            this.ctx = TestClusters.context(name, config, log);
+            this.nodes = List.of();
+        } else {
+            this.mesh = PgMeshCluster.builder().clusterName(name).config(configFile).home(TestClusters.HOME)
+                    .log(line -> {
+                        System.out.println(line);
+                        log.add(line);
+                    }).nodes(nodeCount).start();
+            this.ctx = mesh.context();
+            this.nodes = ctx.runtime().list(name).stream().sorted(Comparator.comparingInt(NodeContainer::index)).toList();
+        }
     }
 
     /** Brings up {@code nodeCount} nodes (0: only prepares the config and removes leftovers). */
@@ -43,6 +56,10 @@ final class TestCluster implements AutoCloseable {
 
     @Override
     public void close() {
-        new ClusterDown(ctx).run();
+        if (mesh != null) {
+            mesh.close();
+        } else {
+            new ClusterDown(ctx).run();
+        }
     }
 }
