@@ -679,7 +679,11 @@ final class Bench {
                     errors = w == null ? 0 : w.errors() - errorsBefore;
                     examined = r.rowsExamined();
                     repaired = r.rowsRepaired();
-                    // untimed: the join's window compared again after add-node's repair
+                    // untimed: the join's window compared again after add-node's repair, once the writer has
+                    // stopped (beside a writer faster than the new node's apply, that drain would not end)
+                    if (w != null) {
+                        w.stop();
+                    }
                     ClusterCheck.Result c = new ClusterCheck(ctx).run(DRAIN_TIMEOUT, join.changedSince());
                     identical = c.identical();
                     inFlight = inFlight(c);
