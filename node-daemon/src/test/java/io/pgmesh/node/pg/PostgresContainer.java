@@ -17,6 +17,9 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -113,18 +116,18 @@ final class PostgresContainer implements AutoCloseable {
         }
     }
 
-    private void awaitReady(Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            try (Connection c = connect("postgres")) {
-                return;
-            } catch (SQLException e) {
-                if (System.nanoTime() - deadline >= 0) {
-                    throw new IllegalStateException("PostgreSQL in container " + id + " did not answer on 127.0.0.1:"
-                            + port + " within " + timeout, e);
-                }
-                Thread.sleep(100);
-            }
+    private void awaitReady(Duration timeout) {
+        try {
+            Awaitility.await("PostgreSQL in container " + id + " answering on 127.0.0.1:" + port).atMost(timeout)
+                    .pollInterval(Duration.ofMillis(100)).ignoreExceptionsInstanceOf(SQLException.class)
+                    .until(() -> {
+                        try (Connection c = connect("postgres")) {
+                            return true;
+                        }
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException("PostgreSQL in container " + id + " did not answer on 127.0.0.1:" + port
+                    + " within " + timeout, e);
         }
     }
 

@@ -291,6 +291,7 @@ class RpcServerTest {
     void anAnswerLargerThanTheSocketBuffersIsWrittenWholeBeforeAHalfClosedConnectionCloses() throws Exception {
         server.close();
         int conflicts = 400_000; // about 10 MB of JSON: more than loopback's send and receive buffers hold
+        java.util.concurrent.atomic.AtomicBoolean answered = new java.util.concurrent.atomic.AtomicBoolean();
         NodeRpc bigStatus = new FakeNode() {
             @Override
             public NodeStatus status() {
@@ -298,6 +299,7 @@ class RpcServerTest {
                 for (int i = 0; i < conflicts; i++) {
                     many.put("table_with_a_long_name_" + i, (long) i);
                 }
+                answered.set(true);
                 return new NodeStatus("node7", 7, "c", true, "17", null, List.of(), List.of(), many);
             }
         };
@@ -308,7 +310,8 @@ class RpcServerTest {
         try (Client c = new Client()) {
             c.send(request(36, "status"));
             c.socket.shutdownOutput();
-            Thread.sleep(1_000); // let the server fill the buffers and reach its close while the rest is queued
+            // the answer is being written (and fills the buffers) while nobody reads and the input has ended
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).untilTrue(answered);
             JsonNode answer = c.read();
             assertThat(answer.get("id").asInt()).isEqualTo(36);
             assertThat(answer.at("/result/conflicts").size()).isEqualTo(conflicts);
