@@ -45,6 +45,12 @@ public interface NodeRpc {
     /** Row count and order-independent checksum of a table, overall and per bucket. */
     TableDigest digestTable(@JsonRpcParam("request") DigestRequest request);
 
+    /**
+     * The keys of a table this node holds an unsettled change of (cheap: no row is hashed), so that a
+     * comparison can leave the rows being written out of every node's digest.
+     */
+    UnsettledKeys unsettledKeys(@JsonRpcParam("request") UnsettledKeysRequest request);
+
     /** Per-row hashes of some buckets of a table, to locate divergent rows. */
     RowHashes rowHashes(@JsonRpcParam("request") RowHashRequest request);
 

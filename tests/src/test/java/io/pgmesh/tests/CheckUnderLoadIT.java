@@ -31,8 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@code check} and {@code repair} beside writers at full speed on every node (inserts, updates of
- * shared rows, deletes): the check says identical when nothing is wrong, finds a row changed behind
+ * {@code check} and {@code repair} beside a writer at full speed on every node (inserts and deletes on
+ * one, updates of shared rows on the others): the check says identical when nothing is wrong, finds a row changed behind
  * replication's back on one node, and repair puts exactly that row right while the writers go on.
  * A check in a window (add-node's) compares only what changed since its start, including a delete.
  * No acknowledged insert is lost.
@@ -187,10 +187,16 @@ class CheckUnderLoadIT {
             this.cluster = cluster;
         }
 
+        /**
+         * One writer at full speed per node: inserts (and some deletes) on the first, updates of the shared
+         * rows on the others, so two origins update the same rows at once. One connection per node, not two:
+         * with two on every node, the 3 nodes' apply workers on 2 cores fell behind the writers for good, and
+         * a check can only say "replication did not drain" then (seen once in this IT).
+         */
         void start(List<Long> shared) {
             for (NodeContainer node : cluster.nodes) {
-                threads.add(thread(node, "inserts", c -> insertOrDelete(c)));
-                threads.add(thread(node, "updates", c -> update(c, shared)));
+                threads.add(node == cluster.nodes.get(0) ? thread(node, "inserts", c -> insertOrDelete(c))
+                        : thread(node, "updates", c -> update(c, shared)));
             }
             threads.forEach(Thread::start);
         }

@@ -14,6 +14,9 @@ import io.pgmesh.protocol.RowState;
 import io.pgmesh.protocol.RowStatesRequest;
 import io.pgmesh.protocol.RowVersion;
 import io.pgmesh.protocol.SettledCutoffs;
+import io.pgmesh.protocol.TableDigest;
+import io.pgmesh.protocol.UnsettledKeys;
+import io.pgmesh.protocol.UnsettledKeysRequest;
 import io.pgmesh.protocol.Tombstone;
 import io.pgmesh.protocol.Credentials;
 import io.pgmesh.protocol.DatabaseSpec;
@@ -303,6 +306,16 @@ class NodeDaemonIT {
             assertThat(node.digestTable(new DigestRequest(DB, "table1", 16, new SettledCutoffs(List.of(
                     new SettledCutoffs.OriginCutoff(7, h1.horizon()))))).rows())
                     .as("another origin's cutoff leaves this node's rows settled").isEqualTo(base + 4);
+
+            TableDigest settledBeforeH1 = node.digestTable(new DigestRequest(DB, "table1", 16, beforeH1));
+            UnsettledKeys unsettled = node.unsettledKeys(new UnsettledKeysRequest(DB, "table1", beforeH1));
+            assertThat(unsettled.ids()).as("the keys written and deleted after h1").containsExactly(a.get(0),
+                    b.get(0), b.get(1));
+            assertThat(unsettled.complete()).isTrue();
+            TableDigest withoutA2 = node.digestTable(new DigestRequest(DB, "table1", 16, beforeH1, List.of(a.get(1))));
+            assertThat(withoutA2.rows()).as("a key left out is not digested").isEqualTo(base + 1);
+            assertThat(new java.math.BigInteger(withoutA2.checksum()))
+                    .isNotEqualTo(new java.math.BigInteger(settledBeforeH1.checksum()));
 
             List<Integer> everyBucket = java.util.stream.IntStream.range(0, 16).boxed().toList();
             RowHashes hashes = node.rowHashes(new RowHashRequest(DB, "table1", 16, everyBucket, beforeH1));

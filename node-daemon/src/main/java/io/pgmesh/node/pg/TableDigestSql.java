@@ -106,12 +106,29 @@ public final class TableDigestSql {
 
     /**
      * Rows (bigint) and checksum (numeric) of each non-empty bucket of the settled rows in the window,
-     * ordered by bucket. Parameters: see {@link #parameters()}.
+     * ordered by bucket, without the keys left out. Parameters: see {@link #parameters()}, then 4, the
+     * keys left out (bigint[], may be empty): an anti-join on them, so a long list costs one hash table.
      */
     public static String bucketDigests(String table, String keyColumn, boolean windowed) {
         return parameters() + "SELECT hashed.bucket, count(*), sum(hashed.hash) FROM ("
                 + hashedRows(table, keyColumn, windowed) + ") AS hashed WHERE hashed.settled AND hashed.in_window"
+                + " AND NOT EXISTS (SELECT 1 FROM unnest(CAST(? AS bigint[])) AS \"LeftOut\"(id)"
+                + " WHERE \"LeftOut\".id = hashed.id)"
                 + " GROUP BY hashed.bucket ORDER BY hashed.bucket";
+    }
+
+    /**
+     * Keys with an unsettled version in the table or an unsettled delete in its tombstones, ordered,
+     * at most {@code limit} (parameter 4) of them. Cheap: no row is hashed. Parameters: see
+     * {@link #parameters()}, then 4, the limit.
+     */
+    public static String unsettledKeys(String table, String keyColumn) {
+        String key = ROW + "." + Sql.ident(keyColumn);
+        return parameters() + "SELECT u.id FROM (SELECT " + key + " AS id FROM " + Sql.table(table) + " AS " + ROW
+                + " CROSS JOIN " + PARAMETERS + " WHERE NOT " + settled(ROW + "." + Sql.ident(TableDdl.MODIFIED_TS),
+                ROW + "." + Sql.ident(TableDdl.MODIFIED_BY)) + " UNION SELECT t.\"id\" FROM "
+                + Sql.table(ConflictDdl.tombstoneTable(table)) + " AS t CROSS JOIN " + PARAMETERS + " WHERE NOT "
+                + settled("t.\"deleted_ts\"", "t.\"deleted_by\"") + ") AS u ORDER BY 1 LIMIT CAST(? AS integer)";
     }
 
     /**

@@ -1,9 +1,11 @@
 package io.pgmesh.node.pg;
 
 import io.pgmesh.protocol.BucketDigest;
+import io.pgmesh.protocol.DigestRequest;
 import io.pgmesh.protocol.RowHashes;
 import io.pgmesh.protocol.SettledCutoffs;
 import io.pgmesh.protocol.TableDigest;
+import io.pgmesh.protocol.UnsettledKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,9 +40,15 @@ public final class TableDigests {
         this.node = node;
     }
 
-    /** Rows and checksum of the (settled rows of the) table, overall and per non-empty bucket. */
-    public TableDigest digest(String table, String keyColumn, int buckets, SettledCutoffs settled) throws SQLException {
-        log.info("[{}] digesting table {} in {} buckets{}", node, table, buckets, describe(settled));
+    /**
+     * Rows and checksum of the (settled rows of the) table, overall and per non-empty bucket, without
+     * the keys left out; with cutoffs, also the keys this node holds an unsettled change of (when there
+     * are at most {@link DigestRequest#MAX_LEFT_OUT}).
+     */
+    public TableDigest digest(String table, String keyColumn, int buckets, SettledCutoffs settled, List<Long> leftOut)
+            throws SQLException {
+        log.info("[{}] digesting table {} in {} buckets{}{}", node, table, buckets, describe(settled),
+                leftOut.isEmpty() ? "" : ", leaving out " + leftOut.size() + " keys");
         List<BucketDigest> digests = new ArrayList<>();
         long rows = 0;
         BigInteger checksum = BigInteger.ZERO;
@@ -49,6 +57,7 @@ public final class TableDigests {
             try (PreparedStatement ps = connection.prepareStatement(TableDigestSql.bucketDigests(table, keyColumn,
                     windowed(settled)))) {
                 setParameters(ps, buckets, settled);
+                ps.setArray(4, connection.createArrayOf("bigint", leftOut.toArray()));
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         BigInteger sum = rs.getBigDecimal(3).toBigIntegerExact();
@@ -65,6 +74,28 @@ public final class TableDigests {
             }
         }
         return new TableDigest(node, table, rows, checksum.toString(), digests, maxKey);
+    }
+
+    /**
+     * The keys with an unsettled version or delete, ordered, when there are at most
+     * {@link DigestRequest#MAX_LEFT_OUT}; otherwise none and not complete.
+     */
+    public UnsettledKeys unsettledKeys(String table, String keyColumn, SettledCutoffs settled) throws SQLException {
+        List<Long> keys = new ArrayList<>();
+        try (ReadSnapshot ignored = new ReadSnapshot(connection);
+             PreparedStatement ps = connection.prepareStatement(TableDigestSql.unsettledKeys(table, keyColumn))) {
+            setParameters(ps, 1, settled);
+            ps.setInt(4, DigestRequest.MAX_LEFT_OUT + 1);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    keys.add(rs.getLong(1));
+                }
+            }
+        }
+        boolean complete = keys.size() <= DigestRequest.MAX_LEFT_OUT;
+        log.info("[{}] {} keys of table {} have an unsettled change{}", node, complete ? keys.size() : "more than "
+                + DigestRequest.MAX_LEFT_OUT, table, describe(settled));
+        return new UnsettledKeys(node, table, complete ? keys : List.of(), complete);
     }
 
     /**

@@ -25,6 +25,8 @@ import io.pgmesh.protocol.RowStatesRequest;
 import io.pgmesh.protocol.SqlNames;
 import io.pgmesh.protocol.StepResult;
 import io.pgmesh.protocol.TableDigest;
+import io.pgmesh.protocol.UnsettledKeys;
+import io.pgmesh.protocol.UnsettledKeysRequest;
 import io.pgmesh.protocol.TableSpec;
 
 import java.sql.Connection;
@@ -32,7 +34,7 @@ import java.sql.SQLException;
 import java.util.List;
 
 /**
- * Comparing and repairing tables across nodes: digestTable, rowHashes, rowStates, changeHorizon and
+ * Comparing and repairing tables across nodes: digestTable, unsettledKeys, rowHashes, rowStates, changeHorizon and
  * explainRow read without the admin lock; repairRows validates first, then changes rows under it.
  */
 final class ConsistencyCalls {
@@ -48,7 +50,17 @@ final class ConsistencyCalls {
         new RequestValidation(node).digestRequest(request);
         return call.onInitialized(node, request.database(), "digest table " + request.table(), c -> {
             String key = digestKey(node, new Catalog(c), request.database(), request.table());
-            return new TableDigests(c, node).digest(request.table(), key, request.buckets(), request.settled());
+            return new TableDigests(c, node).digest(request.table(), key, request.buckets(), request.settled(),
+                    request.leftOut());
+        });
+    }
+
+    UnsettledKeys unsettledKeys(UnsettledKeysRequest request) {
+        String node = call.nodeName();
+        new RequestValidation(node).unsettledKeysRequest(request);
+        return call.onInitialized(node, request.database(), "list unsettled keys of table " + request.table(), c -> {
+            String key = digestKey(node, new Catalog(c), request.database(), request.table());
+            return new TableDigests(c, node).unsettledKeys(request.table(), key, request.settled());
         });
     }
 

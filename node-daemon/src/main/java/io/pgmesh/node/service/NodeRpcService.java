@@ -26,6 +26,8 @@ import io.pgmesh.protocol.SlotRequest;
 import io.pgmesh.protocol.StepResult;
 import io.pgmesh.protocol.SubscribeRequest;
 import io.pgmesh.protocol.TableDigest;
+import io.pgmesh.protocol.UnsettledKeys;
+import io.pgmesh.protocol.UnsettledKeysRequest;
 import io.pgmesh.protocol.TransactionWaitRequest;
 
 /**
@@ -33,7 +35,7 @@ import io.pgmesh.protocol.TransactionWaitRequest;
  * concern: {@link TopologyCalls}, {@link TableCalls}, {@link ReplicationCalls},
  * {@link ConsistencyCalls}, {@link HistoryCalls} and {@link StatusReport}, all written against the
  * one call skeleton {@link NodeCall}. Changing methods run one at a time (one admin operation per
- * node); the read-only ones (status, replicationProgress, changeHorizon, digestTable, rowHashes,
+ * node); the read-only ones (status, replicationProgress, changeHorizon, digestTable, unsettledKeys, rowHashes,
  * rowStates, explainRow) and awaitTransactionsStartedBefore run alongside without the admin lock.
  */
 public final class NodeRpcService implements NodeRpc {
@@ -125,6 +127,11 @@ public final class NodeRpcService implements NodeRpc {
     @Override
     public TableDigest digestTable(DigestRequest request) {
         return consistency.digestTable(request);
+    }
+
+    @Override
+    public UnsettledKeys unsettledKeys(UnsettledKeysRequest request) {
+        return consistency.unsettledKeys(request);
     }
 
     @Override

@@ -20,6 +20,7 @@ import io.pgmesh.protocol.SettledCutoffs;
 import io.pgmesh.protocol.Tombstone;
 import io.pgmesh.protocol.SqlNames;
 import io.pgmesh.protocol.TopologyHost;
+import io.pgmesh.protocol.UnsettledKeysRequest;
 
 import io.pgmesh.protocol.PruneRequest;
 import io.pgmesh.protocol.TransactionWaitRequest;
@@ -186,6 +187,15 @@ final class RequestValidation {
         name(request.table(), "request.table");
         buckets(request.buckets());
         settled(request.settled(), "request.settled");
+        if (request.leftOut().size() > DigestRequest.MAX_LEFT_OUT) {
+            throw NodeOperationException.invalid(node, "request.leftOut", "must list at most "
+                    + DigestRequest.MAX_LEFT_OUT + " keys, got " + request.leftOut().size());
+        }
+        for (int i = 0; i < request.leftOut().size(); i++) {
+            if (request.leftOut().get(i) == null) {
+                throw NodeOperationException.invalid(node, "request.leftOut[" + i + "]", "must be a key, got null");
+            }
+        }
     }
 
     /** Cutoffs of settled changes, when given: distinct origins 0..MAX_ORIGINS-1, each with an instant. */
@@ -326,6 +336,14 @@ final class RequestValidation {
             tableName(request.tables().get(i), "request.tables[" + i + "]");
         }
         instant(request.cutoff(), "request.cutoff");
+    }
+
+    void unsettledKeysRequest(UnsettledKeysRequest request) {
+        required(request, "request");
+        name(request.database(), "request.database");
+        name(request.table(), "request.table");
+        required(request.settled(), "request.settled");
+        settled(request.settled(), "request.settled");
     }
 
     void rowHashRequest(RowHashRequest request) {

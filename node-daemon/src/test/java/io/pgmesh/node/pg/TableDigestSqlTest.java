@@ -22,7 +22,20 @@ class TableDigestSqlTest {
     void digestSumsTheWholeRowHashPerBucketOfTheSettledRowsInTheWindow() {
         assertThat(TableDigestSql.bucketDigests("table1", "id", false)).isEqualTo(PARAMETERS
                 + "SELECT hashed.bucket, count(*), sum(hashed.hash) FROM (" + HASHED_ROWS + ") AS hashed"
-                + " WHERE hashed.settled AND hashed.in_window GROUP BY hashed.bucket ORDER BY hashed.bucket");
+                + " WHERE hashed.settled AND hashed.in_window"
+                + " AND NOT EXISTS (SELECT 1 FROM unnest(CAST(? AS bigint[])) AS \"LeftOut\"(id)"
+                + " WHERE \"LeftOut\".id = hashed.id) GROUP BY hashed.bucket ORDER BY hashed.bucket");
+    }
+
+    @Test
+    void unsettledKeysAreRowsAndDeletesAtOrAfterTheirOriginsCutoffWithoutHashing() {
+        assertThat(TableDigestSql.unsettledKeys("table1", "id")).isEqualTo(PARAMETERS
+                + "SELECT u.id FROM (SELECT \"Row\".\"id\" AS id FROM \"public\".\"table1\" AS \"Row\""
+                + " CROSS JOIN \"Parameters\" WHERE NOT (\"Row\".\"modified_ts\" < coalesce(\"Parameters\".cutoffs["
+                + "\"Row\".\"modified_by\" + 1], 'infinity'::timestamptz)) UNION SELECT t.\"id\" FROM"
+                + " \"public\".\"pgmesh_tombstones_table1\" AS t CROSS JOIN \"Parameters\" WHERE NOT (t.\"deleted_ts\""
+                + " < coalesce(\"Parameters\".cutoffs[t.\"deleted_by\" + 1], 'infinity'::timestamptz))) AS u"
+                + " ORDER BY 1 LIMIT CAST(? AS integer)");
     }
 
     @Test

@@ -107,6 +107,11 @@ class RpcServerTest {
         }
 
         @Override
+        public io.pgmesh.protocol.UnsettledKeys unsettledKeys(io.pgmesh.protocol.UnsettledKeysRequest request) {
+            return new io.pgmesh.protocol.UnsettledKeys("node7", request.table(), List.of(), true);
+        }
+
+        @Override
         public io.pgmesh.protocol.ChangeHorizon changeHorizon(io.pgmesh.protocol.HorizonRequest request) {
             return new io.pgmesh.protocol.ChangeHorizon("node7", 7, "2026-11-27T13:00:00.000000Z", null);
         }

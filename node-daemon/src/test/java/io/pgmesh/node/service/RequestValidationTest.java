@@ -9,6 +9,7 @@ import io.pgmesh.protocol.RowState;
 import io.pgmesh.protocol.RowStatesRequest;
 import io.pgmesh.protocol.RowVersion;
 import io.pgmesh.protocol.SettledCutoffs;
+import io.pgmesh.protocol.UnsettledKeysRequest;
 import io.pgmesh.protocol.Tombstone;
 import io.pgmesh.protocol.NetworkTopology;
 import io.pgmesh.protocol.PeerRequest;
@@ -117,6 +118,18 @@ class RequestValidationTest {
         assertInvalidField(() -> check.digestRequest(new DigestRequest("db", "t", 16, new SettledCutoffs(List.of(
                 new SettledCutoffs.OriginCutoff(SettledCutoffs.MAX_ORIGINS, "2026-11-27T13:00:00Z"))))),
                 "request.settled.origins[0].origin");
+        assertThatCode(() -> check.digestRequest(new DigestRequest("db", "t", 16, ok, List.of(1L, 2L))))
+                .doesNotThrowAnyException();
+        List<Long> tooMany = java.util.stream.LongStream.rangeClosed(0, DigestRequest.MAX_LEFT_OUT).boxed().toList();
+        assertInvalidField(() -> check.digestRequest(new DigestRequest("db", "t", 16, ok, tooMany)), "request.leftOut");
+        assertInvalidField(() -> check.digestRequest(new DigestRequest("db", "t", 16, ok,
+                java.util.Arrays.asList(1L, null))), "request.leftOut[1]");
+        assertThatCode(() -> check.unsettledKeysRequest(new UnsettledKeysRequest("db", "t", ok)))
+                .doesNotThrowAnyException();
+        assertInvalidField(() -> check.unsettledKeysRequest(new UnsettledKeysRequest("db", "t", null)),
+                "request.settled");
+        assertInvalidField(() -> check.unsettledKeysRequest(new UnsettledKeysRequest("db", "t; drop", ok)),
+                "request.table");
         assertInvalidField(() -> check.rowHashRequest(new RowHashRequest("db", "t", 16, List.of(1), new SettledCutoffs(
                 List.of(new SettledCutoffs.OriginCutoff(2, "2026-11-27T13:00:00Z"),
                         new SettledCutoffs.OriginCutoff(2, "2026-11-27T13:00:01Z"))))), "request.settled.origins[1].origin");

@@ -10,6 +10,8 @@ import io.pgmesh.protocol.RowHashRequest;
 import io.pgmesh.protocol.RowHashes;
 import io.pgmesh.protocol.SettledCutoffs;
 import io.pgmesh.protocol.TableDigest;
+import io.pgmesh.protocol.UnsettledKeys;
+import io.pgmesh.protocol.UnsettledKeysRequest;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.Optional;
 import java.util.TreeSet;
 
 /**
@@ -39,12 +42,6 @@ public final class ClusterCheck {
 
     /** Buckets per table digest: divergent rows are then fetched for the differing buckets only. */
     static final int BUCKETS = 4096;
-    /**
-     * Row hashes are fetched at most 64 buckets (1/64 of a table) per call, so one answer never
-     * exceeds the daemon's small heap (ScaleIT once saw the daemon close the connection instead of
-     * answering a request for every bucket).
-     */
-    private static final int MAX_BUCKETS_PER_CALL = 64;
 
     /**
      * A table's outcome. {@code differences} is empty when the table is identical everywhere;
@@ -128,17 +125,23 @@ public final class ClusterCheck {
 
     private TableResult compare(NodeCalls calls, String table, SettledCutoffs settled) {
         String database = ctx.config().database();
-        DigestRequest digestRequest = new DigestRequest(database, table, BUCKETS, settled);
+        // A key written after a horizon is unsettled on the nodes that have its new version and settled
+        // (the old version) on the others: its bucket would differ. Leave such keys out of every digest.
+        UnsettledKeysRequest keysRequest = new UnsettledKeysRequest(database, table, settled);
+        Optional<Set<Long>> unsettled = unsettledAnywhere(
+                List.copyOf(calls.onEach(c -> c.api().unsettledKeys(keysRequest)).values()));
+        Set<Long> inFlight = new TreeSet<>(unsettled.orElse(Set.of()));
+        List<Long> leftOut = List.copyOf(inFlight);
+        DigestRequest digestRequest = new DigestRequest(database, table, BUCKETS, settled, leftOut);
         List<TableDigest> digests = List.copyOf(calls.onEach(c -> c.api().digestTable(digestRequest)).values());
         if (Divergence.identical(digests)) {
-            return new TableResult(table, digests, true, Map.of(), 0);
+            logLeftOut(table, inFlight);
+            return new TableResult(table, digests, true, Map.of(), inFlight.size());
         }
-        List<Integer> buckets = List.copyOf(Divergence.differingBuckets(digests));
+        // What differs now: a real divergence, or a key written since the keys were listed.
         Map<String, List<RowHashes.RowHash>> rows = new LinkedHashMap<>();
-        Set<Long> inFlight = new TreeSet<>();
-        for (int from = 0; from < buckets.size(); from += MAX_BUCKETS_PER_CALL) {
-            RowHashRequest request = new RowHashRequest(database, table, BUCKETS,
-                    buckets.subList(from, Math.min(buckets.size(), from + MAX_BUCKETS_PER_CALL)), settled);
+        for (List<Integer> batch : RowHashBatches.of(digests, Divergence.differingBuckets(digests))) {
+            RowHashRequest request = new RowHashRequest(database, table, BUCKETS, batch, settled);
             calls.onEach(c -> c.api().rowHashes(request)).forEach((node, hashes) -> {
                 rows.computeIfAbsent(node, k -> new ArrayList<>()).addAll(hashes.rows());
                 inFlight.addAll(hashes.unsettledIds());
@@ -148,10 +151,30 @@ public final class ClusterCheck {
         rows.forEach((node, r) -> perNode.add(new RowHashes(node, table, r)));
         Map<String, List<Divergence.RowDifference>> differences = Divergence.rowDifferences(perNode, inFlight);
         boolean identical = differences.values().stream().allMatch(List::isEmpty);
+        logLeftOut(table, inFlight);
+        return new TableResult(table, digests, identical, identical ? Map.of() : differences, inFlight.size());
+    }
+
+    /**
+     * The keys that any node holds an unsettled change of; empty when a node could not list them all, or
+     * when together they are more than a digest request may leave out (the rows of the buckets that then
+     * differ are compared one by one, which leaves unsettled keys out just the same, only slower).
+     */
+    static Optional<Set<Long>> unsettledAnywhere(List<UnsettledKeys> perNode) {
+        Set<Long> keys = new TreeSet<>();
+        for (UnsettledKeys node : perNode) {
+            if (!node.complete()) {
+                return Optional.empty();
+            }
+            keys.addAll(node.ids());
+        }
+        return keys.size() > DigestRequest.MAX_LEFT_OUT ? Optional.empty() : Optional.of(keys);
+    }
+
+    private void logLeftOut(String table, Set<Long> inFlight) {
         if (!inFlight.isEmpty()) {
             ctx.log().accept("[check] " + table + ": left out " + inFlight.size() + " rows changed after a horizon"
                     + " (still in flight)");
         }
-        return new TableResult(table, digests, identical, identical ? Map.of() : differences, inFlight.size());
     }
 }

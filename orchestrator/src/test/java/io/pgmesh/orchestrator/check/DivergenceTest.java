@@ -3,7 +3,9 @@ package io.pgmesh.orchestrator.check;
 import io.pgmesh.protocol.BucketDigest;
 import io.pgmesh.protocol.RowHashes;
 import io.pgmesh.protocol.RowHashes.RowHash;
+import io.pgmesh.protocol.DigestRequest;
 import io.pgmesh.protocol.TableDigest;
+import io.pgmesh.protocol.UnsettledKeys;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -84,5 +86,20 @@ class DivergenceTest {
         assertThat(diffs.get("node1")).containsExactly(new Divergence.RowDifference(3, DIFFERENT));
         assertThat(diffs.get("node2")).isEmpty();
         assertThat(Divergence.rowDifferences(rows, java.util.Set.of(2L, 3L)).values()).allMatch(List::isEmpty);
+    }
+
+    @Test
+    void theKeysLeftOutAreThoseAnyNodeHoldsUnsettledOrNoneWhenANodeCouldNotListThem() {
+        UnsettledKeys a = new UnsettledKeys("node0", "table1", List.of(5L, 9L), true);
+        UnsettledKeys b = new UnsettledKeys("node1", "table1", List.of(7L, 9L), true);
+        UnsettledKeys tooMany = new UnsettledKeys("node2", "table1", List.of(), false);
+        assertThat(ClusterCheck.unsettledAnywhere(List.of(a, b))).hasValueSatisfying(
+                keys -> assertThat(keys).containsExactly(5L, 7L, 9L));
+        assertThat(ClusterCheck.unsettledAnywhere(List.of(a, b, tooMany))).isEmpty();
+        List<Long> many = java.util.stream.LongStream.range(100, 100 + DigestRequest.MAX_LEFT_OUT).boxed().toList();
+        UnsettledKeys full = new UnsettledKeys("node0", "table1", many, true);
+        assertThat(ClusterCheck.unsettledAnywhere(List.of(full))).hasValueSatisfying(k -> assertThat(k).hasSize(40_000));
+        assertThat(ClusterCheck.unsettledAnywhere(List.of(full, b))).as("more than a request may leave out")
+                .isEmpty();
     }
 }

@@ -31,6 +31,8 @@ import io.pgmesh.protocol.SubscribeRequest;
 import io.pgmesh.protocol.SubscriberProgress;
 import io.pgmesh.protocol.SubscriptionInfo;
 import io.pgmesh.protocol.TableDigest;
+import io.pgmesh.protocol.UnsettledKeys;
+import io.pgmesh.protocol.UnsettledKeysRequest;
 import io.pgmesh.protocol.TableSpec;
 import io.pgmesh.protocol.TopologyHost;
 import io.pgmesh.protocol.TransactionWaitRequest;
@@ -271,6 +273,13 @@ public final class FakeNode implements NodeRpc {
         enter("digestTable");
         requireDatabase(request.database());
         return leave("digestTable", new TableDigest(name, request.table(), 0, "0", List.of(), null));
+    }
+
+    @Override
+    public UnsettledKeys unsettledKeys(UnsettledKeysRequest request) {
+        enter("unsettledKeys");
+        requireDatabase(request.database());
+        return leave("unsettledKeys", new UnsettledKeys(name, request.table(), List.of(), true));
     }
 
     @Override
