@@ -103,7 +103,7 @@ final class BenchClusters {
     }
 
     void down(ClusterContext ctx) {
-        new ClusterDown(ctx).run();
+        new ClusterDown(ctx).run(ClusterDown.Data.DELETE);
     }
 
     Credentials writer(ClusterContext ctx) {

@@ -101,7 +101,7 @@ final class MeshConfigs {
         throw new IllegalStateException("subnet: no free subnet among 172.28." + FIRST_AUTO_OCTET + ".0/24 .. 172.28."
                 + LAST_AUTO_OCTET + ".0/24 (" + pgmeshJunitNetworks.size() + " of them held by networks named "
                 + PgMeshCluster.DEFAULT_NAME_PREFIX + "*, left behind by killed test runs? remove them with"
-                + " 'pgmesh down --cluster NAME'); or set a free one with subnet(...)");
+                + " 'pgmesh down --delete-data --cluster NAME'); or set a free one with subnet(...)");
     }
 
     static void release(Ipv4Net subnet) {

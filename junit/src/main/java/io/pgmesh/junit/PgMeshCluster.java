@@ -73,7 +73,7 @@ import java.util.stream.Stream;
  * roles {@code testwriter}/{@code testreader}, at most 8 nodes) on the first free subnet among
  * 172.28.120.0/24 .. 172.28.159.0/24; passwords generated into a temporary directory that {@link #close()}
  * deletes. A JVM shutdown hook removes a cluster that was never closed (not after {@code kill -9}: then
- * {@code pgmesh down --cluster NAME} removes it).
+ * {@code pgmesh down --delete-data --cluster NAME} removes it).
  */
 public final class PgMeshCluster implements AutoCloseable {
 
@@ -204,7 +204,7 @@ public final class PgMeshCluster implements AutoCloseable {
     }
 
     /**
-     * Removes the cluster's containers, its network and its stored passwords ({@code pgmesh down}), and the
+     * Removes the cluster's containers, its network, its data volumes and its stored passwords ({@code pgmesh down --delete-data}), and the
      * temporary home directory when the builder created it. Calling it again does nothing.
      */
     @Override
@@ -219,7 +219,7 @@ public final class PgMeshCluster implements AutoCloseable {
         }
         RuntimeException failure = null;
         try {
-            new ClusterDown(ctx).run();
+            new ClusterDown(ctx).run(ClusterDown.Data.DELETE);
         } catch (RuntimeException e) {
             failure = e;
         }
@@ -412,7 +412,7 @@ public final class PgMeshCluster implements AutoCloseable {
                 } catch (RuntimeException e) {
                     MeshConfigs.release(reserved);
                     try {
-                        new ClusterDown(ctx).run();
+                        new ClusterDown(ctx).run(ClusterDown.Data.DELETE);
                     } catch (RuntimeException cleanup) {
                         e.addSuppressed(cleanup);
                     }

@@ -58,6 +58,13 @@ class EightNodeCliIT {
 
         CliRun down = pgmesh("down");
         assertThat(down.exitCode()).as(down.err()).isZero();
+        assertThat(down.out() + down.err()).contains("kept 8 data volume(s)").contains("--delete-data");
+        assertThat(TestClusters.docker().listVolumesCmd().withFilter("label", Labels.clusterFilter(CLUSTER)).exec()
+                .getVolumes()).as("down keeps every node's data").hasSize(8);
+        CliRun deleteData = pgmesh("down", "--delete-data");
+        assertThat(deleteData.exitCode()).as(deleteData.err()).isZero();
+        assertThat(TestClusters.docker().listVolumesCmd().withFilter("label", Labels.clusterFilter(CLUSTER)).exec()
+                .getVolumes()).as("down --delete-data deletes it").isEmpty();
         assertThat(TestClusters.docker().listContainersCmd().withShowAll(true)
                 .withLabelFilter(Map.of(Labels.CLUSTER, CLUSTER)).exec()).isEmpty();
         assertThat(TestClusters.docker().listNetworksCmd().withFilter("label", Labels.clusterFilter(CLUSTER)).exec())

@@ -53,7 +53,7 @@ class MeshIT {
     @AfterAll
     static void tearDown() {
         if (ctx != null) {
-            new ClusterDown(ctx).run();
+            new ClusterDown(ctx).run(ClusterDown.Data.DELETE);
         }
     }
 
@@ -157,14 +157,14 @@ class MeshIT {
     @Test
     @Order(8)
     void downLeavesNothingOfTheCluster() {
-        new ClusterDown(ctx).run();
+        new ClusterDown(ctx).run(ClusterDown.Data.DELETE);
         var docker = TestClusters.docker();
         assertThat(docker.listContainersCmd().withShowAll(true)
                 .withLabelFilter(Map.of(Labels.CLUSTER, CLUSTER)).exec()).isEmpty();
         assertThat(docker.listNetworksCmd().withFilter("label", Labels.clusterFilter(CLUSTER)).exec()).isEmpty();
         assertThat(ClusterSecrets.fileFor(ctx.home(), CLUSTER)).doesNotExist();
         // a second down is not an error
-        new ClusterDown(ctx).run();
+        new ClusterDown(ctx).run(ClusterDown.Data.DELETE);
     }
 
     private static Map<Long, String> rows(NodeContainer node) throws SQLException {

@@ -59,7 +59,7 @@ final class TestCluster implements AutoCloseable {
         if (mesh != null) {
             mesh.close();
         } else {
-            new ClusterDown(ctx).run();
+            new ClusterDown(ctx).run(ClusterDown.Data.DELETE);
         }
     }
 }

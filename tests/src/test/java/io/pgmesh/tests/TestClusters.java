@@ -95,7 +95,7 @@ final class TestClusters {
 
     /** Removes whatever an earlier, crashed run of this test left behind (a label query). */
     static void removeLeftovers(String cluster, SysConfig config) {
-        new ClusterDown(context(cluster, config, newLog())).run();
+        new ClusterDown(context(cluster, config, newLog())).run(ClusterDown.Data.DELETE);
     }
 
     static Connection connect(NodeContainer node, String database, String user, String password) throws SQLException {

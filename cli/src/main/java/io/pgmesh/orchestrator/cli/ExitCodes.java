@@ -21,8 +21,9 @@ public final class ExitCodes {
     public static final int IMAGE = 5;
     /**
      * A container or network name is held by something that is not this cluster's, or the engine refused the
-     * subnet as overlapping (a network created after the pre-flight check). Published ports are ephemeral, so
-     * they never conflict.
+     * subnet as overlapping (a network created after the pre-flight check), or a volume of a node's name is not
+     * its data. Host ports are picked free when a node is first created; a kept node's ports taken by another
+     * program since are a failure (1) naming them.
      */
     public static final int CONFLICT = 6;
     /** {@code check} found nodes whose data differ. */

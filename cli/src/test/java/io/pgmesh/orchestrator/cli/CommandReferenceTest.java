@@ -25,7 +25,7 @@ class CommandReferenceTest {
             Files.writeString(DOC, expected);
             doc = expected;
         }
-        assertThat(doc).as(DOC + " is stale: run 'mvn -B -pl orchestrator test -Dtest=CommandReferenceTest"
+        assertThat(doc).as(DOC + " is stale: run 'mvn -B -pl cli test -Dtest=CommandReferenceTest"
                 + " -Dpgmesh.docs.write=true' and commit it").isEqualTo(expected);
     }
 

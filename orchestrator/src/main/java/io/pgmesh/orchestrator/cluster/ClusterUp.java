@@ -36,6 +36,9 @@ public final class ClusterUp {
     /** Brings the cluster to {@code nodeCount} nodes, all replicating with each other. */
     public List<NodeContainer> run(int nodeCount) {
         requireNodeCount(nodeCount);
+        Map<Integer, NodeContainer> existing = new TreeMap<>();
+        ctx.runtime().list(ctx.cluster()).forEach(c -> existing.put(c.index(), c));
+        Optional<List<Integer>> restored = restoredIndexes(existing.isEmpty(), nodeCount);
         new UpPreflight(ctx).check(nodeCount); // before anything is created: subnet overlap, foreign names
         ClusterSecrets.resolve(ctx.home(), ctx.cluster(), MeshSpecs.configuredPasswords(ctx.config()), true);
         String image = images.ensureBuilt();
@@ -43,18 +46,50 @@ public final class ClusterUp {
         ctx.runtime().ensureNetwork(ctx.cluster(), ctx.networkName(), ctx.config().subnetCidr(),
                 ctx.config().gateway().toString(), nodeCount);
 
-        Map<Integer, NodeContainer> existing = new TreeMap<>();
-        ctx.runtime().list(ctx.cluster()).forEach(c -> existing.put(c.index(), c));
+        List<Integer> indexes = restored.orElseGet(() -> java.util.stream.IntStream.range(0, nodeCount).boxed().toList());
+        // nodes brought back on their data knew each other before: each is told the whole mesh from the start
+        Set<Integer> known = new java.util.TreeSet<>(restored.orElse(List.of()));
         List<NodeContainer> members = new ArrayList<>();
-        for (int i = 0; i < nodeCount; i++) {
+        for (int i : indexes) {
             requireNotRetired(i);
             NodeContainer node = new NodeStarter(ctx).ensureRunning(i, image, existing.get(i));
             existing.put(i, node);
-            new NodeJoin(ctx).wire(NodeJoin.NEW_CLUSTER, node, members, topologyHosts(existing.keySet()));
+            known.addAll(existing.keySet());
+            new NodeJoin(ctx).wire(NodeJoin.NEW_CLUSTER, node, members, topologyHosts(known));
             members.add(node);
         }
         ctx.log().accept("[up] cluster " + ctx.cluster() + " is up: " + nodeCount + " nodes on " + ctx.networkName());
         return List.copyOf(members);
+    }
+
+    /**
+     * The nodes to bring back when the cluster has no containers but kept data ({@code down} keeps each
+     * node's volume): exactly those nodes, at their indexes, each on its own data, so that no row is lost
+     * and no key range reused. Empty when there is no kept data (a new cluster).
+     */
+    private Optional<List<Integer>> restoredIndexes(boolean noContainers, int nodeCount) {
+        if (!noContainers) {
+            return Optional.empty();
+        }
+        List<Integer> kept = ctx.runtime().volumes(ctx.cluster()).stream()
+                .map(io.pgmesh.orchestrator.runtime.NodeVolume::index).distinct().sorted().toList();
+        if (kept.isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> names = kept.stream().map(MeshNames::nodeName).toList();
+        if (kept.size() != nodeCount) {
+            throw new UsageException("--nodes", "cluster " + ctx.cluster() + " has the kept data of " + kept.size()
+                    + " node(s) (" + String.join(", ", names) + "); 'pgmesh up --nodes " + kept.size() + "' brings"
+                    + " them back on it (then 'pgmesh add-node' to grow), 'pgmesh down --delete-data' deletes it");
+        }
+        ctx.log().accept("[up] bringing back " + String.join(", ", names) + " on their kept data");
+        return Optional.of(kept);
+    }
+
+    /** How many nodes {@code up} brings back without {@code --nodes}: those with kept data, else none (0). */
+    public static int keptNodes(ClusterContext ctx) {
+        return ctx.runtime().list(ctx.cluster()).isEmpty() ? (int) ctx.runtime().volumes(ctx.cluster()).stream()
+                .map(io.pgmesh.orchestrator.runtime.NodeVolume::index).distinct().count() : 0;
     }
 
     /** A removed node's index is never used again: its rows keep that key range. */

@@ -136,8 +136,10 @@ final class LeaveRun {
         }
     }
 
+    /** The node's container, then its data: its rows live on in the peers, a removed node's index is never reused. */
     void removeContainer() {
         target.ifPresent(t -> ctx.runtime().remove(t));
+        ctx.runtime().removeVolume(ctx.cluster(), node);
     }
 
     private boolean leavingRuns() {

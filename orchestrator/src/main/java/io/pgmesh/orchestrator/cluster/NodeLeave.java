@@ -39,7 +39,7 @@ public final class NodeLeave {
                     "the running peers are told the topology without the node; not reported, so always redone",
                     "updateNetworkTopology", LeaveView::unobservable, LeaveRun::updateTopology),
             new Step<>("remove-container",
-                    "the node's container goes; its rows stay on every other node",
+                    "the node's container goes, then its data volume; its rows stay on every other node",
                     "container removed", LeaveView::containerGone, LeaveRun::removeContainer));
 
     private final ClusterContext ctx;
@@ -86,7 +86,8 @@ public final class NodeLeave {
                 statuses.put(p.node(), s.api().status());
             }
         }
-        return new LeaveView(node, retired, target.isPresent(), running, self,
+        boolean hasData = ctx.runtime().volumes(ctx.cluster()).stream().anyMatch(v -> v.node().equals(node));
+        return new LeaveView(node, retired, target.isPresent() || hasData, running, self,
                 peers.stream().map(NodeContainer::node).toList(), statuses, MeshSpecs.tableNames(ctx.config()));
     }
 

@@ -11,7 +11,7 @@ import java.util.stream.Collectors;
 
 /**
  * Brings a stopped or killed node of the cluster back: starts its container (same data, same
- * address; new ephemeral host ports), waits for its daemon, then until every node's subscriptions
+ * address, same host ports), waits for its daemon, then until every node's subscriptions
  * stream again (the node's to its peers and theirs to it) and the changes the node missed have
  * been applied everywhere. A node that already runs is only checked: running it again is harmless.
  */
@@ -41,6 +41,34 @@ public final class NodeRestart {
         ctx.log(node, String.format("caught up: mesh healthy after %.1f s, missed changes applied in %.1f s",
                 (System.nanoTime() - start) / 1e9 - drained.toMillis() / 1000.0, drained.toMillis() / 1000.0));
         return started;
+    }
+
+    /**
+     * {@code pgmesh start}: starts every stopped node of the cluster (each on its data, at its address and
+     * host ports), then waits until every subscription streams and what each node missed is applied.
+     * Returns the nodes started.
+     */
+    public List<String> startAll(Duration catchUpTimeout) {
+        List<NodeContainer> members = ctx.runtime().list(ctx.cluster());
+        if (members.isEmpty()) {
+            throw new IllegalStateException("cluster " + ctx.cluster() + " has no nodes"
+                    + (ctx.runtime().volumes(ctx.cluster()).isEmpty() ? " (run 'pgmesh up')"
+                    : " but kept data: 'pgmesh up' brings the nodes back on it"));
+        }
+        List<NodeContainer> stopped = members.stream().filter(c -> !c.running()).toList();
+        for (NodeContainer c : stopped) {
+            new NodeStarter(ctx).ensureRunning(c.index(), null, c);
+        }
+        ctx.log().accept("[start] waiting until every subscription streams and what each node missed is applied"
+                + " (deadline " + catchUpTimeout.toSeconds() + " s)");
+        long start = System.nanoTime();
+        awaitHealthy(catchUpTimeout);
+        Duration drained = new ReplicationDrain(ctx).await(catchUpTimeout);
+        ctx.log().accept(String.format("[start] cluster %s: %d node(s) started, %d already running; mesh healthy"
+                        + " after %.1f s, missed changes applied in %.1f s", ctx.cluster(), stopped.size(),
+                members.size() - stopped.size(), (System.nanoTime() - start) / 1e9 - drained.toMillis() / 1000.0,
+                drained.toMillis() / 1000.0));
+        return stopped.stream().map(NodeContainer::node).toList();
     }
 
     private void awaitHealthy(Duration timeout) {

@@ -126,9 +126,8 @@ public final class ClusterNetwork {
         }
     }
 
-    /** Removes the cluster's network(s) and its retired-node markers; returns the networks' names. */
+    /** Removes the cluster's network(s); returns their names. */
     public List<String> remove(String cluster) {
-        new RetiredNodes(docker, log).removeAll(cluster);
         List<Network> networks = docker.listNetworksCmd().withFilter("label", Labels.clusterFilter(cluster)).exec();
         for (Network n : networks) {
             log.accept("[network] removing " + n.getName());

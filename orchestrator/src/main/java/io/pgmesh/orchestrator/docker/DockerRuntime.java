@@ -8,6 +8,7 @@ import com.github.dockerjava.api.model.Container;
 import io.pgmesh.orchestrator.config.SysConfig;
 import io.pgmesh.orchestrator.runtime.Endpoint;
 import io.pgmesh.orchestrator.runtime.NodeRuntime;
+import io.pgmesh.orchestrator.runtime.NodeVolume;
 
 import java.util.List;
 import java.util.Optional;
@@ -16,7 +17,8 @@ import java.util.function.Consumer;
 
 /**
  * Nodes as containers of one Docker engine (docker-java): a labelled bridge network with static
- * addresses, ports published on 127.0.0.1, retired indexes as labelled volumes.
+ * addresses, each node's data on a named volume that outlives its container, ports published on
+ * 127.0.0.1 (kept with the volume), retired indexes as labelled volumes.
  */
 public final class DockerRuntime implements NodeRuntime {
 
@@ -25,11 +27,15 @@ public final class DockerRuntime implements NodeRuntime {
     private final DockerClient docker;
     private final NodeContainers containers;
     private final ClusterNetwork network;
+    private final NodeVolumes volumes;
+    private final Consumer<String> log;
 
     public DockerRuntime(DockerClient docker, Consumer<String> log) {
         this.docker = docker;
+        this.log = log;
         this.containers = new NodeContainers(docker, log);
         this.network = new ClusterNetwork(docker, log);
+        this.volumes = new NodeVolumes(docker, log);
     }
 
     public DockerClient docker() {
@@ -91,7 +97,35 @@ public final class DockerRuntime implements NodeRuntime {
 
     @Override
     public NodeContainer create(NodeContainerSpec spec) {
-        return containers.create(spec);
+        for (int attempt = 1; ; attempt++) {
+            boolean kept = volumes.find(NodeVolumes.volumeName(spec.containerName())).isPresent();
+            NodeVolume volume = volumes.ensure(spec.cluster(), spec.node(), spec.index(), spec.containerName());
+            String id = containers.create(spec, volume);
+            try {
+                return containers.start(id);
+            } catch (DockerOperationException e) {
+                if (!portTaken(e)) {
+                    throw e;
+                }
+                if (kept) {
+                    throw new DockerOperationException(DockerOperationException.Kind.CONTAINER_FAILED,
+                            spec.node() + "'s host ports 127.0.0.1:" + volume.pgPort() + " and :" + volume.rpcPort()
+                                    + " (kept with its data in volume " + volume.name() + ") are taken by another"
+                                    + " program: free them and run the command again", e);
+                }
+                // picked free a moment ago, taken since: a new volume gets new ports
+                containers.remove(containers.inspect(id));
+                volumes.remove(volume.name());
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static boolean portTaken(DockerOperationException e) {
+        String message = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+        return message.contains("port is already allocated") || message.contains("address already in use");
     }
 
     @Override
@@ -116,6 +150,31 @@ public final class DockerRuntime implements NodeRuntime {
     @Override
     public List<String> removeAll(String cluster) {
         return containers.removeAll(cluster);
+    }
+
+    @Override
+    public List<NodeVolume> volumes(String cluster) {
+        return volumes.list(cluster);
+    }
+
+    @Override
+    public void removeVolume(String cluster, String node) {
+        volumes.list(cluster).stream().filter(v -> v.node().equals(node)).forEach(v -> {
+            log.accept(io.pgmesh.protocol.NodeException.prefixed(node, "deleting its data volume " + v.name()));
+            volumes.remove(v.name());
+        });
+    }
+
+    @Override
+    public List<String> removeData(String cluster) {
+        List<String> removed = new java.util.ArrayList<>();
+        for (NodeVolume v : volumes.list(cluster)) {
+            log.accept(io.pgmesh.protocol.NodeException.prefixed(v.node(), "deleting its data volume " + v.name()));
+            volumes.remove(v.name());
+            removed.add(v.name());
+        }
+        new RetiredNodes(docker, log).removeAll(cluster);
+        return removed;
     }
 
     @Override

@@ -13,6 +13,9 @@ public final class Labels {
     public static final String TARGET_NODES = "io.pgmesh.target-nodes";
     public static final String CONTENT_HASH = "io.pgmesh.content-hash";
     public static final String RETIRED_INDEX = "io.pgmesh.retired-index";
+    /** On a node's data volume: the host ports the node publishes, kept across containers. */
+    public static final String PG_PORT = "io.pgmesh.pg-port";
+    public static final String RPC_PORT = "io.pgmesh.rpc-port";
 
     private Labels() {
     }

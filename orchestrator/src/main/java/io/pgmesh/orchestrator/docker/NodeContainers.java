@@ -9,11 +9,14 @@ import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Ports;
+import com.github.dockerjava.api.model.Volume;
+import io.pgmesh.orchestrator.runtime.NodeVolume;
 
 import java.util.Comparator;
 import java.util.List;
@@ -78,16 +81,18 @@ public final class NodeContainers {
     }
 
     /**
-     * Creates and starts a node's container with a static address on the cluster network, its
-     * PostgreSQL and RPC ports published on 127.0.0.1 only (ephemeral host ports).
+     * Creates (not starts) a node's container with a static address on the cluster network, its data volume
+     * mounted, and its PostgreSQL and RPC ports published on 127.0.0.1 only, at the volume's host ports (kept
+     * across restarts and new containers).
      */
-    public NodeContainer create(NodeContainerSpec spec) {
+    public String create(NodeContainerSpec spec, NodeVolume volume) {
         Ports ports = new Ports();
-        ports.bind(PG, Ports.Binding.bindIp("127.0.0.1"));
-        ports.bind(RPC, Ports.Binding.bindIp("127.0.0.1"));
+        ports.bind(PG, Ports.Binding.bindIpAndPort("127.0.0.1", volume.pgPort()));
+        ports.bind(RPC, Ports.Binding.bindIpAndPort("127.0.0.1", volume.rpcPort()));
         HostConfig hostConfig = HostConfig.newHostConfig()
                 .withNetworkMode(spec.network())
                 .withPortBindings(ports)
+                .withBinds(new Bind(volume.name(), new Volume(NodeVolumes.MOUNT)))
                 .withShmSize(256L * 1024 * 1024)
                 // docker-init as PID 1 reaps orphans: a PostgreSQL whose daemon died and was restarted
                 .withInit(true);
@@ -109,7 +114,7 @@ public final class NodeContainers {
                             + spec.cluster() + "; remove it (docker rm -f " + spec.containerName()
                             + ") or use another --cluster", e);
         }
-        return start(id);
+        return id;
     }
 
     /** Starts an existing container (no-op when it runs) and returns its fresh view. */
@@ -130,7 +135,7 @@ public final class NodeContainers {
     public void remove(NodeContainer node) {
         log.accept(NodeException.prefixed(node.node(), "removing container " + node.containerName()));
         try {
-            docker.removeContainerCmd(node.containerId()).withForce(true).withRemoveVolumes(true).exec();
+            docker.removeContainerCmd(node.containerId()).withForce(true).exec();
         } catch (NotFoundException alreadyGone) {
             // the goal
         }
@@ -144,7 +149,7 @@ public final class NodeContainers {
             String name = c.getNames() != null && c.getNames().length > 0 ? c.getNames()[0].replaceFirst("^/", "") : c.getId();
             log.accept(NodeException.prefixed(c.getLabels().getOrDefault(Labels.NODE, name), "removing container " + name));
             try {
-                docker.removeContainerCmd(c.getId()).withForce(true).withRemoveVolumes(true).exec();
+                docker.removeContainerCmd(c.getId()).withForce(true).exec();
             } catch (NotFoundException alreadyGone) {
                 // removed meanwhile: that is the goal
             }

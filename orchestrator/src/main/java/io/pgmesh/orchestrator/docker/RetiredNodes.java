@@ -46,9 +46,12 @@ public final class RetiredNodes {
         return retired;
     }
 
-    /** Removes the cluster's markers (at {@code down}). */
+    /** Removes the cluster's markers (at {@code down} when it deletes the data); nothing else. */
     public void removeAll(String cluster) {
         for (InspectVolumeResponse v : volumes(cluster)) {
+            if (v.getLabels() == null || !v.getLabels().containsKey(Labels.RETIRED_INDEX)) {
+                continue; // a node's data volume: not a marker
+            }
             try {
                 docker.removeVolumeCmd(v.getName()).exec();
             } catch (NotFoundException alreadyGone) {

@@ -29,7 +29,7 @@ public interface NodeRuntime {
     /** The node count recorded when the network was created; empty without a network or a record. */
     Optional<Integer> targetNodes(String cluster);
 
-    /** Removes the cluster's network(s) and its retired-index records; returns the networks' names. */
+    /** Removes the cluster's network(s); returns their names. Data and retired-index records stay. */
     List<String> removeNetwork(String cluster);
 
     // ---- nodes ----
@@ -40,7 +40,10 @@ public interface NodeRuntime {
     /** A node's fresh view. */
     NodeContainer inspect(String containerId);
 
-    /** Creates and starts a node. */
+    /**
+     * Creates and starts a node on its data: the node's kept {@link NodeVolume} when it has one (same data,
+     * same host ports), else a new one.
+     */
     NodeContainer create(NodeContainerSpec spec);
 
     /** Starts an existing node (no-op when it runs); returns its fresh view. */
@@ -49,11 +52,22 @@ public interface NodeRuntime {
     /** Stops a node; its data stays, {@link #start} brings it back. */
     void stop(NodeContainer node);
 
-    /** Removes one node (already gone is fine). */
+    /** Removes one node's container (already gone is fine); its data stays ({@link #removeVolume}). */
     void remove(NodeContainer node);
 
-    /** Removes every node of the cluster; returns their names. */
+    /** Removes every node container of the cluster; returns their names. Their data stays. */
     List<String> removeAll(String cluster);
+
+    // ---- node data: outlives the containers ----
+
+    /** The data volumes of the cluster's nodes, in use or kept, ordered by index. */
+    List<NodeVolume> volumes(String cluster);
+
+    /** Deletes one node's data (its container must be gone first); already gone is fine. */
+    void removeVolume(String cluster, String node);
+
+    /** Deletes every node's data and the retired-index records of the cluster; returns the volumes' names. */
+    List<String> removeData(String cluster);
 
     // ---- reaching a node ----
 

@@ -216,6 +216,8 @@ class InterruptedStepsTest {
         FakeRuntime.Snapshot expected = reference.runtime.snapshot();
         assertThat(expected.nodes()).containsExactly("node0", "node2", "node3");
         assertThat(expected.retired()).containsExactly(1);
+        assertThat(reference.runtime.volumes(FakeCluster.NAME)).as("the removed node's data goes with it")
+                .extracting(io.pgmesh.orchestrator.runtime.NodeVolume::node).containsExactly("node0", "node2", "node3");
         expected.catalogs().values().forEach(catalog -> {
             assertThat(catalog.subscriptions().keySet()).noneMatch(s -> s.contains("node1"));
             assertThat(catalog.slots()).noneMatch(s -> s.contains("node1"));
@@ -237,6 +239,8 @@ class InterruptedStepsTest {
                     }
                     removeNode(c, "node1", StepHook.NONE);
                     assertThat(c.runtime.snapshot()).as("after the rerun").isEqualTo(expected);
+                    assertThat(c.runtime.volumes(FakeCluster.NAME)).extracting(
+                            io.pgmesh.orchestrator.runtime.NodeVolume::node).doesNotContain("node1");
                 }));
             }
         }

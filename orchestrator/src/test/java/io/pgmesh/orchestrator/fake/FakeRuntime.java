@@ -9,6 +9,7 @@ import io.pgmesh.orchestrator.rpc.NodeRpcFactory;
 import io.pgmesh.orchestrator.rpc.NodeSession;
 import io.pgmesh.orchestrator.runtime.Endpoint;
 import io.pgmesh.orchestrator.runtime.NodeRuntime;
+import io.pgmesh.orchestrator.runtime.NodeVolume;
 import io.pgmesh.protocol.NodeRpc;
 
 import java.nio.file.Path;
@@ -34,6 +35,9 @@ public final class FakeRuntime implements NodeRuntime {
     private final Map<String, NodeContainer> containers = new TreeMap<>();
     private final Map<String, FakeNode> daemons = new LinkedHashMap<>();
     private final Set<Integer> retired = new TreeSet<>();
+    /** Each node's kept data: its volume (with its host ports) and its daemon's catalog. */
+    private final Map<String, NodeVolume> volumes = new TreeMap<>();
+    private final Map<String, FakeNode> data = new TreeMap<>();
     private Integer networkTarget;
     private boolean network;
     private int nextPort = 20000;
@@ -144,7 +148,6 @@ public final class FakeRuntime implements NodeRuntime {
 
     @Override
     public List<String> removeNetwork(String cluster) {
-        retired.clear();
         if (!network) {
             return List.of();
         }
@@ -176,10 +179,13 @@ public final class FakeRuntime implements NodeRuntime {
         if (containers.containsKey(id)) {
             throw new IllegalStateException("a container named " + spec.containerName() + " already exists");
         }
+        NodeVolume volume = volumes.computeIfAbsent(spec.node(), n -> new NodeVolume(spec.containerName() + "-data", n,
+                spec.index(), nextPort++, nextPort++));
         NodeContainer c = new NodeContainer(id, spec.containerName(), spec.node(), spec.index(), spec.address(), true,
-                "running", nextPort++, nextPort++);
+                "running", volume.pgPort(), volume.rpcPort());
         containers.put(id, c);
-        daemons.put(spec.node(), new FakeNode(spec.node(), this));
+        // the daemon's catalog lives on the node's volume: a new container on kept data finds it again
+        daemons.put(spec.node(), data.computeIfAbsent(spec.node(), n -> new FakeNode(n, this)));
         return c;
     }
 
@@ -187,8 +193,9 @@ public final class FakeRuntime implements NodeRuntime {
     public NodeContainer start(String containerId) {
         NodeContainer c = inspect(containerId);
         if (!c.running()) {
+            NodeVolume volume = volumes.get(c.node());
             c = new NodeContainer(c.containerId(), c.containerName(), c.node(), c.index(), c.address(), true, "running",
-                    nextPort++, nextPort++);
+                    volume.pgPort(), volume.rpcPort());
             containers.put(containerId, c);
         }
         return c;
@@ -218,6 +225,30 @@ public final class FakeRuntime implements NodeRuntime {
             remove(c);
             names.add(c.containerName());
         }
+        return names;
+    }
+
+    @Override
+    public List<NodeVolume> volumes(String cluster) {
+        return volumes.values().stream().sorted(Comparator.comparingInt(NodeVolume::index)).toList();
+    }
+
+    @Override
+    public void removeVolume(String cluster, String node) {
+        if (containers.values().stream().anyMatch(c -> c.node().equals(node))) {
+            throw new IllegalStateException("volume of " + node + " is in use by its container");
+        }
+        volumes.remove(node);
+        data.remove(node);
+    }
+
+    @Override
+    public List<String> removeData(String cluster) {
+        List<String> names = volumes(cluster).stream().map(NodeVolume::name).toList();
+        for (NodeVolume v : volumes(cluster)) {
+            removeVolume(cluster, v.node());
+        }
+        retired.clear();
         return names;
     }
 
