@@ -33,6 +33,12 @@ public final class NodeRestart {
                         + "' (nodes: " + members.stream().map(NodeContainer::node).collect(Collectors.joining(", "))
                         + "); use 'pgmesh add-node' to add one"));
         NodeContainer started = new NodeStarter(ctx).ensureRunning(container.index(), null, container);
+        awaitCaughtUp(node, catchUpTimeout);
+        return started;
+    }
+
+    /** Waits until every subscription from and to {@code node} streams and the changes it missed are applied. */
+    void awaitCaughtUp(String node, Duration catchUpTimeout) {
         ctx.log(node, "waiting until every subscription from and to it streams again (deadline "
                 + catchUpTimeout.toSeconds() + " s)");
         long start = System.nanoTime();
@@ -40,7 +46,6 @@ public final class NodeRestart {
         Duration drained = new ReplicationDrain(ctx).await(catchUpTimeout);
         ctx.log(node, String.format("caught up: mesh healthy after %.1f s, missed changes applied in %.1f s",
                 (System.nanoTime() - start) / 1e9 - drained.toMillis() / 1000.0, drained.toMillis() / 1000.0));
-        return started;
     }
 
     /**

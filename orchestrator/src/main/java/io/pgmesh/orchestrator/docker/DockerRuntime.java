@@ -129,6 +129,17 @@ public final class DockerRuntime implements NodeRuntime {
     }
 
     @Override
+    public String imageOf(NodeContainer node) {
+        return docker.inspectContainerCmd(node.containerId()).exec().getImageId();
+    }
+
+    @Override
+    public boolean runsImage(NodeContainer node, String image) {
+        String wanted = docker.inspectImageCmd(image).exec().getId();
+        return wanted.equals(imageOf(node));
+    }
+
+    @Override
     public NodeContainer start(String containerId) {
         return containers.start(containerId);
     }

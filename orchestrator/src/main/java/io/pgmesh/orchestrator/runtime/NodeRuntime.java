@@ -46,6 +46,12 @@ public interface NodeRuntime {
      */
     NodeContainer create(NodeContainerSpec spec);
 
+    /** The image the node's container was created from (a reference {@link #create} accepts). */
+    String imageOf(NodeContainer node);
+
+    /** Whether the node's container runs exactly {@code image} (the same image, not only the same name). */
+    boolean runsImage(NodeContainer node, String image);
+
     /** Starts an existing node (no-op when it runs); returns its fresh view. */
     NodeContainer start(String containerId);
 

@@ -38,6 +38,8 @@ public final class FakeRuntime implements NodeRuntime {
     /** Each node's kept data: its volume (with its host ports) and its daemon's catalog. */
     private final Map<String, NodeVolume> volumes = new TreeMap<>();
     private final Map<String, FakeNode> data = new TreeMap<>();
+    /** The image each container was created from. */
+    private final Map<String, String> images = new TreeMap<>();
     private Integer networkTarget;
     private boolean network;
     private int nextPort = 20000;
@@ -184,9 +186,20 @@ public final class FakeRuntime implements NodeRuntime {
         NodeContainer c = new NodeContainer(id, spec.containerName(), spec.node(), spec.index(), spec.address(), true,
                 "running", volume.pgPort(), volume.rpcPort());
         containers.put(id, c);
+        images.put(id, spec.image());
         // the daemon's catalog lives on the node's volume: a new container on kept data finds it again
         daemons.put(spec.node(), data.computeIfAbsent(spec.node(), n -> new FakeNode(n, this)));
         return c;
+    }
+
+    @Override
+    public String imageOf(NodeContainer node) {
+        return images.get(node.containerId());
+    }
+
+    @Override
+    public boolean runsImage(NodeContainer node, String image) {
+        return image.equals(imageOf(node));
     }
 
     @Override
