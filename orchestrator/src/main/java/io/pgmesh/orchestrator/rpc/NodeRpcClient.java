@@ -35,6 +35,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class NodeRpcClient implements NodeSession {
 
+    /** JSON-RPC's "method not found". */
+    static final int METHOD_NOT_FOUND = -32601;
+
     private final String node;
     private final InetSocketAddress address;
     private final Duration callTimeout;
@@ -194,6 +197,10 @@ public final class NodeRpcClient implements NodeSession {
         if (detail == null && e.getMessage() != null && e.getMessage().startsWith(own)) {
             // a daemon of a pgmesh from before RpcErrorData.detail: its message carries the prefix
             detail = e.getMessage().substring(own.length());
+        } else if (detail == null && e.getCode() == METHOD_NOT_FOUND) {
+            // a daemon of an older pgmesh, met during a rolling upgrade or after a partial one
+            detail = method + ": this node's daemon does not know this call (it runs an older pgmesh);"
+                    + " 'pgmesh upgrade' moves every node to this version";
         } else if (detail == null) {
             // a JSON-RPC standard error (no data of ours): say which call it answered
             detail = method + ": " + e.getMessage();

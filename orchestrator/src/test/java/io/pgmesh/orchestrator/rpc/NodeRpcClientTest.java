@@ -100,6 +100,7 @@ class NodeRpcClientTest {
                 error(RpcErrorCode.NOT_CONFIGURED.code(), "[node1] no topology yet", "no topology yet"),
                 error(RpcErrorCode.NOT_CONFIGURED.code(), "[node1] no topology yet", null),
                 error(-32601, "method not found", null));
+        // (-32601 is what a daemon of an older pgmesh answers to a call it does not have)
         AtomicInteger next = new AtomicInteger();
         daemon = new FakeDaemon(req -> {
             ObjectNode response = JSON.createObjectNode();
@@ -115,7 +116,8 @@ class NodeRpcClientTest {
                 assertThat(e.detail()).isEqualTo("no topology yet");
             }
             NodeRpcException standard = assertThrows(NodeRpcException.class, () -> client.api().status());
-            assertThat(standard.getMessage()).isEqualTo("[node1] status: method not found");
+            assertThat(standard.getMessage()).isEqualTo("[node1] status: this node's daemon does not know this call"
+                    + " (it runs an older pgmesh); 'pgmesh upgrade' moves every node to this version");
             assertThat(standard.errorCode()).isNull();
         }
     }
