@@ -31,7 +31,7 @@ class BaselineScriptTest {
 
     @Test
     void postgresSettingsAreTheDaemons() {
-        String expected = ServerConfig.renderSettings(ServerConfig.Sizing.forMesh(8, 1),
+        String expected = ServerConfig.renderSettings(ServerConfig.Sizing.forMesh(8, 1), 4096,
                 Path.of("/etc/postgresql/17/main/pgmesh_hba.conf"));
         assertThat(script("settings")).isEqualTo(expected);
     }

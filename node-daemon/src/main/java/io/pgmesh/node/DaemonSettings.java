@@ -16,13 +16,16 @@ import java.util.Map;
  * @param rpcPort    TCP port of the JSON-RPC server
  * @param maxNodes   largest mesh this node must support; sizes the replication settings
  * @param tables     number of replicated tables: one subscription per peer per table
+ * @param maxSlotWalKeepMb most WAL (MiB) the replication slots may hold back for subscribers that are down
  * @param rpcSecret  the cluster's secret every JSON-RPC call must carry ({@link RpcAuth}); never logged
  */
 public record DaemonSettings(Path pgBin, Path pgData, Path pgConfDir, Path socketDir, Path stateDir,
-                             int rpcPort, int maxNodes, int tables, String rpcSecret) {
+                             int rpcPort, int maxNodes, int tables, long maxSlotWalKeepMb, String rpcSecret) {
 
     public static final int MAX_MESH_NODES = 64;
     public static final int MAX_TABLES = 64;
+    /** Default of {@code PGMESH_MAX_SLOT_WAL_KEEP_MB}: the orchestrator passes the configured value. */
+    public static final int DEFAULT_MAX_SLOT_WAL_KEEP_MB = 4096;
 
     /** Reads the settings; throws {@link IllegalArgumentException} naming the variable at fault. */
     public static DaemonSettings fromEnv(Map<String, String> env) {
@@ -35,6 +38,7 @@ public record DaemonSettings(Path pgBin, Path pgData, Path pgConfDir, Path socke
                 integer(env, "PGMESH_RPC_PORT", 64000, 0, 65535),
                 integer(env, "PGMESH_MAX_NODES", 8, 1, MAX_MESH_NODES),
                 integer(env, "PGMESH_TABLES", 1, 1, MAX_TABLES),
+                integer(env, "PGMESH_MAX_SLOT_WAL_KEEP_MB", DEFAULT_MAX_SLOT_WAL_KEEP_MB, 64, 1_048_576),
                 secret(env));
     }
 
@@ -56,7 +60,8 @@ public record DaemonSettings(Path pgBin, Path pgData, Path pgConfDir, Path socke
     public String toString() {
         return "DaemonSettings[pgBin=" + pgBin + ", pgData=" + pgData + ", pgConfDir=" + pgConfDir
                 + ", socketDir=" + socketDir + ", stateDir=" + stateDir + ", rpcPort=" + rpcPort
-                + ", maxNodes=" + maxNodes + ", tables=" + tables + ", rpcSecret=***]";
+                + ", maxNodes=" + maxNodes + ", tables=" + tables + ", maxSlotWalKeepMb=" + maxSlotWalKeepMb
+                + ", rpcSecret=***]";
     }
 
     /** Path of the unix socket of the local server (port 5432). */

@@ -19,6 +19,15 @@ class DaemonSettingsTest {
         assertThat(s.maxNodes()).isEqualTo(8);
         assertThat(s.pgData()).isEqualTo(Path.of("/var/lib/postgresql/17/main"));
         assertThat(s.rpcSecret()).isEqualTo(SECRET);
+        assertThat(s.maxSlotWalKeepMb()).isEqualTo(4096);
+    }
+
+    @Test
+    void theSlotWalLimitIsReadAndBounded() {
+        assertThat(DaemonSettings.fromEnv(Map.of("PGMESH_RPC_SECRET", SECRET, "PGMESH_MAX_SLOT_WAL_KEEP_MB", "128"))
+                .maxSlotWalKeepMb()).isEqualTo(128);
+        assertThatThrownBy(() -> DaemonSettings.fromEnv(Map.of("PGMESH_RPC_SECRET", SECRET,
+                "PGMESH_MAX_SLOT_WAL_KEEP_MB", "10"))).hasMessageStartingWith("PGMESH_MAX_SLOT_WAL_KEEP_MB");
     }
 
     @Test

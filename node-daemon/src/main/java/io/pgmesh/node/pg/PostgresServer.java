@@ -39,7 +39,7 @@ public final class PostgresServer {
         ServerConfig.Sizing sizing = ServerConfig.Sizing.forMesh(settings.maxNodes(), settings.tables());
         writeIfChanged(hba, ServerConfig.renderHba());
         writeIfChanged(settings.pgConfDir().resolve("conf.d").resolve("pgmesh.conf"),
-                ServerConfig.renderSettings(sizing, hba));
+                ServerConfig.renderSettings(sizing, settings.maxSlotWalKeepMb(), hba));
         log.info("PostgreSQL sized for {} nodes x {} tables: {}", settings.maxNodes(), settings.tables(), sizing);
     }
 

@@ -33,8 +33,12 @@ public final class ServerConfig {
         }
     }
 
-    /** conf.d/pgmesh.conf. */
-    public static String renderSettings(Sizing sizing, Path hbaFile) {
+    /**
+     * conf.d/pgmesh.conf. {@code maxSlotWalKeepMb} bounds the WAL the replication slots may hold back for a
+     * subscriber that is down ({@code max_slot_wal_keep_size}): past it, the slot is invalidated ("lost") and
+     * the node it serves must be resynced, but the disk does not fill up.
+     */
+    public static String renderSettings(Sizing sizing, long maxSlotWalKeepMb, Path hbaFile) {
         return """
                 # Written by the pgmesh node daemon at every start; edits are overwritten.
                 listen_addresses = '*'
@@ -49,9 +53,10 @@ public final class ServerConfig {
                 max_replication_slots = %d
                 max_logical_replication_workers = %d
                 max_worker_processes = %d
+                max_slot_wal_keep_size = %dMB
                 hba_file = %s
                 """.formatted(sizing.maxWalSenders(), sizing.maxReplicationSlots(),
-                sizing.maxLogicalReplicationWorkers(), sizing.maxWorkerProcesses(),
+                sizing.maxLogicalReplicationWorkers(), sizing.maxWorkerProcesses(), maxSlotWalKeepMb,
                 Sql.literal(hbaFile.toString()));
     }
 

@@ -36,7 +36,7 @@ class ServerConfigTest {
 
     @Test
     void settingsFileCarriesReplicationSettingsAndHbaPath() {
-        String conf = ServerConfig.renderSettings(ServerConfig.Sizing.forMesh(8, 1),
+        String conf = ServerConfig.renderSettings(ServerConfig.Sizing.forMesh(8, 1), 4096,
                 Path.of("/etc/postgresql/17/main/pgmesh_hba.conf"));
         assertThat(conf.lines()).contains(
                 "listen_addresses = '*'",
@@ -47,6 +47,7 @@ class ServerConfigTest {
                 "max_locks_per_transaction = 256",
                 "password_encryption = 'scram-sha-256'",
                 "max_wal_senders = 12",
+                "max_slot_wal_keep_size = 4096MB",
                 "max_replication_slots = 12",
                 "max_logical_replication_workers = 12",
                 "max_worker_processes = 20",

@@ -38,6 +38,7 @@ final class NodeStarter {
                     ctx.containerName(node), image, ctx.networkName(), address, List.of(
                     "PGMESH_MAX_NODES=" + ctx.config().maxNodes(),
                     "PGMESH_TABLES=" + ctx.config().tables().size(),
+                    "PGMESH_MAX_SLOT_WAL_KEEP_MB=" + ctx.config().maxSlotWalKeepMb(),
                     "PGMESH_CLUSTER=" + ctx.cluster(),
                     "PGMESH_NODE=" + node,
                     RpcAuth.ENV + "=" + ctx.rpcSecret())));

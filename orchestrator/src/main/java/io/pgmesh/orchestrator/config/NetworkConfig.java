@@ -20,13 +20,14 @@ import java.util.Optional;
  */
 public record NetworkConfig(String id, Ipv4Net subnet, Ipv4Address gateway, Optional<Ipv4Address> hostAddress,
                             Optional<String> domain, List<AddressRange> parts, AddressRange nodeRange,
-                            ScaleConfig scale, String subnetPath) {
+                            ScaleConfig scale, WalConfig wal, String subnetPath) {
 
     public NetworkConfig {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(subnet, "subnet");
         Objects.requireNonNull(gateway, "gateway");
         hostAddress = hostAddress == null ? Optional.empty() : hostAddress;
+        wal = wal == null ? WalConfig.defaults() : wal;
         domain = domain == null ? Optional.empty() : domain;
         parts = List.copyOf(parts);
         Objects.requireNonNull(nodeRange, "nodeRange");

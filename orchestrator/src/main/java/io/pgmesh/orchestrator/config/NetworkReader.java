@@ -90,10 +90,12 @@ final class NetworkReader {
     private NetworkConfig network(ObjectNode obj, String path, String id) {
         int before = w.count();
         String configPath = child(path, "config");
-        ObjectNode config = w.objectField(obj, path, "config", true, List.of("net", "scale"));
+        ObjectNode config = w.objectField(obj, path, "config", true, List.of("net", "scale", "wal"));
         String scalePath = child(configPath, "scale");
         ScaleConfig scale = scale(w.objectField(config, configPath, "scale", true, List.of("min_nodes", "max_nodes")),
                 scalePath);
+        WalConfig wal = wal(w.objectField(config, configPath, "wal", false, List.of("max_slot_keep_mb")),
+                child(configPath, "wal"));
         String netPath = child(configPath, "net");
         ObjectNode net = w.objectField(config, configPath, "net", true, List.of("ipv4", "domain", "parts"));
         String domain = domain(net, netPath);
@@ -111,7 +113,24 @@ final class NetworkReader {
             return null;
         }
         return new NetworkConfig(id, subnet, gateway, Optional.ofNullable(host), Optional.ofNullable(domain),
-                parts, nodes, scale, child(ipPath, "subnet"));
+                parts, nodes, scale, wal, child(ipPath, "subnet"));
+    }
+
+    /** Absent: the defaults. */
+    private WalConfig wal(ObjectNode obj, String path) {
+        if (obj == null) {
+            return WalConfig.defaults();
+        }
+        Integer keep = w.integer(obj, path, "max_slot_keep_mb", false);
+        if (keep == null) {
+            return WalConfig.defaults();
+        }
+        if (keep < WalConfig.MIN_MAX_SLOT_KEEP_MB || keep > WalConfig.MAX_MAX_SLOT_KEEP_MB) {
+            w.problem(child(path, "max_slot_keep_mb"), "must be in " + WalConfig.MIN_MAX_SLOT_KEEP_MB + ".."
+                    + WalConfig.MAX_MAX_SLOT_KEEP_MB + " (MiB), got " + keep);
+            return WalConfig.defaults();
+        }
+        return new WalConfig(keep);
     }
 
     private ScaleConfig scale(ObjectNode obj, String path) {

@@ -51,6 +51,11 @@ public record SysConfig(String networkId, Roles roles, DatabaseConfig databaseCo
         return selectedNetwork().scale().minNodes();
     }
 
+    /** Most WAL (MiB) each node's replication slots may hold back for peers that are down. */
+    public int maxSlotWalKeepMb() {
+        return selectedNetwork().wal().maxSlotKeepMb();
+    }
+
     public int maxNodes() {
         return selectedNetwork().scale().maxNodes();
     }

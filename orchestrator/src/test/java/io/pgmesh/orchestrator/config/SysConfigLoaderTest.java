@@ -262,6 +262,17 @@ class SysConfigLoaderTest {
     }
 
     @Test
+    void theSlotWalLimitDefaultsTo4GiBAndIsBoundedNamingItsPath() {
+        assertThat(load(root -> { }).maxSlotWalKeepMb()).isEqualTo(4096);
+        assertThat(load(root -> obj(root, "/system/networks/0/config").putObject("wal").put("max_slot_keep_mb", 256))
+                .maxSlotWalKeepMb()).isEqualTo(256);
+        assertThat(problems(root -> obj(root, "/system/networks/0/config").putObject("wal").put("max_slot_keep_mb", 8)))
+                .containsExactly("system.networks[0].config.wal.max_slot_keep_mb: must be in 64..1048576 (MiB), got 8");
+        assertThat(problems(root -> obj(root, "/system/networks/0/config").putObject("wal").put("keep", 8)))
+                .singleElement().asString().startsWith("system.networks[0].config.wal.keep: unknown key");
+    }
+
+    @Test
     void nodeRangeMustHoldMaxNodes() {
         assertThat(problems(root -> obj(root, "/system/networks/0/config/net/parts/0/ipv4").put("end", "172.28.5.12")))
                 .containsExactly(PART + ": range 172.28.5.10..172.28.5.12 has 3 addresses, fewer than max_nodes (8)");
