@@ -9,10 +9,17 @@ import java.util.Optional;
  * @param node        this node
  * @param currentLsn  {@code pg_current_wal_lsn()}
  * @param subscribers one entry per logical walsender serving a subscription
+ * @param slots       the WAL each logical replication slot holds back (empty from an older daemon)
  */
-public record ReplicationProgress(String node, Lsn currentLsn, List<SubscriberProgress> subscribers) {
+public record ReplicationProgress(String node, Lsn currentLsn, List<SubscriberProgress> subscribers,
+                                  List<SlotRetention> slots) {
     public ReplicationProgress {
         subscribers = subscribers == null ? List.of() : List.copyOf(subscribers);
+        slots = slots == null ? List.of() : List.copyOf(slots);
+    }
+
+    public ReplicationProgress(String node, Lsn currentLsn, List<SubscriberProgress> subscribers) {
+        this(node, currentLsn, subscribers, List.of());
     }
 
     /** The walsender serving {@code subscription}, when it is connected. */

@@ -14,6 +14,7 @@ import io.pgmesh.protocol.RowState;
 import io.pgmesh.protocol.RowStatesRequest;
 import io.pgmesh.protocol.RowVersion;
 import io.pgmesh.protocol.SettledCutoffs;
+import io.pgmesh.protocol.SlotRequest;
 import io.pgmesh.protocol.TableDigest;
 import io.pgmesh.protocol.UnsettledKeys;
 import io.pgmesh.protocol.UnsettledKeysRequest;
@@ -385,6 +386,34 @@ class NodeDaemonIT {
                 java.util.stream.LongStream.rangeClosed(1, RowStatesRequest.MAX_IDS + 1).boxed().toList())));
         assertThat(e.errorCode()).isEqualTo(RpcErrorCode.INVALID_REQUEST);
         assertThat(e.getMessage()).contains("request.ids");
+    }
+
+    @Test
+    @Order(14)
+    void slotsReportTheWalTheyHoldBackUnderTheConfiguredLimit() throws Exception {
+        var limit = container.execInContainer("psql", "-XAtc", "SHOW max_slot_wal_keep_size");
+        assertThat(limit.getStdout().trim()).as("the default limit, 4096 MiB").isEqualTo("4GB");
+        String slot = "sub_node9_node2_table1";
+        node.ensureSlot(new SlotRequest(DB, slot));
+        try {
+            io.pgmesh.protocol.SlotRetention before = slotNamed(slot);
+            assertThat(before.walStatus()).isEqualTo("reserved");
+            try (Connection c = connectAs(WRITER)) {
+                insertReturningIds(c, java.util.Collections.nCopies(200, "wal held back").toArray(String[]::new));
+            }
+            assertThat(slotNamed(slot).retainedBytes()).as("nobody consumes the slot: it holds the new WAL back")
+                    .isGreaterThan(before.retainedBytes());
+            assertThat(slotNamed(slot).lost()).isFalse();
+        } finally {
+            node.dropSlot(new SlotRequest(DB, slot));
+        }
+        assertThat(node.replicationProgress().slots()).extracting(io.pgmesh.protocol.SlotRetention::slot)
+                .doesNotContain(slot);
+    }
+
+    private static io.pgmesh.protocol.SlotRetention slotNamed(String slot) {
+        return node.replicationProgress().slots().stream().filter(s -> s.slot().equals(slot)).findFirst()
+                .orElseThrow(() -> new AssertionError("no slot " + slot + " in " + node.replicationProgress().slots()));
     }
 
     private static Connection connectAs(Credentials login) throws java.sql.SQLException {

@@ -2,6 +2,7 @@ package io.pgmesh.node.pg;
 
 import io.pgmesh.protocol.PublicationInfo;
 import io.pgmesh.protocol.Lsn;
+import io.pgmesh.protocol.SlotRetention;
 import io.pgmesh.protocol.SubscriberProgress;
 
 import java.sql.Connection;
@@ -372,6 +373,22 @@ public final class Catalog {
             }
         }
         return senders;
+    }
+
+    /** The WAL each logical slot holds back, by slot name (pg_replication_slots). */
+    public List<SlotRetention> slotRetention() throws SQLException {
+        List<SlotRetention> slots = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement("""
+                SELECT slot_name, coalesce(wal_status, 'unknown'),
+                       coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn), 0)::bigint
+                FROM pg_replication_slots WHERE slot_type = 'logical'
+                ORDER BY slot_name""");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                slots.add(new SlotRetention(rs.getString(1), rs.getString(2), Math.max(0, rs.getLong(3))));
+            }
+        }
+        return slots;
     }
 
     private String single(String sql, String... params) throws SQLException {

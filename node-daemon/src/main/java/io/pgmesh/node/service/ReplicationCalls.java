@@ -137,7 +137,7 @@ final class ReplicationCalls {
         String node = call.nodeName();
         return call.reading(node, NodeConnections.MAINTENANCE_DB, "read replication progress", c -> {
             Catalog catalog = new Catalog(c);
-            return new ReplicationProgress(node, catalog.currentWalLsn(), catalog.walSenders());
+            return new ReplicationProgress(node, catalog.currentWalLsn(), catalog.walSenders(), catalog.slotRetention());
         });
     }
 }
