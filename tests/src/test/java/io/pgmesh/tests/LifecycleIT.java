@@ -85,6 +85,10 @@ class LifecycleIT {
             assertThat(ClusterUp.keptNodes(ctx)).isEqualTo(3);
 
             new ClusterUp(ctx, TestClusters::ensureImage).run(3);
+            assertThat(new io.pgmesh.orchestrator.cluster.ClusterStatus(ctx).collect())
+                    .as("right after up on kept data: every subscription streams again")
+                    .allSatisfy(r -> assertThat(r.health()).as(r.container().node() + ": " + r.detail())
+                            .isEqualTo(io.pgmesh.orchestrator.cluster.NodeReport.HEALTHY));
             assertThat(pgPorts(ctx)).as("host ports after down and up").isEqualTo(ports);
             assertEveryRowOnEveryNode(ctx, acknowledged);
             List<NodeContainer> back = ctx.runtime().list(ctx.cluster());

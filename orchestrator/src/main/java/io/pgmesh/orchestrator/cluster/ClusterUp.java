@@ -19,6 +19,9 @@ import java.util.Optional;
  */
 public final class ClusterUp {
 
+    /** How long nodes brought back on kept data may take until every subscription streams again. */
+    static final java.time.Duration CAUGHT_UP_TIMEOUT = java.time.Duration.ofSeconds(180);
+
     private final ClusterContext ctx;
     private final NodeImageSource images;
 
@@ -57,6 +60,11 @@ public final class ClusterUp {
             known.addAll(existing.keySet());
             new NodeJoin(ctx).wire(NodeJoin.NEW_CLUSTER, node, members, topologyHosts(known));
             members.add(node);
+        }
+        if (restored.isPresent()) {
+            // a node brought back before its peers tried them while they were not there yet: PostgreSQL retries
+            // every 5 s, so wait until every subscription streams and what was in flight at 'down' is applied
+            new NodeRestart(ctx).awaitMeshCaughtUp("[up]", CAUGHT_UP_TIMEOUT);
         }
         ctx.log().accept("[up] cluster " + ctx.cluster() + " is up: " + nodeCount + " nodes on " + ctx.networkName());
         return List.copyOf(members);

@@ -64,16 +64,21 @@ public final class NodeRestart {
         for (NodeContainer c : stopped) {
             new NodeStarter(ctx).ensureRunning(c.index(), null, c);
         }
-        ctx.log().accept("[start] waiting until every subscription streams and what each node missed is applied"
+        awaitMeshCaughtUp("[start]", catchUpTimeout);
+        ctx.log().accept("[start] cluster " + ctx.cluster() + ": " + stopped.size() + " node(s) started, "
+                + (members.size() - stopped.size()) + " already running");
+        return stopped.stream().map(NodeContainer::node).toList();
+    }
+
+    /** Waits until every node is healthy (every subscription streams) and replication has drained. */
+    void awaitMeshCaughtUp(String prefix, Duration catchUpTimeout) {
+        ctx.log().accept(prefix + " waiting until every subscription streams and what each node missed is applied"
                 + " (deadline " + catchUpTimeout.toSeconds() + " s)");
         long start = System.nanoTime();
         awaitHealthy(catchUpTimeout);
         Duration drained = new ReplicationDrain(ctx).await(catchUpTimeout);
-        ctx.log().accept(String.format("[start] cluster %s: %d node(s) started, %d already running; mesh healthy"
-                        + " after %.1f s, missed changes applied in %.1f s", ctx.cluster(), stopped.size(),
-                members.size() - stopped.size(), (System.nanoTime() - start) / 1e9 - drained.toMillis() / 1000.0,
-                drained.toMillis() / 1000.0));
-        return stopped.stream().map(NodeContainer::node).toList();
+        ctx.log().accept(String.format("%s mesh healthy after %.1f s, missed changes applied in %.1f s", prefix,
+                (System.nanoTime() - start) / 1e9 - drained.toMillis() / 1000.0, drained.toMillis() / 1000.0));
     }
 
     private void awaitHealthy(Duration timeout) {
