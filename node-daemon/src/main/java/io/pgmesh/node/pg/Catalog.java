@@ -326,12 +326,16 @@ public final class Catalog {
         return byName.entrySet().stream().map(e -> new PublicationInfo(e.getKey(), e.getValue())).toList();
     }
 
-    /** Subscriptions of this database with their leader apply worker, if one runs. */
+    /**
+     * Subscriptions of this database with their leader apply worker, if one runs. A worker that has received nothing
+     * yet has no received LSN and no receipt time (PostgreSQL shows that time as -infinity; it comes back null).
+     */
     public List<SubscriptionRow> subscriptions() throws SQLException {
         List<SubscriptionRow> rows = new ArrayList<>();
         try (PreparedStatement ps = connection.prepareStatement("""
                 SELECT s.subname, s.subenabled, s.subpublications, w.pid, w.received_lsn::text,
-                       w.last_msg_receipt_time, rel.ready, rel.total
+                       CASE WHEN isfinite(w.last_msg_receipt_time) THEN w.last_msg_receipt_time END,
+                       rel.ready, rel.total
                 FROM pg_subscription s
                 JOIN pg_database d ON d.oid = s.subdbid AND d.datname = current_database()
                 LEFT JOIN pg_stat_subscription w
@@ -351,6 +355,11 @@ public final class Catalog {
             }
         }
         return rows;
+    }
+
+    /** wal_receiver_timeout in milliseconds (0: off). */
+    public long walReceiverTimeoutMillis() throws SQLException {
+        return Long.parseLong(single("SELECT setting FROM pg_settings WHERE name = 'wal_receiver_timeout'"));
     }
 
     /** This server's current WAL write position, e.g. {@code 0/1A2B3C4}. */
