@@ -357,9 +357,18 @@ public final class Catalog {
         return rows;
     }
 
-    /** wal_receiver_timeout in milliseconds (0: off). */
-    public long walReceiverTimeoutMillis() throws SQLException {
-        return Long.parseLong(single("SELECT setting FROM pg_settings WHERE name = 'wal_receiver_timeout'"));
+    /** The server's clock and its wal_receiver_timeout in milliseconds (0: off), read together. */
+    public record ReceiverClock(java.time.Instant now, long walReceiverTimeoutMillis) {
+    }
+
+    /** What judging a subscription's last message needs besides the message: one round trip. */
+    public ReceiverClock receiverClock() throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT statement_timestamp(), setting::bigint"
+                + " FROM pg_settings WHERE name = 'wal_receiver_timeout'");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return new ReceiverClock(rs.getObject(1, java.time.OffsetDateTime.class).toInstant(), rs.getLong(2));
+        }
     }
 
     /** This server's current WAL write position, e.g. {@code 0/1A2B3C4}. */

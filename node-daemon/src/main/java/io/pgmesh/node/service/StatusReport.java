@@ -58,10 +58,10 @@ final class StatusReport {
             }
             List<PublicationInfo> publications = catalog.publications();
             List<Catalog.SubscriptionRow> subscriptionRows = catalog.subscriptions();
-            java.time.Instant now = catalog.now();
-            java.time.Duration staleAfter = StreamState.staleAfter(catalog.walReceiverTimeoutMillis());
+            Catalog.ReceiverClock clock = catalog.receiverClock();
+            java.time.Duration staleAfter = StreamState.staleAfter(clock.walReceiverTimeoutMillis());
             List<SubscriptionInfo> subscriptions = subscriptionRows.stream()
-                    .map(row -> describe(row, now, staleAfter)).toList();
+                    .map(row -> describe(row, clock.now(), staleAfter)).toList();
             // While an initial copy runs, its rows are invisible but scanned: no count then.
             List<NodeStatus.TableRows> rows = subscriptions.stream().allMatch(SubscriptionInfo::synced)
                     ? rows(c, replicatedTables(node, publications)) : List.of();
