@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgmesh.orchestrator.cluster.ClusterStatus;
 import io.pgmesh.orchestrator.cluster.NodeReport;
 import io.pgmesh.orchestrator.cluster.NodeRestart;
+import io.pgmesh.orchestrator.rpc.NodeRpcClient;
 import io.pgmesh.orchestrator.runtime.NodeContainer;
 import io.pgmesh.protocol.SubscriptionInfo;
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,7 @@ import static org.awaitility.Awaitility.await;
  * killed ({@code docker kill}): within seconds node0 and node1 report their subscriptions to node2 as not streaming
  * and themselves as degraded, and keep doing so on EVERY poll for 15 s (while their workers time out, restart and try
  * to connect to an address nobody answers); {@code start-node} brings node2 back and every node is healthy again.
+ * And a peer frozen with {@code docker pause} (connections stay open, nothing answers) reads stalled, never streaming.
  */
 class StatusTruthIT {
 
@@ -112,6 +114,49 @@ class StatusTruthIT {
                     .filter(r -> !NodeReport.HEALTHY.equals(r.health()))
                     .forEach(r -> afterRestart.add(r.container().node() + " " + r.health() + " (" + r.detail() + ")")));
             assertThat(afterRestart).as("unhealthy after node2 came back").isEmpty();
+        }
+    }
+
+    /**
+     * A peer frozen ({@code docker pause}): its kernel keeps the connections open but nothing answers, so the
+     * subscriber's worker keeps its pid and its received LSN while no message comes. It must read stalled after the
+     * bound (8 s) and never streaming; once its worker gives up it is stopped, then connecting. Unfrozen, it streams.
+     */
+    @Test
+    void aFrozenPeerIsStalledThenConnectingNeverStreaming() {
+        try (TestCluster cluster = TestCluster.start(CLUSTER, SUBNET_OCTET, 2)) {
+            NodeContainer node0 = cluster.nodes.get(0);
+            NodeContainer node1 = cluster.nodes.get(1);
+            try (NodeRpcClient client = NodeRpcClient.forLocalPort(node0.node(), node0.rpcPort(),
+                    Duration.ofSeconds(5), cluster.ctx.rpcSecret())) {
+                await().atMost(Duration.ofSeconds(60)).pollInterval(POLL).untilAsserted(() ->
+                        assertThat(client.api().status().subscriptions()).singleElement()
+                                .satisfies(s -> assertThat(s.state()).isEqualTo(SubscriptionInfo.STREAMING)));
+
+                long paused = System.nanoTime();
+                TestClusters.docker().pauseContainerCmd(node1.containerId()).exec();
+                try {
+                    List<String> seen = new ArrayList<>();
+                    await().atMost(DETECTION_DEADLINE).pollInterval(Duration.ofMillis(250)).until(() ->
+                            !client.api().status().subscriptions().get(0).streaming());
+                    System.out.printf("[StatusTruthIT] node1 paused -> node0 calls it not streaming after %.1f s%n",
+                            (System.nanoTime() - paused) / 1e9);
+                    int polls = pollFor(Duration.ofSeconds(20), () -> {
+                        SubscriptionInfo s = client.api().status().subscriptions().get(0);
+                        seen.add(s.stateDescription());
+                    });
+                    System.out.printf("[StatusTruthIT] node1 paused: %d polls over 20 s: %s%n", polls, seen);
+                    assertThat(seen).noneMatch(state -> state.equals(SubscriptionInfo.STREAMING));
+                    assertThat(seen).as("the frozen peer's worker is seen stalled before it gives up, or after")
+                            .anyMatch(state -> state.startsWith(SubscriptionInfo.STALLED + " (last message "));
+                } finally {
+                    TestClusters.docker().unpauseContainerCmd(node1.containerId()).exec();
+                }
+                await().atMost(Duration.ofSeconds(60)).pollInterval(POLL).untilAsserted(() ->
+                        assertThat(new ClusterStatus(cluster.ctx).collect()).allSatisfy(r ->
+                                assertThat(r.health()).as(r.container().node() + " " + r.detail())
+                                        .isEqualTo(NodeReport.HEALTHY)));
+            }
         }
     }
 
