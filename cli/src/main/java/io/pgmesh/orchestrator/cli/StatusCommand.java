@@ -92,7 +92,8 @@ final class StatusCommand extends ClusterCommand {
 
     /**
      * Per peer this node subscribes to: bytes of the peer's WAL not applied here yet (the worst of the tables), the
-     * subscription state when it does not stream, '?' when the peer did not say.
+     * subscription state when it does not stream (connecting, stalled with the age of its last message, stopped,
+     * disabled), '?' when the peer did not say.
      */
     static String lagBehindPeers(NodeReport r, ReplicationLag lag) {
         if (r.status() == null || r.status().subscriptions().isEmpty()) {
@@ -103,8 +104,8 @@ final class StatusCommand extends ClusterCommand {
                 .add(s));
         List<String> parts = new ArrayList<>();
         byPeer.forEach((peer, subs) -> {
-            String notStreaming = subs.stream().map(SubscriptionInfo::state)
-                    .filter(state -> !SubscriptionInfo.STREAMING.equals(state)).findFirst().orElse(null);
+            String notStreaming = subs.stream().filter(s -> !s.streaming()).map(SubscriptionInfo::stateDescription)
+                    .findFirst().orElse(null);
             if (notStreaming != null) {
                 parts.add(peer + " " + notStreaming);
                 return;

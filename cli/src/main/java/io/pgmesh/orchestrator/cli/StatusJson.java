@@ -38,7 +38,8 @@ record StatusJson(String cluster, boolean healthy, List<Node> nodes) {
     /**
      * @param peer     the publishing node
      * @param name     the subscription, sub_&lt;node&gt;_&lt;peer&gt;_&lt;table&gt;
-     * @param state    streaming, stopped or disabled
+     * @param state    streaming (its worker heard from the peer lately), connecting, stalled (heard nothing for longer
+     *                 than the node's bound), stopped or disabled
      * @param lagBytes bytes of the peer's WAL this node has not applied yet; null when unknown
      */
     record Subscription(String peer, String name, String state, Long lagBytes) {

@@ -76,6 +76,18 @@ class StatusRenderTest {
     }
 
     @Test
+    void aPeerThatDoesNotStreamShowsItsStateAndAStalledOneTheAgeOfItsLastMessage() {
+        SubscriptionInfo stalled = new SubscriptionInfo("sub_node0_node2_table1", "node2", "pub_node2_table1", true,
+                SubscriptionInfo.STALLED, "0/3000000", "2026-11-27T16:00:00Z", 1, 1, 9_800L);
+        NodeReport r = new NodeReport(running(0), status("node0", List.of(sub("node0", "node1", "streaming"), stalled),
+                0, 1), NodeReport.DEGRADED, "1 of 2 subscriptions streaming");
+        assertThat(StatusCommand.lagBehindPeers(r, LAG)).isEqualTo("node1 0 B, node2 stalled (last message 9 s ago)");
+        NodeReport connecting = new NodeReport(running(0), status("node0", List.of(sub("node0", "node1", "streaming"),
+                sub("node0", "node2", "connecting")), 0, 1), NodeReport.DEGRADED, "1 of 2 subscriptions streaming");
+        assertThat(StatusCommand.lagBehindPeers(connecting, LAG)).isEqualTo("node1 0 B, node2 connecting");
+    }
+
+    @Test
     void healthyNodesKeepTheHealthWordBetweenSpaces() {
         NodeReport r = new NodeReport(running(0), status("node0", List.of(), 0, 0), NodeReport.HEALTHY, "");
         assertThat(StatusCommand.render(List.of(r), LAG).lines().toList().get(1)).contains(" healthy ");

@@ -327,12 +327,16 @@ public final class Catalog {
         return byName.entrySet().stream().map(e -> new PublicationInfo(e.getKey(), e.getValue())).toList();
     }
 
-    /** Subscriptions of this database with their leader apply worker, if one runs. */
+    /**
+     * Subscriptions of this database with their leader apply worker, if one runs. A worker that has received nothing
+     * yet has no received LSN and no receipt time (PostgreSQL shows that time as -infinity; it comes back null).
+     */
     public List<SubscriptionRow> subscriptions() throws SQLException {
         List<SubscriptionRow> rows = new ArrayList<>();
         try (PreparedStatement ps = connection.prepareStatement("""
                 SELECT s.subname, s.subenabled, s.subpublications, w.pid, w.received_lsn::text,
-                       w.last_msg_receipt_time, rel.ready, rel.total
+                       CASE WHEN isfinite(w.last_msg_receipt_time) THEN w.last_msg_receipt_time END,
+                       rel.ready, rel.total
                 FROM pg_subscription s
                 JOIN pg_database d ON d.oid = s.subdbid AND d.datname = current_database()
                 LEFT JOIN pg_stat_subscription w
@@ -352,6 +356,20 @@ public final class Catalog {
             }
         }
         return rows;
+    }
+
+    /** The server's clock and its wal_receiver_timeout in milliseconds (0: off), read together. */
+    public record ReceiverClock(java.time.Instant now, long walReceiverTimeoutMillis) {
+    }
+
+    /** What judging a subscription's last message needs besides the message: one round trip. */
+    public ReceiverClock receiverClock() throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT statement_timestamp(), setting::bigint"
+                + " FROM pg_settings WHERE name = 'wal_receiver_timeout'");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return new ReceiverClock(rs.getObject(1, java.time.OffsetDateTime.class).toInstant(), rs.getLong(2));
+        }
     }
 
     /** This server's current WAL write position, e.g. {@code 0/1A2B3C4}. */

@@ -10,6 +10,17 @@ public final class ServerConfig {
     /** Background workers beyond the logical-replication ones (autovacuum launcher, parallel query...). */
     static final int EXTRA_WORKER_PROCESSES = 8;
 
+    /**
+     * wal_receiver_timeout: an apply worker that has heard nothing from its walsender for half of this asks it for a
+     * keepalive, and gives up (and is restarted) after the whole of it. PostgreSQL's 60 s would let an idle but alive
+     * stream go 30 s without a message, and a worker whose publisher vanished keep its pid for a minute; with 10 s an
+     * alive stream brings a message at least every 5-6 s, so status can call a subscription streaming only when it
+     * heard from its peer lately (the daemon's StatusReport), and a dead peer's worker is restarted within 10 s.
+     * A stream that carries changes brings messages all the time: a live stream is only cut when its walsender
+     * answers no keepalive request for 5 s, and then the worker reconnects and resumes at its slot's position.
+     */
+    public static final String WAL_RECEIVER_TIMEOUT = "10s";
+
     private ServerConfig() {
     }
 
@@ -54,10 +65,11 @@ public final class ServerConfig {
                 max_logical_replication_workers = %d
                 max_worker_processes = %d
                 max_slot_wal_keep_size = %dMB
+                wal_receiver_timeout = %s
                 hba_file = %s
                 """.formatted(sizing.maxWalSenders(), sizing.maxReplicationSlots(),
                 sizing.maxLogicalReplicationWorkers(), sizing.maxWorkerProcesses(), maxSlotWalKeepMb,
-                Sql.literal(hbaFile.toString()));
+                Sql.literal(WAL_RECEIVER_TIMEOUT), Sql.literal(hbaFile.toString()));
     }
 
     /** The pg_hba file: peer for the local postgres user, SCRAM for everything over TCP. */

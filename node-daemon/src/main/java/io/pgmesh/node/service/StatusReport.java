@@ -57,7 +57,11 @@ final class StatusReport {
                 return new NodeStatus(node, index, cluster, true, version, null, List.of(), List.of(), Map.of());
             }
             List<PublicationInfo> publications = catalog.publications();
-            List<SubscriptionInfo> subscriptions = catalog.subscriptions().stream().map(this::describe).toList();
+            List<Catalog.SubscriptionRow> subscriptionRows = catalog.subscriptions();
+            Catalog.ReceiverClock clock = catalog.receiverClock();
+            java.time.Duration staleAfter = StreamState.staleAfter(clock.walReceiverTimeoutMillis());
+            List<SubscriptionInfo> subscriptions = subscriptionRows.stream()
+                    .map(row -> describe(row, clock.now(), staleAfter)).toList();
             // While an initial copy runs, its rows are invisible but scanned: no count then.
             List<NodeStatus.TableRows> rows = subscriptions.stream().allMatch(SubscriptionInfo::synced)
                     ? rows(c, replicatedTables(node, publications)) : List.of();
@@ -120,13 +124,19 @@ final class StatusReport {
         return new NodeStatus.TableRows(table, Math.max(counted, estimate == null ? 0 : estimate), false);
     }
 
-    private SubscriptionInfo describe(Catalog.SubscriptionRow row) {
-        String state = !row.enabled() ? SubscriptionInfo.DISABLED
-                : row.workerPid() != null ? SubscriptionInfo.STREAMING : SubscriptionInfo.STOPPED;
+    /**
+     * A subscription as it stands at {@code now} (the server's clock, read after the rows): streaming only when its
+     * worker heard from the peer within {@code staleAfter} ({@link StreamState}).
+     */
+    private SubscriptionInfo describe(Catalog.SubscriptionRow row, java.time.Instant now,
+                                      java.time.Duration staleAfter) {
+        java.time.Instant lastMessage = row.lastMessageAt() == null ? null : row.lastMessageAt().toInstant();
+        String state = StreamState.of(row.enabled(), row.workerPid(), row.receivedLsn(), lastMessage, now,
+                staleAfter);
         return new SubscriptionInfo(row.name(), peerOf(row.name()), String.join(",", row.publications()),
                 row.enabled(), state, row.receivedLsn(),
                 row.lastMessageAt() == null ? null : row.lastMessageAt().toString(), row.tablesReady(),
-                row.tablesTotal());
+                row.tablesTotal(), StreamState.ageMillis(lastMessage, now));
     }
 
     /** The peer in sub_&lt;node&gt;_&lt;peer&gt;_&lt;table&gt;: the longest topology host name that fits. */

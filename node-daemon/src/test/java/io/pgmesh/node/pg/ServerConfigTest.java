@@ -51,6 +51,7 @@ class ServerConfigTest {
                 "max_replication_slots = 12",
                 "max_logical_replication_workers = 12",
                 "max_worker_processes = 20",
+                "wal_receiver_timeout = '10s'",
                 "hba_file = '/etc/postgresql/17/main/pgmesh_hba.conf'");
     }
 

@@ -82,7 +82,7 @@ public final class ClusterStatus {
         if (status.subscriptions().stream().anyMatch(s -> !s.enabled() || !s.synced())) {
             return NodeReport.JOINING;
         }
-        long streaming = status.subscriptions().stream().filter(s -> SubscriptionInfo.STREAMING.equals(s.state())).count();
+        long streaming = status.subscriptions().stream().filter(SubscriptionInfo::streaming).count();
         return streaming >= expectedSubscriptions ? NodeReport.HEALTHY : NodeReport.DEGRADED;
     }
 
@@ -95,7 +95,7 @@ public final class ClusterStatus {
         if (copying + disabled > 0) {
             return "joining: " + copying + " subscriptions copying, " + disabled + " waiting to be enabled";
         }
-        long streaming = status.subscriptions().stream().filter(s -> SubscriptionInfo.STREAMING.equals(s.state())).count();
+        long streaming = status.subscriptions().stream().filter(SubscriptionInfo::streaming).count();
         if (streaming >= expectedSubscriptions) {
             return "";
         }

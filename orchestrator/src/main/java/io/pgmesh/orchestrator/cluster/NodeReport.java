@@ -26,6 +26,6 @@ public record NodeReport(NodeContainer container, NodeStatus status, String heal
 
     public long streamingSubscriptions() {
         return status == null ? 0 : status.subscriptions().stream()
-                .filter(s -> SubscriptionInfo.STREAMING.equals(s.state())).count();
+                .filter(SubscriptionInfo::streaming).count();
     }
 }

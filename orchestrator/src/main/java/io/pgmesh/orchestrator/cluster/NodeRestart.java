@@ -18,6 +18,8 @@ import java.util.stream.Collectors;
 public final class NodeRestart {
 
     private static final Duration POLL_INTERVAL = Duration.ofMillis(500);
+    /** How often a long wait says what it still waits for. */
+    private static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
 
     private final ClusterContext ctx;
 
@@ -42,7 +44,7 @@ public final class NodeRestart {
         ctx.log(node, "waiting until every subscription from and to it streams again (deadline "
                 + catchUpTimeout.toSeconds() + " s)");
         long start = System.nanoTime();
-        awaitHealthy(catchUpTimeout);
+        awaitHealthy(node, catchUpTimeout);
         Duration drained = new ReplicationDrain(ctx).await(catchUpTimeout);
         ctx.log(node, String.format("caught up: mesh healthy after %.1f s, missed changes applied in %.1f s",
                 (System.nanoTime() - start) / 1e9 - drained.toMillis() / 1000.0, drained.toMillis() / 1000.0));
@@ -81,20 +83,36 @@ public final class NodeRestart {
                 (System.nanoTime() - start) / 1e9 - drained.toMillis() / 1000.0, drained.toMillis() / 1000.0));
     }
 
-    private void awaitHealthy(Duration timeout) {
+    private void awaitHealthy(String node, Duration timeout) {
         ClusterStatus status = new ClusterStatus(ctx);
+        long start = System.nanoTime();
+        long[] lastReport = {start};
         try {
             Poll.until("every node healthy", timeout, POLL_INTERVAL, () -> {
                 List<NodeReport> reports = status.collect();
-                return reports.stream().allMatch(r -> NodeReport.HEALTHY.equals(r.health()))
-                        ? Optional.of(reports) : Optional.empty();
+                if (reports.stream().allMatch(r -> NodeReport.HEALTHY.equals(r.health()))) {
+                    return Optional.of(reports);
+                }
+                if (System.nanoTime() - lastReport[0] > PROGRESS_EVERY.toNanos()) {
+                    lastReport[0] = System.nanoTime();
+                    ctx.log(node, String.format("still waiting (%.0f s): %s", (lastReport[0] - start) / 1e9,
+                            unhealthy(reports)));
+                }
+                return Optional.empty();
             });
         } catch (Poll.TimeoutException e) {
-            String unhealthy = status.collect().stream().filter(r -> !NodeReport.HEALTHY.equals(r.health()))
-                    .map(r -> r.container().node() + " " + r.health() + " (" + r.detail() + ")")
-                    .collect(Collectors.joining("; "));
             throw new IllegalStateException("the mesh did not become healthy within " + timeout.toSeconds()
-                    + " s: " + unhealthy + "; see 'pgmesh status' and 'pgmesh logs NODE'", e);
+                    + " s: " + unhealthy(status.collect()) + "; see 'pgmesh status' and 'pgmesh logs NODE'", e);
         }
+    }
+
+    /** The nodes that are not healthy, each with its detail and the subscriptions of it that do not stream. */
+    static String unhealthy(List<NodeReport> reports) {
+        return reports.stream().filter(r -> !NodeReport.HEALTHY.equals(r.health()))
+                .map(r -> r.container().node() + " " + r.health() + " (" + r.detail()
+                        + (r.status() == null ? "" : r.status().subscriptions().stream().filter(s -> !s.streaming())
+                        .map(s -> s.peer() + " " + s.stateDescription())
+                        .collect(Collectors.joining(", ", r.detail().isEmpty() ? "" : ": ", ""))) + ")")
+                .collect(Collectors.joining("; "));
     }
 }

@@ -40,6 +40,15 @@ class ClusterStatusTest {
     }
 
     @Test
+    void degradedWhenASubscriptionIsConnectingOrStalledThoughItsWorkerRuns() {
+        for (String notStreaming : List.of(SubscriptionInfo.CONNECTING, SubscriptionInfo.STALLED)) {
+            NodeStatus s = status(true, sub("node1", SubscriptionInfo.STREAMING), sub("node2", notStreaming));
+            assertThat(ClusterStatus.judge(s, 2)).as(notStreaming).isEqualTo(NodeReport.DEGRADED);
+            assertThat(ClusterStatus.detail(s, 2)).isEqualTo("1 of 2 subscriptions streaming");
+        }
+    }
+
+    @Test
     void postgresDownWinsOverSubscriptions() {
         assertThat(ClusterStatus.judge(status(false), 0)).isEqualTo(NodeReport.POSTGRES_DOWN);
     }
