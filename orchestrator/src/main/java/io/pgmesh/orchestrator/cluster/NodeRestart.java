@@ -44,7 +44,7 @@ public final class NodeRestart {
         ctx.log(node, "waiting until every subscription from and to it streams again (deadline "
                 + catchUpTimeout.toSeconds() + " s)");
         long start = System.nanoTime();
-        awaitHealthy(node, catchUpTimeout);
+        awaitHealthy(line -> ctx.log(node, line), catchUpTimeout);
         Duration drained = new ReplicationDrain(ctx).await(catchUpTimeout);
         ctx.log(node, String.format("caught up: mesh healthy after %.1f s, missed changes applied in %.1f s",
                 (System.nanoTime() - start) / 1e9 - drained.toMillis() / 1000.0, drained.toMillis() / 1000.0));
@@ -77,13 +77,14 @@ public final class NodeRestart {
         ctx.log().accept(prefix + " waiting until every subscription streams and what each node missed is applied"
                 + " (deadline " + catchUpTimeout.toSeconds() + " s)");
         long start = System.nanoTime();
-        awaitHealthy(catchUpTimeout);
+        awaitHealthy(line -> ctx.log().accept(prefix + " " + line), catchUpTimeout);
         Duration drained = new ReplicationDrain(ctx).await(catchUpTimeout);
         ctx.log().accept(String.format("%s mesh healthy after %.1f s, missed changes applied in %.1f s", prefix,
                 (System.nanoTime() - start) / 1e9 - drained.toMillis() / 1000.0, drained.toMillis() / 1000.0));
     }
 
-    private void awaitHealthy(String node, Duration timeout) {
+    /** Polls status until every node is healthy, telling {@code progress} every few seconds what it waits for. */
+    private void awaitHealthy(java.util.function.Consumer<String> progress, Duration timeout) {
         ClusterStatus status = new ClusterStatus(ctx);
         long start = System.nanoTime();
         long[] lastReport = {start};
@@ -95,7 +96,7 @@ public final class NodeRestart {
                 }
                 if (System.nanoTime() - lastReport[0] > PROGRESS_EVERY.toNanos()) {
                     lastReport[0] = System.nanoTime();
-                    ctx.log(node, String.format("still waiting (%.0f s): %s", (lastReport[0] - start) / 1e9,
+                    progress.accept(String.format("still waiting (%.0f s): %s", (lastReport[0] - start) / 1e9,
                             unhealthy(reports)));
                 }
                 return Optional.empty();
