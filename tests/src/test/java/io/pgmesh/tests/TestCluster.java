@@ -25,9 +25,14 @@ final class TestCluster implements AutoCloseable {
     final List<NodeContainer> nodes;
     private final PgMeshCluster mesh;
 
-    private TestCluster(String name, int subnetOctet, int nodeCount) {
+    private TestCluster(String name, int subnetOctet, int nodeCount, java.util.function.UnaryOperator<String> edit) {
         this.name = name;
         this.configFile = TestClusters.configOnSubnet(subnetOctet);
+        try {
+            java.nio.file.Files.writeString(configFile, edit.apply(java.nio.file.Files.readString(configFile)));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         this.config = TestClusters.load(configFile);
         TestClusters.removeLeftovers(name, config);
         if (nodeCount == 0) {
@@ -47,7 +52,12 @@ final class TestCluster implements AutoCloseable {
 
     /** Brings up {@code nodeCount} nodes (0: only prepares the config and removes leftovers). */
     static TestCluster start(String name, int subnetOctet, int nodeCount) {
-        return new TestCluster(name, subnetOctet, nodeCount);
+        return new TestCluster(name, subnetOctet, nodeCount, json -> json);
+    }
+
+    /** As {@link #start(String, int, int)}, on the shipped config changed by {@code edit} (JSON text in, out). */
+    static TestCluster start(String name, int subnetOctet, int nodeCount, java.util.function.UnaryOperator<String> edit) {
+        return new TestCluster(name, subnetOctet, nodeCount, edit);
     }
 
     CliRun pgmesh(String... args) {

@@ -62,7 +62,9 @@ final class StatusCommand extends ClusterCommand {
         boolean allHealthy = !reports.isEmpty()
                 && reports.stream().allMatch(r -> NodeReport.HEALTHY.equals(r.health()));
         if (format.json) {
-            out.println(Json.write(StatusJson.of(ctx.cluster(), allHealthy, reports, lag)));
+            out.println(Json.write(StatusJson.of(ctx.cluster(), allHealthy, reports, lag,
+                    ReplicationLag.walWarnings(lag.walHeld(reports.stream().map(r -> r.container().node()).toList(),
+                            tables), ctx.config().maxSlotWalKeepMb()))));
         } else if (reports.isEmpty()) {
             out.println("cluster " + ctx.cluster() + " has no nodes (run 'pgmesh up')");
         } else if (format.matrix) {
@@ -70,8 +72,14 @@ final class StatusCommand extends ClusterCommand {
         } else {
             out.println(render(reports, lag));
         }
+        List<ReplicationLag.WalHeld> held = lag.walHeld(reports.stream().map(r -> r.container().node()).toList(), tables);
+        List<String> warnings = ReplicationLag.walWarnings(held, ctx.config().maxSlotWalKeepMb());
+        if (!format.json) {
+            warnings.forEach(w -> out.println("warning: " + w));
+        }
         out.flush();
-        return allHealthy ? ExitCodes.OK : ExitCodes.FAILURE;
+        boolean lost = held.stream().anyMatch(ReplicationLag.WalHeld::lost);
+        return allHealthy && !lost ? ExitCodes.OK : ExitCodes.FAILURE;
     }
 
     // ---- rendering: pure ----

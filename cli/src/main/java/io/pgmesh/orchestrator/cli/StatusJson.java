@@ -20,7 +20,7 @@ import java.util.OptionalLong;
  * @param healthy whether there are nodes and every one is healthy (the exit code says the same)
  * @param nodes   per node, in index order
  */
-record StatusJson(String cluster, boolean healthy, List<Node> nodes) {
+record StatusJson(String cluster, boolean healthy, List<Node> nodes, List<String> warnings) {
 
     /**
      * @param health        healthy, joining, degraded, postgres-down, unreachable or down
@@ -46,7 +46,13 @@ record StatusJson(String cluster, boolean healthy, List<Node> nodes) {
     }
 
     static StatusJson of(String cluster, boolean healthy, List<NodeReport> reports, ReplicationLag lag) {
-        return new StatusJson(cluster, healthy, reports.stream().map(r -> node(r, lag)).toList());
+        return of(cluster, healthy, reports, lag, List.of());
+    }
+
+    /** {@code warnings}: WAL a node holds back for a peer past half the limit, and lost slots. */
+    static StatusJson of(String cluster, boolean healthy, List<NodeReport> reports, ReplicationLag lag,
+                         List<String> warnings) {
+        return new StatusJson(cluster, healthy, reports.stream().map(r -> node(r, lag)).toList(), List.copyOf(warnings));
     }
 
     private static Node node(NodeReport r, ReplicationLag lag) {

@@ -75,4 +75,66 @@ public record ReplicationLag(Map<String, ReplicationProgress> progressByPublishe
         }
         return tables.isEmpty() ? OptionalLong.empty() : OptionalLong.of(worst);
     }
+
+    /**
+     * What {@code publisher}'s slots hold back for one subscriber: the most WAL of any of its tables' slots, and
+     * whether one of them is lost (the subscriber can no longer catch up by streaming).
+     */
+    public record WalHeld(String publisher, String subscriber, long bytes, boolean lost) {
+    }
+
+    /** Per publisher and subscriber, the WAL the publisher's slots hold back for it (slots the daemon reported). */
+    public List<WalHeld> walHeld(List<String> nodes, List<String> tables) {
+        List<WalHeld> held = new java.util.ArrayList<>();
+        for (String publisher : nodes) {
+            ReplicationProgress p = progressByPublisher.get(publisher);
+            if (p == null) {
+                continue;
+            }
+            for (String subscriber : nodes) {
+                if (subscriber.equals(publisher)) {
+                    continue;
+                }
+                long bytes = 0;
+                boolean lost = false;
+                boolean any = false;
+                for (String table : tables) {
+                    String slot = MeshNames.subscription(subscriber, publisher, table);
+                    for (io.pgmesh.protocol.SlotRetention r : p.slots()) {
+                        if (r.slot().equals(slot)) {
+                            any = true;
+                            bytes = Math.max(bytes, r.retainedBytes());
+                            lost |= r.lost();
+                        }
+                    }
+                }
+                if (any) {
+                    held.add(new WalHeld(publisher, subscriber, bytes, lost));
+                }
+            }
+        }
+        return held;
+    }
+
+    /**
+     * The warnings {@code status} prints: a publisher holding more than half of {@code limitMb} for a peer (the
+     * peer is down or far behind, and its slots are lost at the limit), and lost slots, with what to do.
+     */
+    public static List<String> walWarnings(List<WalHeld> held, long limitMb) {
+        List<String> warnings = new java.util.ArrayList<>();
+        long limit = limitMb * 1024 * 1024;
+        for (WalHeld h : held) {
+            if (h.lost()) {
+                warnings.add(h.publisher() + " no longer holds the WAL " + h.subscriber() + " needs (its slots passed"
+                        + " wal.max_slot_keep_mb, " + limitMb + " MiB): " + h.subscriber() + " cannot catch up by"
+                        + " streaming; rebuild it: 'pgmesh remove-node " + h.subscriber() + "', then 'pgmesh add-node'");
+            } else if (h.bytes() > limit / 2) {
+                warnings.add(String.format(java.util.Locale.ROOT, "%s holds %.1f MiB of WAL for %s, over half of"
+                                + " wal.max_slot_keep_mb (%d MiB): bring %s back ('pgmesh start-node %s') before it"
+                                + " reaches the limit, or its slots are lost", h.publisher(), h.bytes() / 1048576.0,
+                        h.subscriber(), limitMb, h.subscriber(), h.subscriber()));
+            }
+        }
+        return warnings;
+    }
 }

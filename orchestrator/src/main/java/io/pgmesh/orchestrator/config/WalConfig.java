@@ -8,8 +8,10 @@ package io.pgmesh.orchestrator.config;
  * since it stopped, and without a bound a node left down fills every peer's disk. 4 GiB holds what the insert
  * suite writes in well over an hour on the benchmark machine, so a node stopped for maintenance catches up by
  * streaming; past it, the peers drop what they kept, the node's slots are "lost", {@code status} says so, and the
- * node is resynced from a healthy peer instead. Choose it from the disk you can spare per node: the WAL kept is at
- * most this much in all, whatever the number of peers down.
+ * node is rebuilt from a healthy peer instead. Choose it from the disk you can spare per node: the WAL kept is at
+ * most this much in all, whatever the number of peers down. Keep it well above your largest transaction's WAL: a
+ * slot cannot move past a transaction its subscriber is still applying, so a running peer's slot is lost too when
+ * one transaction writes more than the limit (seen in WalGuardIT with one 150 MiB INSERT and a 64 MiB limit).
  */
 public record WalConfig(int maxSlotKeepMb) {
 
