@@ -65,6 +65,7 @@ max_wal_senders = ${per_peer}
 max_replication_slots = ${per_peer}
 max_logical_replication_workers = ${per_peer}
 max_worker_processes = $((per_peer + 8))
+wal_receiver_timeout = '10s'
 hba_file = '${conf_dir}/pgmesh_hba.conf'
 "
 pg_hba="# Written by the pgmesh node daemon at every start; edits are overwritten.
