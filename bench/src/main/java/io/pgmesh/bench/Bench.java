@@ -98,6 +98,34 @@ final class Bench {
         return clusters.context(name(role), plan.subnet(subnetOffset));
     }
 
+    /** Section 7 alone (check, repair and add-node under load), for {@code bench/run --only-under-load}. */
+    Results runUnderLoad() {
+        Instant started = Instant.now();
+        long begin = System.nanoTime();
+        Load loadAtStart = Load.now();
+        out.accept("[bench] " + plan.mode() + " run of section 7 only, load " + loadAtStart);
+        removeLeftovers();
+        Thread hook = new Thread(this::removeLeftoversQuietly, "pgmesh-bench-cleanup");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            out.accept("[bench] node image " + clusters.image());
+            List<Results.OpsRun> underLoad = new ArrayList<>();
+            List<Results.Injection> injections = new ArrayList<>();
+            underLoad(underLoad, injections);
+            String postgres = StepClock.postgresVersion(clock.since(begin));
+            return new Results(plan.mode(), MachineInfo.describe(docker, postgres), started,
+                    Duration.ofNanos(System.nanoTime() - begin), loadAtStart, Load.now(), null, null, List.of(),
+                    plan.throughputRound(), List.of(), List.of(), List.of(), underLoad, injections);
+        } finally {
+            removeLeftoversQuietly();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs anyway
+            }
+        }
+    }
+
     Results run() {
         Instant started = Instant.now();
         long begin = System.nanoTime();

@@ -14,7 +14,7 @@ import java.util.function.Consumer;
  * Runs the bench and writes the report and plots.
  *
  * <pre>
- * java -cp ... io.pgmesh.bench.BenchMain [--smoke] --repo DIR --work DIR --report FILE --plots DIR [--cli-jar FILE]
+ * java -cp ... io.pgmesh.bench.BenchMain [--smoke] [--only-under-load] --repo DIR --work DIR --report FILE --plots DIR [--cli-jar FILE]
  * </pre>
  *
  * {@code bench/run} calls it for the full run (report docs/BENCHMARKS.md, plots docs/bench/). Exit 0 when the run
@@ -32,11 +32,13 @@ public final class BenchMain {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         Map<String, String> options;
         boolean smoke = false;
+        boolean onlyUnderLoad = false;
         try {
             options = new java.util.HashMap<>();
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--smoke" -> smoke = true;
+                    case "--only-under-load" -> onlyUnderLoad = true;
                     case "--repo", "--work", "--report", "--plots", "--cli-jar" -> {
                         if (i + 1 >= args.length) {
                             throw new IllegalArgumentException(args[i] + " needs a value");
@@ -53,7 +55,8 @@ public final class BenchMain {
             }
         } catch (IllegalArgumentException e) {
             System.err.println("bench: " + e.getMessage());
-            System.err.println("usage: BenchMain [--smoke] --repo DIR --work DIR --report FILE --plots DIR [--cli-jar FILE]");
+            System.err.println("usage: BenchMain [--smoke] [--only-under-load] --repo DIR --work DIR --report FILE"
+                    + " --plots DIR [--cli-jar FILE]");
             System.exit(2);
             return;
         }
@@ -64,13 +67,43 @@ public final class BenchMain {
         long start = System.nanoTime();
         Consumer<String> out = line -> System.out.printf("%7.1f %s%n", (System.nanoTime() - start) / 1e9, line);
         try {
-            run(smoke ? BenchPlan.smoke() : BenchPlan.full(), env, out);
+            BenchPlan plan = smoke ? BenchPlan.smoke() : BenchPlan.full();
+            if (onlyUnderLoad) {
+                runUnderLoad(plan, env, out);
+            } else {
+                run(plan, env, out);
+            }
             System.exit(0);
         } catch (RuntimeException e) {
             e.printStackTrace();
             System.err.println("bench: failed: " + e.getMessage());
             System.exit(1);
         }
+    }
+
+    /**
+     * Runs section 7 of the plan alone and replaces section 7 of the existing report (and its plot) with it; the
+     * other sections and plots stay as the last full run left them.
+     */
+    static Results runUnderLoad(BenchPlan plan, BenchEnv env, Consumer<String> out) {
+        Results results;
+        try (DockerClient docker = DockerEngine.connect()) {
+            results = new Bench(plan, env, docker, out).runUnderLoad();
+        } catch (IOException e) {
+            throw new IllegalStateException("closing the Docker client failed", e);
+        }
+        Plots.writeUnderLoad(results, env.plotDir());
+        Path reportDir = env.report().getParent();
+        String plotPath = reportDir.relativize(env.plotDir()).toString();
+        plotPath = plotPath.isEmpty() ? "" : plotPath.replace('\\', '/') + "/";
+        try {
+            String existing = Files.exists(env.report()) ? Files.readString(env.report()) : "# Benchmarks\n";
+            Report.write(env.report(), Report.withUnderLoadSection(existing, results, plotPath, COMMAND));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        out.accept("[bench] replaced section 7 of " + env.report() + " and its plot in " + env.plotDir());
+        return results;
     }
 
     /** Runs the plan and writes the report and plots; returns the results. */

@@ -53,6 +53,21 @@ final class Plots {
         return files;
     }
 
+    /** Only section 7's plot (a run of section 7 alone leaves the other plots as they are). */
+    static Map<String, Path> writeUnderLoad(Results r, Path dir) {
+        System.setProperty("java.awt.headless", "true");
+        Map<String, Path> files = new TreeMap<>();
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (!r.underLoad().isEmpty()) {
+            save(underLoad(r), dir.resolve(UNDER_LOAD), files);
+        }
+        return files;
+    }
+
     private static CategoryChart chart(String title, String x, String y) {
         CategoryChart chart = new CategoryChartBuilder().width(900).height(500).title(title).xAxisTitle(x)
                 .yAxisTitle(y).build();

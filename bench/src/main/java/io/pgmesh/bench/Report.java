@@ -85,6 +85,41 @@ final class Report {
         return md.toString();
     }
 
+    /** Where section 7 begins in a report. */
+    static final String UNDER_LOAD_HEADING = "## 7. ";
+
+    /**
+     * {@code existing} with section 7 replaced by the one of {@code r} (a run of section 7 alone, {@code bench/run
+     * --only-under-load}), which says when it was measured; the other sections are left as they are. Without a
+     * section 7, it goes before the first of "## Targets missed", the kept part, or the end.
+     */
+    static String withUnderLoadSection(String existing, Results r, String plotPath, String command) {
+        StringBuilder md = new StringBuilder();
+        underLoad(md, r, plotPath);
+        String date = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC).format(r.started());
+        String section = md.toString();
+        int firstLineEnd = section.indexOf("\n\n") + 2;
+        section = section.substring(0, firstLineEnd) + "Measured on its own by `" + command + " --only-under-load` on "
+                + date + String.format(Locale.ROOT, " (%.0f s", r.elapsed().toMillis() / 1000.0) + "; load average at"
+                + " start, at end: " + r.loadAtStart() + "; " + r.loadAtEnd() + "), apart from the sections above.\n\n"
+                + section.substring(firstLineEnd);
+        int start = existing.indexOf(UNDER_LOAD_HEADING);
+        if (start >= 0) {
+            int next = existing.indexOf("\n## ", start + UNDER_LOAD_HEADING.length());
+            int end = next < 0 ? existing.length() : next + 1;
+            return existing.substring(0, start) + section + existing.substring(end);
+        }
+        int at = -1;
+        for (String before : new String[]{"## Targets missed", KEEP_MARKER}) {
+            int i = existing.indexOf(before);
+            if (i >= 0 && (at < 0 || i < at)) {
+                at = i;
+            }
+        }
+        return at < 0 ? existing + (existing.endsWith("\n") ? "\n" : "\n\n") + section
+                : existing.substring(0, at) + section + existing.substring(at);
+    }
+
     // ---- summary ----
 
     private static void summary(StringBuilder md, Results r) {

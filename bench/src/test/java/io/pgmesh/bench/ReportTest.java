@@ -106,4 +106,21 @@ class ReportTest {
             assertThat(head).containsExactly(0x89, 'P', 'N', 'G');
         }
     }
+
+    @Test
+    void aRunOfSection7AloneReplacesOnlySection7() {
+        String existing = "# Benchmarks\n\n## 6. add-node\n\nsix\n\n## 7. check, repair and add-node under load\n\nold"
+                + " seven\n\n## Targets missed, and where the time goes\n\nmissed\n\n" + Report.KEEP_MARKER + "\nkept\n";
+        String md = Report.withUnderLoadSection(existing, sample(), "bench/", "bench/run");
+        assertThat(md).startsWith("# Benchmarks\n\n## 6. add-node\n\nsix\n\n## 7. check, repair and add-node under load")
+                .doesNotContain("old seven").contains("Measured on its own by `bench/run --only-under-load` on ")
+                .contains("### 100,000 rows, 3 nodes")
+                .endsWith("## Targets missed, and where the time goes\n\nmissed\n\n" + Report.KEEP_MARKER + "\nkept\n");
+        assertThat(md.indexOf("## 7. ")).isEqualTo(md.lastIndexOf("## 7. "));
+
+        String withoutSeven = "# Benchmarks\n\n## 6. add-node\n\nsix\n\n## Targets missed\n\nmissed\n";
+        String inserted = Report.withUnderLoadSection(withoutSeven, sample(), "bench/", "bench/run");
+        assertThat(inserted.indexOf("## 7. ")).isGreaterThan(inserted.indexOf("six"))
+                .isLessThan(inserted.indexOf("## Targets missed"));
+    }
 }
