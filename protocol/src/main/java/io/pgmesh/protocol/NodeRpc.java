@@ -54,6 +54,12 @@ public interface NodeRpc {
     /** Per-row hashes of some buckets of a table, to locate divergent rows. */
     RowHashes rowHashes(@JsonRpcParam("request") RowHashRequest request);
 
+    /**
+     * Each table's key sequence continues after the highest key of this node's range the table holds (unchanged
+     * when it already does, or when the table holds none): after a copy that brought the node's own rows back.
+     */
+    StepResult continueKeyRange(@JsonRpcParam("request") KeyRangeRequest request);
+
     /** Creates a logical replication slot (pgoutput) for a future subscriber unless it exists. */
     SlotInfo ensureSlot(@JsonRpcParam("request") SlotRequest request);
 

@@ -19,17 +19,19 @@ import static org.awaitility.Awaitility.await;
 /**
  * A node left down must not fill its peers' disks: with wal.max_slot_keep_mb at its smallest (64 MiB), a peer that
  * writes well past it while node2 is stopped drops what it kept for node2; status says so (exit 1) and names the
- * commands that rebuild the node, and following them gives a cluster that is identical again, with every row.
+ * command that rebuilds the node ({@code resync}), which brings it back at its index and address on a fresh copy,
+ * with its own earlier row and its key range continuing after it; the cluster is identical again.
  */
 class WalGuardIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
-    void aNodePastTheWalLimitIsReportedAndRebuiltAsStatusSays() throws Exception {
+    void aNodePastTheWalLimitIsReportedAndResyncedAsStatusSays() throws Exception {
         try (TestCluster cluster = TestCluster.start("pgmesh-itwg", 83, 3, WalGuardIT::smallLimitAndMinTwo)) {
             assertThat(cluster.config.maxSlotWalKeepMb()).isEqualTo(64);
             NodeContainer node0 = cluster.nodes.get(0);
+            long writtenOnNode2 = TestClusters.insertAsWriter(cluster.ctx, cluster.nodes.get(2), "node2 before it stopped");
             new ClusterStop(cluster.ctx).stopNode("node2", Duration.ofSeconds(60));
 
             // about 150 MiB of WAL on node0 while node2 is down, in 40 transactions a moment apart: node1 keeps up
@@ -53,15 +55,23 @@ class WalGuardIT {
             CliRun status = cluster.pgmesh("status");
             assertThat(status.exitCode()).as(status.out() + status.err()).isEqualTo(1);
             assertThat(status.out()).contains("warning: node0 no longer holds the WAL node2 needs (its slots passed"
-                    + " wal.max_slot_keep_mb, 64 MiB)").contains("'pgmesh remove-node node2', then 'pgmesh add-node'");
+                    + " wal.max_slot_keep_mb, 64 MiB)").contains("rebuild it from a healthy peer: 'pgmesh resync node2'");
             CliRun json = cluster.pgmesh("status", "--json");
             assertThat(JSON.readTree(json.out()).get("warnings").toString()).contains("no longer holds the WAL node2 needs");
 
-            // what status says to do
-            CliRun remove = cluster.pgmesh("remove-node", "node2");
-            assertThat(remove.exitCode()).as(remove.out() + remove.err()).isZero();
-            CliRun add = cluster.pgmesh("add-node");
-            assertThat(add.exitCode()).as(add.out() + add.err()).isZero();
+            // what status says to do: node2 comes back at its index and address, on a fresh copy
+            String address = cluster.nodes.get(2).address();
+            CliRun resync = cluster.pgmesh("resync", "node2");
+            assertThat(resync.exitCode()).as(resync.out() + resync.err()).isZero();
+            NodeContainer node2 = cluster.ctx.runtime().list(cluster.name).get(2);
+            assertThat(node2.node()).isEqualTo("node2");
+            assertThat(node2.address()).isEqualTo(address);
+            assertThat(cluster.ctx.runtime().retiredIndexes(cluster.name)).isEmpty();
+            TestClusters.awaitRowOn(cluster.ctx, List.of(node2), writtenOnNode2, "node2 before it stopped",
+                    Duration.ofSeconds(30));
+            long fresh = TestClusters.insertAsWriter(cluster.ctx, node2, "node2 after its resync");
+            assertThat(fresh).as("node2's keys continue after its own earlier rows").isGreaterThan(writtenOnNode2)
+                    .isLessThanOrEqualTo(3 * io.pgmesh.protocol.MeshNames.KEY_RANGE);
             CliRun after = cluster.pgmesh("status");
             assertThat(after.exitCode()).as(after.out()).isZero();
             assertThat(after.out()).doesNotContain("warning:");

@@ -9,7 +9,7 @@ import picocli.CommandLine.HelpCommand;
         description = "Run a multi-master PostgreSQL logical-replication mesh in Docker containers.",
         subcommands = {UpCommand.class, StatusCommand.class, AddNodeCommand.class, RemoveNodeCommand.class,
                 StartNodeCommand.class, StopNodeCommand.class, StopCommand.class, StartCommand.class,
-                RestartCommand.class, UpgradeCommand.class,
+                RestartCommand.class, UpgradeCommand.class, ResyncCommand.class,
                 CredentialsCommand.class,
                 TestCommand.class, CheckCommand.class, RepairCommand.class, ConflictsCommand.class, LogsCommand.class,
                 DownCommand.class, CompletionCommand.class, HelpCommand.class},

@@ -86,7 +86,7 @@ class PgMeshCliTest {
         List<List<String>> commands = new java.util.ArrayList<>();
         collect(PgMesh.newCommandLine(), List.of(), commands);
         assertThat(commands).extracting(c -> String.join(" ", c)).contains("up", "status", "add-node", "remove-node",
-                "start-node", "stop-node", "stop", "start", "restart", "upgrade", "credentials", "test", "check", "repair", "conflicts", "conflicts explain", "conflicts prune", "logs", "down",
+                "start-node", "stop-node", "stop", "start", "restart", "upgrade", "resync", "credentials", "test", "check", "repair", "conflicts", "conflicts explain", "conflicts prune", "logs", "down",
                 "completion");
         for (List<String> cmd : commands) {
             out.getBuffer().setLength(0);

@@ -147,6 +147,37 @@ public final class Catalog {
                 Sql.SCHEMA, table, column);
     }
 
+    /** The highest key in {@code first..last} of a table's key column, empty when it holds none there. */
+    public java.util.OptionalLong highestKeyIn(String table, String keyColumn, long first, long last)
+            throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT max(" + Sql.ident(keyColumn) + ") FROM "
+                + Sql.table(table) + " WHERE " + Sql.ident(keyColumn) + " BETWEEN ? AND ?")) {
+            ps.setLong(1, first);
+            ps.setLong(2, last);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                long max = rs.getLong(1);
+                return rs.wasNull() ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(max);
+            }
+        }
+    }
+
+    /** The value a sequence last gave out (pg_sequences.last_value), empty when it never gave one. */
+    public java.util.OptionalLong sequenceLastValue(String sequence) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT last_value FROM pg_sequences WHERE schemaname = ? AND sequencename = ?")) {
+            ps.setString(1, Sql.SCHEMA);
+            ps.setString(2, sequence);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return java.util.OptionalLong.empty();
+                }
+                long value = rs.getLong(1);
+                return rs.wasNull() ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(value);
+            }
+        }
+    }
+
     /** min_value and max_value of a sequence, empty when it does not exist. */
     public Optional<long[]> sequenceRange(String sequence) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(

@@ -72,6 +72,28 @@ public final class TableSetup {
     }
 
     /**
+     * The key sequence continues after the highest key of the node's own range the table holds: a node rebuilt
+     * from a copy got its own earlier rows back. Unchanged when the sequence is past them already, or there are none.
+     */
+    public void ensureKeysAfterOwnRows(String table, String keyColumn, int nodeIndex) throws SQLException {
+        String sequence = catalog.serialSequence(table, keyColumn).orElseThrow(() ->
+                NodeOperationException.invalid(steps.node(), "tables", "key column " + keyColumn + " of table "
+                        + table + " has no sequence"));
+        java.util.OptionalLong highest = catalog.highestKeyIn(table, keyColumn, MeshNames.firstKey(nodeIndex),
+                MeshNames.lastKey(nodeIndex));
+        if (highest.isEmpty()) {
+            return;
+        }
+        java.util.OptionalLong last = catalog.sequenceLastValue(sequence);
+        if (last.isPresent() && last.getAsLong() >= highest.getAsLong()) {
+            return;
+        }
+        steps.execute(connection, StepLog.Verb.ALTER, "sequence " + sequence + " to continue after key "
+                        + highest.getAsLong() + " (this node's own rows, copied back)",
+                "SELECT setval(" + Sql.literal(Sql.table(sequence)) + "::regclass, " + highest.getAsLong() + ")");
+    }
+
+    /**
      * The database's conflict log (local, never published, owned by {@code owner}) and the
      * function the trigger functions record conflicts with.
      */

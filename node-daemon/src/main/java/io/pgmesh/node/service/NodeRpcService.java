@@ -130,6 +130,11 @@ public final class NodeRpcService implements NodeRpc {
     }
 
     @Override
+    public StepResult continueKeyRange(io.pgmesh.protocol.KeyRangeRequest request) {
+        return tables.continueKeyRange(request);
+    }
+
+    @Override
     public UnsettledKeys unsettledKeys(UnsettledKeysRequest request) {
         return consistency.unsettledKeys(request);
     }

@@ -6,10 +6,12 @@ import io.pgmesh.node.pg.DatabaseSetup;
 import io.pgmesh.node.pg.NodeConnections;
 import io.pgmesh.node.pg.ReplicationSetup;
 import io.pgmesh.node.pg.SchemaVersion;
+import io.pgmesh.node.pg.Catalog;
 import io.pgmesh.node.pg.TableSetup;
 import io.pgmesh.node.pg.UpdateNotes;
 import io.pgmesh.protocol.Credentials;
 import io.pgmesh.protocol.DatabaseSpec;
+import io.pgmesh.protocol.KeyRangeRequest;
 import io.pgmesh.protocol.MeshNames;
 import io.pgmesh.protocol.NetworkTopology;
 import io.pgmesh.protocol.ReplicaTableRequest;
@@ -64,6 +66,33 @@ final class TableCalls {
                 call.state().saveDatabase(roles);
             }
             return result;
+        });
+    }
+
+    StepResult continueKeyRange(KeyRangeRequest request) {
+        return call.underAdminLock(() -> {
+            NetworkTopology self = call.requireTopology();
+            String node = self.nodeName();
+            RequestValidation check = new RequestValidation(node);
+            check.required(request, "request");
+            check.name(request.database(), "request.database");
+            if (request.tables().isEmpty()) {
+                throw NodeOperationException.invalid(node, "request.tables", "must list at least one table");
+            }
+            for (int i = 0; i < request.tables().size(); i++) {
+                check.tableName(request.tables().get(i), "request.tables[" + i + "]");
+            }
+            return call.steps(node, request.database(), "continue the key ranges", (c, steps) -> {
+                Catalog catalog = new Catalog(c);
+                for (String table : request.tables()) {
+                    java.util.List<io.pgmesh.node.pg.ExistingColumn> key = catalog.primaryKeyColumns(table);
+                    if (key.size() != 1) {
+                        throw NodeOperationException.invalid(node, "request.tables", "table " + table
+                                + " must have a primary key of one column, it has " + key.size());
+                    }
+                    new TableSetup(c, steps).ensureKeysAfterOwnRows(table, key.get(0).name(), self.nodeIndex());
+                }
+            });
         });
     }
 

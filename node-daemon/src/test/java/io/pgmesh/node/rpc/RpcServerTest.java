@@ -107,6 +107,11 @@ class RpcServerTest {
         }
 
         @Override
+        public StepResult continueKeyRange(io.pgmesh.protocol.KeyRangeRequest request) {
+            return new StepResult("node7", List.of());
+        }
+
+        @Override
         public io.pgmesh.protocol.UnsettledKeys unsettledKeys(io.pgmesh.protocol.UnsettledKeysRequest request) {
             return new io.pgmesh.protocol.UnsettledKeys("node7", request.table(), List.of(), true);
         }

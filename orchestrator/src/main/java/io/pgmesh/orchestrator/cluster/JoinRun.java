@@ -7,6 +7,7 @@ import io.pgmesh.orchestrator.rpc.NodeSession;
 import io.pgmesh.orchestrator.wait.Poll;
 import io.pgmesh.protocol.Credentials;
 import io.pgmesh.protocol.EnableRequest;
+import io.pgmesh.protocol.KeyRangeRequest;
 import io.pgmesh.protocol.Lsn;
 import io.pgmesh.protocol.MeshNames;
 import io.pgmesh.protocol.ReplicaTableRequest;
@@ -86,6 +87,7 @@ final class JoinRun {
     }
 
     void membersSubscribe() {
+        continueKeyRange();
         for (int i = members.size() - 1; i >= 0; i--) {
             NodeContainer peer = members.get(i);
             try (NodeSession p = ctx.rpc(peer)) {
@@ -199,6 +201,7 @@ final class JoinRun {
         }
         ctx.log(joining.node(), String.format("copy from %s done in %.1f s", source.node(),
                 (System.nanoTime() - start) / 1e9));
+        continueKeyRange();
     }
 
     void enableOthers() {
@@ -207,6 +210,18 @@ final class JoinRun {
                 ctx.logStep(joining.node(), "enabling subscriptions to " + peer.node(),
                         n.api().setSubscriptionsEnabled(new EnableRequest(db, tables, peer.node(), true)));
             }
+        }
+    }
+
+    /**
+     * The joining node's key sequences continue after its own rows that came with the copy (a resynced node gets
+     * its earlier rows back; a new index has none): before any member subscribes and the pool can write through it.
+     * Idempotent; done after the copy and again before the members subscribe, so an interrupted join cannot miss it.
+     */
+    private void continueKeyRange() {
+        try (NodeSession n = ctx.rpc(joining)) {
+            ctx.logStep(joining.node(), "continuing its key ranges after its own rows",
+                    n.api().continueKeyRange(new KeyRangeRequest(db, tables)));
         }
     }
 

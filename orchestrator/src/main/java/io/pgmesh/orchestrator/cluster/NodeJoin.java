@@ -136,6 +136,29 @@ public final class NodeJoin {
     }
 
     /**
+     * A node that left for a resync joins again at its own index (name, address and key range), with a fresh copy of
+     * every row, by the live join: its own earlier rows come back with the copy and its key sequences continue
+     * after them.
+     */
+    public Joined rejoin(int index, ClusterUp.NodeImageSource images) {
+        List<NodeContainer> members = ctx.runtime().list(ctx.cluster());
+        String node = MeshNames.nodeName(index);
+        if (members.stream().anyMatch(m -> m.index() == index)) {
+            throw new IllegalStateException(node + " still has a container; it must leave before it joins again");
+        }
+        if (members.isEmpty() || members.stream().anyMatch(m -> !m.running())) {
+            throw new IllegalStateException("cannot rejoin " + node + ": every other node must run (a member to copy"
+                    + " from, and every member keeping changes for it)");
+        }
+        Map<Integer, String> changedSince = horizons(members);
+        ctx.log(node, "joining cluster " + ctx.cluster() + " again with " + members.size() + " nodes");
+        NodeContainer joining = new NodeStarter(ctx).ensureRunning(index, images.ensureBuilt(), null);
+        wire(LIVE_CLUSTER, joining, members, null);
+        ctx.log(node, "joined again: cluster " + ctx.cluster() + " has " + (members.size() + 1) + " nodes");
+        return new Joined(joining, changedSince);
+    }
+
+    /**
      * Runs a join table for {@code joining} (running) into {@code members}; {@code hosts} is the topology
      * told to everyone, null for the members' and the joining node's own addresses.
      */

@@ -42,6 +42,13 @@ public final class NodeLeave {
                     "the node's container goes, then its data volume; its rows stay on every other node",
                     "container removed", LeaveView::containerGone, LeaveRun::removeContainer));
 
+    /**
+     * Leaving for a resync: the same steps without retiring the index (the node comes back at it) and without the
+     * topology update (the join that follows tells everyone).
+     */
+    static final List<Step<LeaveView, LeaveRun>> FOR_RESYNC = STEPS.stream()
+            .filter(s -> !s.name().equals("retire") && !s.name().equals("topology")).toList();
+
     private final ClusterContext ctx;
 
     public NodeLeave(ClusterContext ctx) {
@@ -67,6 +74,21 @@ public final class NodeLeave {
         StepTable.run(STEPS, view(node, retired, target, remaining), run, ctx, node);
         ctx.log().accept("[remove-node] " + node + " removed: cluster " + ctx.cluster() + " has " + remaining.size()
                 + " nodes; its rows stay");
+    }
+
+    /**
+     * The node leaves so that it can join again on a fresh copy ({@link NodeResync}): its own changes reach the
+     * running peers first when it runs, every subscription and slot that refers to it goes, then its container and
+     * its data. Its index is not retired. Returns its index.
+     */
+    int leaveForResync(String node) {
+        List<NodeContainer> all = ctx.runtime().list(ctx.cluster());
+        Optional<NodeContainer> target = all.stream().filter(n -> n.node().equals(node)).findFirst();
+        List<NodeContainer> remaining = all.stream().filter(n -> !n.node().equals(node)).toList();
+        int index = target.map(NodeContainer::index).orElseGet(() -> indexOf(node));
+        LeaveRun run = new LeaveRun(ctx, node, index, target, remaining);
+        StepTable.run(FOR_RESYNC, view(node, false, target, remaining), run, ctx, node);
+        return index;
     }
 
     private LeaveView view(String node, boolean retired, Optional<NodeContainer> target, List<NodeContainer> remaining) {

@@ -127,7 +127,7 @@ public record ReplicationLag(Map<String, ReplicationProgress> progressByPublishe
             if (h.lost()) {
                 warnings.add(h.publisher() + " no longer holds the WAL " + h.subscriber() + " needs (its slots passed"
                         + " wal.max_slot_keep_mb, " + limitMb + " MiB): " + h.subscriber() + " cannot catch up by"
-                        + " streaming; rebuild it: 'pgmesh remove-node " + h.subscriber() + "', then 'pgmesh add-node'");
+                        + " streaming; rebuild it from a healthy peer: 'pgmesh resync " + h.subscriber() + "'");
             } else if (h.bytes() > limit / 2) {
                 warnings.add(String.format(java.util.Locale.ROOT, "%s holds %.1f MiB of WAL for %s, over half of"
                                 + " wal.max_slot_keep_mb (%d MiB): bring %s back ('pgmesh start-node %s') before it"

@@ -43,7 +43,7 @@ class WalHeldTest {
                 "node0 holds 3000.0 MiB of WAL for node2, over half of wal.max_slot_keep_mb (4096 MiB): bring node2"
                         + " back ('pgmesh start-node node2') before it reaches the limit, or its slots are lost",
                 "node1 no longer holds the WAL node2 needs (its slots passed wal.max_slot_keep_mb, 4096 MiB): node2"
-                        + " cannot catch up by streaming; rebuild it: 'pgmesh remove-node node2', then 'pgmesh add-node'");
+                        + " cannot catch up by streaming; rebuild it from a healthy peer: 'pgmesh resync node2'");
     }
 
     @Test

@@ -276,6 +276,13 @@ public final class FakeNode implements NodeRpc {
     }
 
     @Override
+    public StepResult continueKeyRange(io.pgmesh.protocol.KeyRangeRequest request) {
+        enter("continueKeyRange");
+        requireDatabase(request.database());
+        return leave("continueKeyRange", new StepResult(name, List.of()));
+    }
+
+    @Override
     public UnsettledKeys unsettledKeys(UnsettledKeysRequest request) {
         enter("unsettledKeys");
         requireDatabase(request.database());
