@@ -48,7 +48,8 @@ final class Bench {
     private static final Duration VERIFY_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration SAMPLE_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(10);
-    private static final Duration REPAIR_DRAIN_TIMEOUT = Duration.ofMinutes(5);
+    /** Longer than {@link #LOAD_LIMIT}: a writer faster than the new node's apply stops at its bound, then it drains. */
+    private static final Duration REPAIR_DRAIN_TIMEOUT = Duration.ofMinutes(15);
     private static final Duration CLI_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration LOAD_LIMIT = Duration.ofMinutes(10);
     private static final long SAMPLE_PAUSE_MILLIS = 20;
@@ -666,13 +667,14 @@ final class Bench {
     private Results.OpsRun measure(ClusterContext ctx, long rows, String condition, String operation, int rep,
                                    long[] updated) {
         RowWriter w = writer(ctx, condition, updated);
-        NodeContainer added = null;
+        List<String> before = ctx.runtime().list(ctx.cluster()).stream().map(NodeContainer::node).toList();
+        Load load = Load.now();
+        long opsBefore = w == null ? 0 : w.operations();
+        long errorsBefore = w == null ? 0 : w.errors();
+        long start = System.nanoTime();
         try {
-            Load load = Load.now();
-            long opsBefore = w == null ? 0 : w.operations();
-            long errorsBefore = w == null ? 0 : w.errors();
-            long start = System.nanoTime();
             long end;
+            boolean ranOut;
             boolean identical;
             int inFlight;
             int examined = 0;
@@ -683,6 +685,7 @@ final class Bench {
                 case Results.CHECK -> {
                     ClusterCheck.Result c = new ClusterCheck(ctx).run(DRAIN_TIMEOUT);
                     end = System.nanoTime();
+                    ranOut = w != null && w.ranOut();
                     ops = w == null ? 0 : w.operations() - opsBefore;
                     errors = w == null ? 0 : w.errors() - errorsBefore;
                     identical = c.identical();
@@ -691,6 +694,7 @@ final class Bench {
                 case Results.REPAIR -> {
                     ClusterRepair.Result r = new ClusterRepair(ctx).run(DRAIN_TIMEOUT);
                     end = System.nanoTime();
+                    ranOut = w != null && w.ranOut();
                     ops = w == null ? 0 : w.operations() - opsBefore;
                     errors = w == null ? 0 : w.errors() - errorsBefore;
                     identical = r.after().identical();
@@ -700,9 +704,9 @@ final class Bench {
                 }
                 default -> {
                     NodeJoin.Joined join = new NodeJoin(ctx).addNode(clusters::image);
-                    added = join.node();
                     ClusterRepair.Result r = new ClusterRepair(ctx).afterJoin(join, REPAIR_DRAIN_TIMEOUT);
                     end = System.nanoTime();
+                    ranOut = w != null && w.ranOut();
                     ops = w == null ? 0 : w.operations() - opsBefore;
                     errors = w == null ? 0 : w.errors() - errorsBefore;
                     examined = r.rowsExamined();
@@ -718,7 +722,15 @@ final class Bench {
                 }
             }
             return new Results.OpsRun(rows, plan.underLoadNodes(), condition, operation, rep, (end - start) / 1e9,
-                    identical, inFlight, examined, repaired, ops, errors, load);
+                    identical, inFlight, examined, repaired, ops, errors, load, ranOut, null);
+        } catch (RuntimeException e) {
+            // a failed operation is a figure too: the row says how long it ran and why it failed, the section goes on
+            double seconds = (System.nanoTime() - start) / 1e9;
+            out.accept(String.format(Locale.ROOT, "[bench] under load, %,d rows, %s %s, rep %d: FAILED after %.2f s: %s",
+                    rows, operation, condition, rep, seconds, e.getMessage()));
+            return new Results.OpsRun(rows, plan.underLoadNodes(), condition, operation, rep, seconds, false, 0, 0, 0,
+                    w == null ? 0 : w.operations() - opsBefore, w == null ? 0 : w.errors() - errorsBefore, load,
+                    w != null && w.ranOut(), String.valueOf(e.getMessage()));
         } finally {
             if (w != null) {
                 RowWriter.Outcome o = w.stop();
@@ -726,8 +738,11 @@ final class Bench {
                     out.accept("[bench]   writer errors: " + o.errors() + ", first: " + o.firstError());
                 }
             }
-            if (added != null) {
-                new NodeLeave(ctx).removeNode(added.node()); // every measurement starts from the same cluster size
+            // every measurement starts from the same cluster size: a node added (or half added) is removed again
+            for (NodeContainer n : ctx.runtime().list(ctx.cluster())) {
+                if (!before.contains(n.node())) {
+                    new NodeLeave(ctx).removeNode(n.node());
+                }
             }
             new ReplicationDrain(ctx).await(DRAIN_TIMEOUT);
         }

@@ -184,10 +184,13 @@ final class Report {
                 double idle = r.underLoadMedian(rows, Results.IDLE, op);
                 for (String condition : List.of(Results.INSERT_WRITER, Results.UPDATE_WRITER)) {
                     double ratio = r.underLoadRatio(rows, condition, op);
+                    List<Results.OpsRun> runs = r.underLoad(rows, condition, op);
+                    boolean allFailed = !runs.isEmpty() && runs.stream().allMatch(Results.OpsRun::failed);
                     md.append(row("7", String.format(Locale.ROOT, "%s %s vs idle, %,d rows, %d nodes (median)", op,
-                                    condition, rows, nodes), s(r.underLoadMedian(rows, condition, op)), s(idle),
+                                    condition, rows, nodes), allFailed ? "failed (see section 7)"
+                                    : s(r.underLoadMedian(rows, condition, op)), s(idle),
                             x(ratio), "<= " + x(TARGET_UNDER_LOAD_RATIO),
-                            Double.isNaN(ratio) ? "-" : met(ratio <= TARGET_UNDER_LOAD_RATIO)));
+                            allFailed ? met(false) : Double.isNaN(ratio) ? "-" : met(ratio <= TARGET_UNDER_LOAD_RATIO)));
                 }
             }
         }
@@ -557,12 +560,12 @@ final class Report {
                     double seconds = runs.stream().mapToDouble(Results.OpsRun::seconds).sum();
                     long errors = runs.stream().mapToLong(Results.OpsRun::writerErrors).sum();
                     md.append("| ").append(op).append(" | ").append(condition).append(" | ").append(s(median))
-                            .append(" | ").append(String.join(", ", runs.stream().map(o -> s(o.seconds())).toList()))
+                            .append(" | ").append(String.join(", ", runs.stream().map(Report::runSeconds).toList()))
                             .append(" | ").append(idle ? "1.00x" : x(ratio)).append(" | ")
                             .append(idle ? "-" : "<= " + x(TARGET_UNDER_LOAD_RATIO)).append(" | ")
                             .append(idle || Double.isNaN(ratio) ? "-" : met(ratio <= TARGET_UNDER_LOAD_RATIO))
                             .append(" | ").append(String.join(", ", runs.stream()
-                                    .map(o -> o.identical() ? "yes" : "**no**").toList()))
+                                    .map(o -> o.failed() ? "-" : o.identical() ? "yes" : "**no**").toList()))
                             .append(" | ").append(String.join(", ", runs.stream()
                                     .map(o -> String.valueOf(o.inFlight())).toList()))
                             .append(" | ").append(op.equals(Results.CHECK) ? "-" : String.join(", ", runs.stream()
@@ -573,6 +576,18 @@ final class Report {
                 }
             }
             md.append('\n');
+            List<Results.OpsRun> failed = r.underLoad().stream().filter(o -> o.rows() == rows && o.failed()).toList();
+            for (Results.OpsRun o : failed) {
+                md.append(String.format(Locale.ROOT, "- **%s %s failed** after %s (rep %d): %s%n", o.operation(),
+                        o.condition(), s(o.seconds()), o.rep(), o.failure().replace('\n', ' ')));
+            }
+            if (r.underLoad().stream().anyMatch(o -> o.rows() == rows && o.writerRanOut())) {
+                md.append("- (writer ran out): the writer reached its own bound (time or statements per thread) before"
+                        + " the operation ended; the rest of the operation ran without it.\n");
+            }
+            if (!failed.isEmpty() || r.underLoad().stream().anyMatch(o -> o.rows() == rows && o.writerRanOut())) {
+                md.append('\n');
+            }
         }
         md.append("### A failure injected under load\n\n");
         md.append("Beside the update writer (which leaves the lowest seeded ids alone), one seeded row is changed on the"
@@ -591,6 +606,14 @@ final class Report {
                             ? "**found, not repaired**" : "**not found exactly**"));
         }
         md.append("\n![check, repair and add-node under load](").append(plotPath).append(Plots.UNDER_LOAD).append(")\n\n");
+    }
+
+    /** One run's seconds, marked when it failed or its writer ran out. */
+    private static String runSeconds(Results.OpsRun o) {
+        if (o.failed()) {
+            return "**failed** after " + s(o.seconds());
+        }
+        return s(o.seconds()) + (o.writerRanOut() ? " (writer ran out)" : "");
     }
 
     // ---- helpers ----

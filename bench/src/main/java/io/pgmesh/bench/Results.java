@@ -145,10 +145,17 @@ record Results(String mode, Machine machine, Instant started, Duration elapsed, 
      * @param writerOps     the writer's statements during the timed operation (0 when idle)
      * @param writerErrors  the writer's failed statements during it
      * @param load          the 1-minute load just before it
+     * @param writerRanOut  the writer reached its own time or statement bound before the operation ended (the rest of
+     *                      the operation ran idle)
+     * @param failure       why the operation failed (then {@code seconds} is the time until it failed), or null
      */
     record OpsRun(long rows, int nodes, String condition, String operation, int rep, double seconds,
                   boolean identical, int inFlight, int rowsExamined, int rowsRepaired, long writerOps,
-                  long writerErrors, Load load) {
+                  long writerErrors, Load load, boolean writerRanOut, String failure) {
+
+        boolean failed() {
+            return failure != null;
+        }
     }
 
     /**
@@ -182,9 +189,10 @@ record Results(String mode, Machine machine, Instant started, Duration elapsed, 
                 && o.operation().equals(operation)).toList();
     }
 
-    /** Median seconds of one operation in one condition (NaN when not measured). */
+    /** Median seconds of the runs of one operation in one condition that did not fail (NaN when none). */
     double underLoadMedian(long rows, String condition, String operation) {
-        return Samples.median(underLoad(rows, condition, operation).stream().map(OpsRun::seconds).toList());
+        return Samples.median(underLoad(rows, condition, operation).stream().filter(o -> !o.failed())
+                .map(OpsRun::seconds).toList());
     }
 
     /** Median under {@code condition} over median idle. */

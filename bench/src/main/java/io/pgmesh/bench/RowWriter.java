@@ -90,6 +90,14 @@ final class RowWriter implements AutoCloseable {
         return errors.get();
     }
 
+    /**
+     * True when every thread has ended on its own bound (time or statements) without being stopped: from then on the
+     * operation it was meant to load ran idle.
+     */
+    boolean ranOut() {
+        return !stop.get() && threads.stream().noneMatch(Thread::isAlive);
+    }
+
     /** Stops the threads (each after its current statement) and waits for them. */
     synchronized Outcome stop() {
         if (outcome == null) {

@@ -45,9 +45,21 @@ class ReportTest {
             for (int c = 0; c < 3; c++) {
                 boolean idle = c == 0;
                 underLoad.add(new Results.OpsRun(100_000, 3, Results.CONDITIONS.get(c), Results.OPERATIONS.get(o), 1,
-                        seconds[o][c], true, idle ? 0 : 7, o == 0 ? 0 : 2, o == 0 ? 0 : 4, idle ? 0 : 3000, 0, load));
+                        seconds[o][c], true, idle ? 0 : 7, o == 0 ? 0 : 2, o == 0 ? 0 : 4, idle ? 0 : 3000, 0, load,
+                        false, null));
             }
         }
+        // 1M rows: add-node beside the update writer failed; beside the insert writer its writer ran out
+        for (int c = 0; c < 3; c++) {
+            underLoad.add(new Results.OpsRun(1_000_000, 3, Results.CONDITIONS.get(c), Results.CHECK, 1, 10.0 + c, true,
+                    0, 0, 0, c == 0 ? 0 : 100, 0, load, false, null));
+        }
+        underLoad.add(new Results.OpsRun(1_000_000, 3, Results.IDLE, Results.ADD_NODE, 1, 50.0, true, 0, 3, 3, 0, 0,
+                load, false, null));
+        underLoad.add(new Results.OpsRun(1_000_000, 3, Results.INSERT_WRITER, Results.ADD_NODE, 1, 490.0, true, 0, 3,
+                3, 9000, 0, load, true, null));
+        underLoad.add(new Results.OpsRun(1_000_000, 3, Results.UPDATE_WRITER, Results.ADD_NODE, 1, 700.5, false, 0, 0,
+                0, 9000, 0, load, true, "replication did not drain within\n900 s"));
         List<Results.Injection> injections = List.of(new Results.Injection(100_000, 3, "node2", 11, 2.5, List.of(11L),
                 5, 3.5, 1, 2, true, 4000, load));
         return new Results("test", new Results.Machine("cpu", 2, 24_000, "Debian", "6.1", "20.10", "java 17", "17.6"),
@@ -85,6 +97,18 @@ class ReportTest {
                 + " found by check, repaired | found ids [11]; repair applied 2 versions | - | - | found exactly that row,"
                 + " repaired | **yes** |");
         assertThat(md).endsWith(Report.KEEP_MARKER + "\n## Kept\n\nold\n");
+    }
+
+    @Test
+    void aFailedOrUnloadedMeasurementIsShownAsSuch() {
+        String md = Report.render(sample(), "bench/", Map.of(), "bench/run", Report.KEEP_MARKER + "\n");
+        assertThat(md).contains("| 7 | add-node beside an update writer vs idle, 1,000,000 rows, 3 nodes (median) |"
+                + " failed (see section 7) | 50.00 s |");
+        assertThat(md).contains("| add-node | beside an update writer | - | **failed** after 700.50 s | - |");
+        assertThat(md).contains("- **add-node beside an update writer failed** after 700.50 s (rep 1): replication did"
+                + " not drain within 900 s\n");
+        assertThat(md).contains("| add-node | beside an insert writer | 490.00 s | 490.00 s (writer ran out) | 9.80x |");
+        assertThat(md).contains("- (writer ran out): the writer reached its own bound");
     }
 
     @Test
