@@ -58,7 +58,9 @@ public final class NodeDaemonMain {
             System.exit(1);
         }
 
-        NodeRpcService service = new NodeRpcService(connections, new StateStore(settings.stateDir()));
+        NodeRpcService service = new NodeRpcService(connections, new StateStore(settings.stateDir()),
+                new io.pgmesh.node.transfer.TransferJobs(settings.stateDir().resolve("transfers"),
+                        new io.pgmesh.node.transfer.PgTools(settings.pgBin(), settings.socketDir()), connections));
         service.upgradeSchema();
         ObjectMapper mapper = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         RpcDispatcher dispatcher = new RpcDispatcher(mapper, service, NodeRpc.class,

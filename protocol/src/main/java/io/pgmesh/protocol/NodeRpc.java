@@ -103,4 +103,33 @@ public interface NodeRpc {
      * node only (under a replication origin, so the deletes are not replicated).
      */
     StepResult pruneHistory(@JsonRpcParam("request") PruneRequest request);
+
+    /**
+     * Starts a dump of tables into a job file on this node and returns at once ({@link TransferJob#RUNNING}): one
+     * REPEATABLE READ snapshot, exported to pg_dump (custom format, data only), in which the daemon also reads each
+     * table's {@link TableChecksum}. Asking again for the same job returns its state; poll {@link #transferJob}.
+     */
+    TransferJob startDump(@JsonRpcParam("request") DumpRequest request);
+
+    /**
+     * Starts loading a job file received by {@link #writeJobChunk} into empty tables and returns at once; fails (as
+     * the job's state) when the file's size or SHA-256 differs, a table holds other rows, or the tables afterwards
+     * differ from {@link LoadRequest#expected()}. Asking again for the same job returns its state.
+     */
+    TransferJob startLoad(@JsonRpcParam("request") LoadRequest request);
+
+    /** The state of a dump or load; fails with INVALID_REQUEST when this node has no such job. */
+    TransferJob transferJob(@JsonRpcParam("request") JobRequest request);
+
+    /** Bytes of a finished dump's file. */
+    FileChunk readJobChunk(@JsonRpcParam("request") ChunkRequest request);
+
+    /** Appends bytes to a load's file (creating the job in state {@link TransferJob#RECEIVING}). */
+    StepResult writeJobChunk(@JsonRpcParam("request") ChunkWrite request);
+
+    /** Deletes a job's file and forgets the job (not a running one). */
+    StepResult removeJob(@JsonRpcParam("request") JobRequest request);
+
+    /** Each table's {@link TableChecksum}, all read in one snapshot. */
+    TableChecksums tableChecksums(@JsonRpcParam("request") ChecksumRequest request);
 }

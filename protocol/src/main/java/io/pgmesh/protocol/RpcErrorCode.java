@@ -16,6 +16,8 @@ public enum RpcErrorCode {
     UNAUTHORIZED(-32014),
     /** The node cannot do it yet (e.g. transactions it must outlast are still open); nothing was executed. */
     BUSY(-32015),
+    /** The node could not read or write a file of its own (e.g. its disk is full); the detail says which. */
+    STORAGE(-32016),
     /** Anything else: a bug in the daemon. */
     INTERNAL(-32099);
 

@@ -1,5 +1,6 @@
 package io.pgmesh.orchestrator.cli;
 
+import io.pgmesh.orchestrator.backup.BackupException;
 import io.pgmesh.orchestrator.cluster.UsageException;
 import io.pgmesh.orchestrator.config.ConfigException;
 import io.pgmesh.orchestrator.docker.DockerOperationException;
@@ -39,7 +40,7 @@ final class ErrorHandler implements IExecutionExceptionHandler {
 
     /** Whether the message states the cause and the fix, so that a stack trace would add nothing for a user. */
     static boolean selfExplaining(Throwable e) {
-        if (e instanceof UsageException || e instanceof ConfigException) {
+        if (e instanceof UsageException || e instanceof ConfigException || e instanceof BackupException) {
             return true;
         }
         return e instanceof DockerOperationException d && switch (d.kind()) {
@@ -54,6 +55,9 @@ final class ErrorHandler implements IExecutionExceptionHandler {
         }
         if (e instanceof ConfigException) {
             return ExitCodes.INVALID_CONFIG;
+        }
+        if (e instanceof BackupException b) {
+            return b.kind() == BackupException.Kind.CLUSTER_EXISTS ? ExitCodes.CONFLICT : ExitCodes.BACKUP_FILE;
         }
         if (e instanceof DockerOperationException d) {
             return switch (d.kind()) {
@@ -71,6 +75,7 @@ final class ErrorHandler implements IExecutionExceptionHandler {
             return c.source() + ": " + c.problems().get(0);
         }
         if (e instanceof NodeRpcException || e instanceof DockerOperationException || e instanceof ConfigException
+                || e instanceof BackupException || e instanceof java.io.UncheckedIOException
                 || e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
             return e.getMessage();
         }

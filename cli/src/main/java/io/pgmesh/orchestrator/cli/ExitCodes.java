@@ -22,12 +22,17 @@ public final class ExitCodes {
     /**
      * A container or network name is held by something that is not this cluster's, or the engine refused the
      * subnet as overlapping (a network created after the pre-flight check), or a volume of a node's name is not
-     * its data. Host ports are picked free when a node is first created; a kept node's ports taken by another
+     * its data; {@code restore} into a cluster that exists. Host ports are picked free when a node is first created; a kept node's ports taken by another
      * program since are a failure (1) naming them.
      */
     public static final int CONFLICT = 6;
     /** {@code check} found nodes whose data differ. */
     public static final int DIVERGENCE = 7;
+    /**
+     * {@code restore}: the file is not a pgmesh backup (not a zip archive, truncated, damaged, a foreign or newer
+     * manifest), or it holds other tables than the config's.
+     */
+    public static final int BACKUP_FILE = 8;
 
     private ExitCodes() {
     }

@@ -34,6 +34,15 @@ public final class TableDigestSql {
     private TableDigestSql() {
     }
 
+    /**
+     * A table's row count and the sum of its rows' hashes (as text): one figure of its content that does not depend
+     * on row order, comparable across nodes when read under {@link #SNAPSHOT_SETTINGS}.
+     */
+    public static String tableChecksum(String table) {
+        return "SELECT count(*), coalesce(sum(" + rowHash() + "::numeric), 0)::text FROM " + Sql.table(table) + " AS "
+                + ROW;
+    }
+
     /** The 64-bit hash of the whole row, as bigint. */
     static String rowHash() {
         return hash(ROW + "::text");

@@ -51,9 +51,11 @@ public final class NodeRpcService implements NodeRpc {
     private final ReplicationCalls replication;
     private final ConsistencyCalls consistency;
     private final HistoryCalls history;
+    private final TransferCalls transfers;
 
-    public NodeRpcService(NodeConnections connections, StateStore state) {
+    public NodeRpcService(NodeConnections connections, StateStore state, io.pgmesh.node.transfer.TransferJobs jobs) {
         this.call = new NodeCall(connections, state);
+        this.transfers = new TransferCalls(call, jobs);
         this.topology = new TopologyCalls(call);
         this.tables = new TableCalls(call);
         this.replication = new ReplicationCalls(call);
@@ -172,5 +174,40 @@ public final class NodeRpcService implements NodeRpc {
     @Override
     public StepResult pruneHistory(PruneRequest request) {
         return history.pruneHistory(request);
+    }
+
+    @Override
+    public io.pgmesh.protocol.TransferJob startDump(io.pgmesh.protocol.DumpRequest request) {
+        return transfers.startDump(request);
+    }
+
+    @Override
+    public io.pgmesh.protocol.TransferJob startLoad(io.pgmesh.protocol.LoadRequest request) {
+        return transfers.startLoad(request);
+    }
+
+    @Override
+    public io.pgmesh.protocol.TransferJob transferJob(io.pgmesh.protocol.JobRequest request) {
+        return transfers.transferJob(request);
+    }
+
+    @Override
+    public io.pgmesh.protocol.FileChunk readJobChunk(io.pgmesh.protocol.ChunkRequest request) {
+        return transfers.readJobChunk(request);
+    }
+
+    @Override
+    public StepResult writeJobChunk(io.pgmesh.protocol.ChunkWrite request) {
+        return transfers.writeJobChunk(request);
+    }
+
+    @Override
+    public StepResult removeJob(io.pgmesh.protocol.JobRequest request) {
+        return transfers.removeJob(request);
+    }
+
+    @Override
+    public io.pgmesh.protocol.TableChecksums tableChecksums(io.pgmesh.protocol.ChecksumRequest request) {
+        return transfers.tableChecksums(request);
     }
 }

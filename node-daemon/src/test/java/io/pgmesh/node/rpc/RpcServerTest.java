@@ -147,6 +147,41 @@ class RpcServerTest {
             return new StepResult("node7", List.of("pruned 2 tombstones of " + request.tables().get(0)
                     + " older than " + request.cutoff()));
         }
+
+        @Override
+        public io.pgmesh.protocol.TransferJob startDump(io.pgmesh.protocol.DumpRequest request) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public io.pgmesh.protocol.TransferJob startLoad(io.pgmesh.protocol.LoadRequest request) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public io.pgmesh.protocol.TransferJob transferJob(io.pgmesh.protocol.JobRequest request) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public io.pgmesh.protocol.FileChunk readJobChunk(io.pgmesh.protocol.ChunkRequest request) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public StepResult writeJobChunk(io.pgmesh.protocol.ChunkWrite request) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public StepResult removeJob(io.pgmesh.protocol.JobRequest request) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public io.pgmesh.protocol.TableChecksums tableChecksums(io.pgmesh.protocol.ChecksumRequest request) {
+            throw new UnsupportedOperationException();
+        }
     }
 
     private RpcServer server;

@@ -24,7 +24,9 @@ class TableCheckValidationTest {
     Path stateDir;
 
     private NodeRpcService service() {
-        return new NodeRpcService(new NodeConnections(stateDir.resolve("no-such-socket")), new StateStore(stateDir));
+        NodeConnections connections = new NodeConnections(stateDir.resolve("no-such-socket"));
+        return new NodeRpcService(connections, new StateStore(stateDir), new io.pgmesh.node.transfer.TransferJobs(
+                stateDir.resolve("transfers"), new io.pgmesh.node.transfer.PgTools(stateDir, stateDir), connections));
     }
 
     @Test

@@ -372,4 +372,102 @@ public final class FakeNode implements NodeRpc {
         enter("pruneHistory");
         return result("pruneHistory", List.of());
     }
+
+    // ---- transfers: a job's file is bytes in memory; a dump's bytes name the mesh's content ----
+
+    private final Map<String, io.pgmesh.protocol.TransferJob> jobs = new TreeMap<>();
+    private final Map<String, java.io.ByteArrayOutputStream> files = new TreeMap<>();
+    /** Bytes a dump's file gets beyond its content line (to test chunking). */
+    public int dumpPadding = 0;
+
+    @Override
+    public io.pgmesh.protocol.TransferJob startDump(io.pgmesh.protocol.DumpRequest request) {
+        enter("startDump");
+        List<io.pgmesh.protocol.TableChecksum> sums = request.tables().stream().map(t -> runtime.content
+                .getOrDefault(t, new io.pgmesh.protocol.TableChecksum(t, 0, "0"))).toList();
+        java.io.ByteArrayOutputStream file = new java.io.ByteArrayOutputStream();
+        file.writeBytes(("PGDMP fake " + sums + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        file.writeBytes(new byte[dumpPadding]);
+        files.put(request.job(), file);
+        io.pgmesh.protocol.TransferJob job = new io.pgmesh.protocol.TransferJob(name, request.job(), "dump", "done",
+                file.size(), sha256(file.toByteArray()), sums, "17.6", null);
+        jobs.put(request.job(), job);
+        return leave("startDump", job);
+    }
+
+    @Override
+    public io.pgmesh.protocol.TransferJob startLoad(io.pgmesh.protocol.LoadRequest request) {
+        enter("startLoad");
+        byte[] bytes = files.getOrDefault(request.job(), new java.io.ByteArrayOutputStream()).toByteArray();
+        String error = bytes.length != request.bytes() ? "the file has " + bytes.length + " bytes"
+                : !sha256(bytes).equals(request.sha256()) ? "SHA-256 differs" : null;
+        if (error == null) {
+            request.expected().forEach(t -> runtime.content.put(t.table(), t));
+        }
+        io.pgmesh.protocol.TransferJob job = new io.pgmesh.protocol.TransferJob(name, request.job(), "load",
+                error == null ? "done" : "failed", bytes.length, null, error == null ? request.expected() : List.of(),
+                "17.6", error);
+        jobs.put(request.job(), job);
+        return leave("startLoad", job);
+    }
+
+    @Override
+    public io.pgmesh.protocol.TransferJob transferJob(io.pgmesh.protocol.JobRequest request) {
+        enter("transferJob");
+        io.pgmesh.protocol.TransferJob job = jobs.get(request.job());
+        if (job == null) {
+            throw new NodeRpcException(name, RpcErrorCode.INVALID_REQUEST.code(), "[" + name + "] no job "
+                    + request.job(), null, null, null);
+        }
+        return leave("transferJob", job);
+    }
+
+    @Override
+    public io.pgmesh.protocol.FileChunk readJobChunk(io.pgmesh.protocol.ChunkRequest request) {
+        enter("readJobChunk");
+        byte[] all = files.get(request.job()).toByteArray();
+        int from = (int) request.offset();
+        int to = Math.min(all.length, from + request.length());
+        return leave("readJobChunk", new io.pgmesh.protocol.FileChunk(request.job(), request.offset(),
+                java.util.Arrays.copyOfRange(all, from, to), all.length));
+    }
+
+    @Override
+    public StepResult writeJobChunk(io.pgmesh.protocol.ChunkWrite request) {
+        enter("writeJobChunk");
+        java.io.ByteArrayOutputStream file = files.computeIfAbsent(request.job(), j -> new java.io.ByteArrayOutputStream());
+        if (request.offset() != file.size()) {
+            throw new NodeRpcException(name, RpcErrorCode.INVALID_REQUEST.code(), "[" + name + "] gap", null, null,
+                    null);
+        }
+        file.writeBytes(request.data());
+        return result("writeJobChunk", List.of("received " + request.data().length + " bytes"));
+    }
+
+    @Override
+    public StepResult removeJob(io.pgmesh.protocol.JobRequest request) {
+        enter("removeJob");
+        boolean had = jobs.remove(request.job()) != null | files.remove(request.job()) != null;
+        return result("removeJob", had ? List.of("removed job " + request.job()) : List.of());
+    }
+
+    /** Jobs whose file this node still holds. */
+    public java.util.Set<String> jobFiles() {
+        return java.util.Set.copyOf(files.keySet());
+    }
+
+    @Override
+    public io.pgmesh.protocol.TableChecksums tableChecksums(io.pgmesh.protocol.ChecksumRequest request) {
+        enter("tableChecksums");
+        return leave("tableChecksums", new io.pgmesh.protocol.TableChecksums(name, request.tables().stream()
+                .map(t -> runtime.content.getOrDefault(t, new io.pgmesh.protocol.TableChecksum(t, 0, "0"))).toList()));
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

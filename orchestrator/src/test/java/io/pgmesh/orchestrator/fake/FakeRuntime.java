@@ -33,6 +33,11 @@ public final class FakeRuntime implements NodeRuntime {
 
     private final String cluster;
     private final Map<String, NodeContainer> containers = new TreeMap<>();
+    /**
+     * The rows of the mesh, as each table's checksum: every node holds them once it has the table (replication and a
+     * join's copy are at once in the fakes); a load sets them, a dump reads them.
+     */
+    public final Map<String, io.pgmesh.protocol.TableChecksum> content = new TreeMap<>();
     private final Map<String, FakeNode> daemons = new LinkedHashMap<>();
     private final Set<Integer> retired = new TreeSet<>();
     /** Each node's kept data: its volume (with its host ports) and its daemon's catalog. */
