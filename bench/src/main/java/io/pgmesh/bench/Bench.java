@@ -99,6 +99,23 @@ final class Bench {
         return clusters.context(name(role), plan.subnet(subnetOffset));
     }
 
+    /** Section 8 (backup and restore against pg_dump and pg_restore), also run alone by {@code --only-backup}. */
+    BackupBench.Run runBackup(long rows) {
+        Thread hook = new Thread(this::removeLeftoversQuietly, "pgmesh-bench-cleanup");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return new BackupBench(this, clusters, docker, env.workDir(), out).run(rows, plan.subnet(5),
+                    plan.subnet(4), name("backup"), name("restore"));
+        } finally {
+            removeLeftoversQuietly();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs anyway
+            }
+        }
+    }
+
     /** Section 7 alone (check, repair and add-node under load), for {@code bench/run --only-under-load}. */
     Results runUnderLoad() {
         Instant started = Instant.now();
@@ -304,7 +321,7 @@ final class Bench {
         }
     }
 
-    private SuiteTable suiteTable() {
+    SuiteTable suiteTable() {
         return SuiteTable.from(context("up", 0).config().tables().get(0));
     }
 
@@ -576,7 +593,7 @@ final class Bench {
         return runs;
     }
 
-    private void insertRows(int port, String database, Credentials writer, long rows) throws SQLException {
+    void insertRows(int port, String database, Credentials writer, long rows) throws SQLException {
         SuiteTable t = suiteTable();
         String sql = "INSERT INTO \"" + t.table() + "\" (\"" + t.secondText() + "\") SELECT 'bench row ' || g"
                 + " FROM generate_series(1, ?) g";

@@ -6,6 +6,7 @@ import io.pgmesh.orchestrator.docker.DockerEngine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -14,7 +15,7 @@ import java.util.function.Consumer;
  * Runs the bench and writes the report and plots.
  *
  * <pre>
- * java -cp ... io.pgmesh.bench.BenchMain [--smoke] [--only-under-load] --repo DIR --work DIR --report FILE --plots DIR [--cli-jar FILE]
+ * java -cp ... io.pgmesh.bench.BenchMain [--smoke] [--only-under-load|--only-backup] --repo DIR --work DIR --report FILE --plots DIR [--cli-jar FILE]
  * </pre>
  *
  * {@code bench/run} calls it for the full run (report docs/BENCHMARKS.md, plots docs/bench/). Exit 0 when the run
@@ -33,12 +34,14 @@ public final class BenchMain {
         Map<String, String> options;
         boolean smoke = false;
         boolean onlyUnderLoad = false;
+        boolean onlyBackup = false;
         try {
             options = new java.util.HashMap<>();
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--smoke" -> smoke = true;
                     case "--only-under-load" -> onlyUnderLoad = true;
+                    case "--only-backup" -> onlyBackup = true;
                     case "--repo", "--work", "--report", "--plots", "--cli-jar" -> {
                         if (i + 1 >= args.length) {
                             throw new IllegalArgumentException(args[i] + " needs a value");
@@ -55,7 +58,7 @@ public final class BenchMain {
             }
         } catch (IllegalArgumentException e) {
             System.err.println("bench: " + e.getMessage());
-            System.err.println("usage: BenchMain [--smoke] [--only-under-load] --repo DIR --work DIR --report FILE"
+            System.err.println("usage: BenchMain [--smoke] [--only-under-load|--only-backup] --repo DIR --work DIR --report FILE"
                     + " --plots DIR [--cli-jar FILE]");
             System.exit(2);
             return;
@@ -68,7 +71,9 @@ public final class BenchMain {
         Consumer<String> out = line -> System.out.printf("%7.1f %s%n", (System.nanoTime() - start) / 1e9, line);
         try {
             BenchPlan plan = smoke ? BenchPlan.smoke() : BenchPlan.full();
-            if (onlyUnderLoad) {
+            if (onlyBackup) {
+                runBackup(plan, env, out);
+            } else if (onlyUnderLoad) {
                 runUnderLoad(plan, env, out);
             } else {
                 run(plan, env, out);
@@ -106,6 +111,33 @@ public final class BenchMain {
         return results;
     }
 
+    /**
+     * Runs section 8 (backup and restore next to pg_dump and pg_restore) and puts it into the existing report in place
+     * of the last one; the other sections stay.
+     */
+    static BackupBench.Run runBackup(BenchPlan plan, BenchEnv env, Consumer<String> out) {
+        java.time.Instant started = java.time.Instant.now();
+        Load before = Load.now();
+        BackupBench.Run run;
+        try (DockerClient docker = DockerEngine.connect()) {
+            run = new Bench(plan, env, docker, out).runBackup(plan.backupRows());
+        } catch (IOException e) {
+            throw new IllegalStateException("closing the Docker client failed", e);
+        }
+        String when = "Measured by `" + COMMAND + "` (alone: `" + COMMAND + " --only-backup`) on "
+                + java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
+                .withZone(java.time.ZoneOffset.UTC).format(started) + ", load average at start " + before + ".";
+        try {
+            String existing = Files.exists(env.report()) ? Files.readString(env.report()) : "# Benchmarks\n";
+            Report.write(env.report(), Report.withSection(existing, BackupBench.HEADING,
+                    BackupBench.section(List.of(run), when)));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        out.accept("[bench] wrote section 8 of " + env.report());
+        return run;
+    }
+
     /** Runs the plan and writes the report and plots; returns the results. */
     static Results run(BenchPlan plan, BenchEnv env, Consumer<String> out) {
         env.cliJar().ifPresent(jar -> {
@@ -125,6 +157,7 @@ public final class BenchMain {
         plotPath = plotPath.isEmpty() ? "" : plotPath.replace('\\', '/') + "/";
         String text = Report.render(results, plotPath, plots, COMMAND, Report.keptTail(env.report()));
         Report.write(env.report(), text);
+        runBackup(plan, env, out);
         out.accept("[bench] wrote " + env.report() + " and " + plots.size() + " plots in " + env.plotDir());
         return results;
     }

@@ -24,6 +24,7 @@ import java.util.List;
  * @param underLoadRows     seeded rows of each size of section 7 (check, repair and add-node under load; a fresh
  *                          cluster each)
  * @param underLoadNodes    nodes of those clusters (add-node adds one and the bench removes it again)
+ * @param backupRows        rows of section 8 (backup and restore next to pg_dump and pg_restore)
  * @param underLoadReps     timed runs of each operation in each condition (conditions interleaved, order rotated)
  * @param writerWarmUp      how long a writer runs before the timed operation starts
  */
@@ -31,7 +32,7 @@ record BenchPlan(String mode, String namePrefix, int subnetBase, List<Integer> u
                  int floorSamples, List<Integer> latencyNodes, int latencySamples, int throughputNodes,
                  Duration throughputRound, int throughputRounds, List<Integer> concurrency, int rpcCalls,
                  List<Long> addNodeRows, int addNodeClusterSize, List<Long> underLoadRows, int underLoadNodes,
-                 int underLoadReps, Duration writerWarmUp) {
+                 int underLoadReps, Duration writerWarmUp, long backupRows) {
 
     /**
      * Subnets 172.28.160-179.0/24 belong to the bench; the full run uses 160-165, the smoke run 170-175. Offsets: 0
@@ -43,13 +44,13 @@ record BenchPlan(String mode, String namePrefix, int subnetBase, List<Integer> u
                 Duration.ofSeconds(15), 3, List.of(1, 8), 2000, List.of(10_000L, 100_000L, 1_000_000L), 3,
                 // one run per operation and condition in section 7: an add-node beside a full-speed writer took
                 // about 290 s at 100,000 rows in a partial run (the new node's apply catching up with the writer)
-                List.of(100_000L, 1_000_000L), 3, 1, Duration.ofSeconds(2));
+                List.of(100_000L, 1_000_000L), 3, 1, Duration.ofSeconds(2), 1_000_000L);
     }
 
     static BenchPlan smoke() {
         return new BenchPlan("smoke", "pgmesh-bench-smoke-", 170, List.of(2), 1, 2, List.of(2), 15, 2,
                 Duration.ofSeconds(2), 1, List.of(1), 50, List.of(1_000L), 2,
-                List.of(2_000L), 2, 1, Duration.ofMillis(500));
+                List.of(2_000L), 2, 1, Duration.ofMillis(500), 2_000L);
     }
 
     int subnet(int offset) {

@@ -103,9 +103,17 @@ final class Report {
                 + date + String.format(Locale.ROOT, " (%.0f s", r.elapsed().toMillis() / 1000.0) + "; load average at"
                 + " start, at end: " + r.loadAtStart() + "; " + r.loadAtEnd() + "), apart from the sections above.\n\n"
                 + section.substring(firstLineEnd);
-        int start = existing.indexOf(UNDER_LOAD_HEADING);
+        return withSection(existing, UNDER_LOAD_HEADING, section);
+    }
+
+    /**
+     * {@code existing} with the section starting with {@code heading} replaced by {@code section}; without one, the
+     * section goes before the first of "## Targets missed", the kept part, or the end.
+     */
+    static String withSection(String existing, String heading, String section) {
+        int start = existing.indexOf(heading);
         if (start >= 0) {
-            int next = existing.indexOf("\n## ", start + UNDER_LOAD_HEADING.length());
+            int next = existing.indexOf("\n## ", start + heading.length());
             int end = next < 0 ? existing.length() : next + 1;
             return existing.substring(0, start) + section + existing.substring(end);
         }

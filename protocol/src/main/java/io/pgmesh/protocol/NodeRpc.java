@@ -15,6 +15,14 @@ public interface NodeRpc {
     /** TCP port of the daemon inside the container. */
     int PORT = 64000;
 
+    /**
+     * The version of this interface a daemon speaks, reported in {@link NodeStatus#protocolVersion()}, so that an
+     * orchestrator can tell an older daemon (during a rolling upgrade) before it calls a method the daemon lacks.
+     * 0 (absent): before versions; 1: transfer jobs (startDump, startLoad, transferJob, readJobChunk, writeJobChunk,
+     * removeJob) and tableChecksums.
+     */
+    int PROTOCOL_VERSION = 1;
+
     /** Tells the node who it is and where every member of the mesh lives. */
     StepResult updateNetworkTopology(@JsonRpcParam("topology") NetworkTopology topology);
 

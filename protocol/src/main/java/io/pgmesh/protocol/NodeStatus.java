@@ -16,11 +16,21 @@ import java.util.List;
  * @param conflicts       conflicts this node resolved while applying peers' changes, per table
  * @param rows            rows of each table this node publishes; empty when not counted (an older daemon, no
  *                        database yet, or an initial copy still running)
+ * @param protocolVersion the {@link NodeRpc#PROTOCOL_VERSION} the daemon speaks (0: a daemon from before versions)
+ * @param pgmeshVersion   the pgmesh release of the daemon (null: a daemon from before versions)
  */
 public record NodeStatus(String node, int index, String cluster, boolean postgresUp, String postgresVersion,
                          String database, List<PublicationInfo> publications,
                          List<SubscriptionInfo> subscriptions, java.util.Map<String, Long> conflicts,
-                         List<TableRows> rows) {
+                         List<TableRows> rows, int protocolVersion, String pgmeshVersion) {
+
+    /** A status of a daemon of this release. */
+    public NodeStatus(String node, int index, String cluster, boolean postgresUp, String postgresVersion,
+                      String database, List<PublicationInfo> publications, List<SubscriptionInfo> subscriptions,
+                      java.util.Map<String, Long> conflicts, List<TableRows> rows) {
+        this(node, index, cluster, postgresUp, postgresVersion, database, publications, subscriptions, conflicts, rows,
+                NodeRpc.PROTOCOL_VERSION, PgMeshVersion.VERSION);
+    }
 
     /**
      * How many rows a table holds.

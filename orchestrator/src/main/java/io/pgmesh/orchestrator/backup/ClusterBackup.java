@@ -30,8 +30,13 @@ import java.util.Locale;
  */
 public final class ClusterBackup {
 
-    /** What a finished backup holds. */
-    public record Result(Path file, BackupManifest manifest, long fileBytes, Duration took) {
+    /**
+     * What a finished backup holds, and where its time went.
+     *
+     * @param dumped the dump on the node (pg_dump and the checksums)
+     * @param took   all of it: drain, dump, fetch into FILE
+     */
+    public record Result(Path file, BackupManifest manifest, long fileBytes, Duration dumped, Duration took) {
     }
 
     private final ClusterContext ctx;
@@ -60,10 +65,17 @@ public final class ClusterBackup {
         String createdAt = Instant.now().toString();
         try (NodeSession session = ctx.rpc(source)) {
             JobTransfers transfers = new JobTransfers(session, ctx.log());
+            int protocol = session.api().status().protocolVersion();
+            if (protocol < 1) {
+                throw new IllegalStateException("[" + source.node() + "] runs a node daemon older than this pgmesh"
+                        + " (protocol " + protocol + ", backup needs 1): run 'pgmesh upgrade' first");
+            }
             ctx.log(source.node(), "dumping " + String.join(", ", tables) + " with pg_dump (one snapshot), job " + job);
+            long dumpStart = System.nanoTime();
             session.api().startDump(new DumpRequest(job, ctx.config().database(), tables));
             try {
                 TransferJob dumped = transfers.awaitDone(job, "dump", dumpTimeout);
+                Duration dumpTook = Duration.ofNanos(System.nanoTime() - dumpStart);
                 ctx.log(source.node(), String.format(Locale.ROOT, "dumped %s: %s", describe(dumped.tables()),
                         JobTransfers.mib(dumped.bytes())));
                 BackupManifest manifest = manifest(source, createdAt, dumped);
@@ -73,7 +85,7 @@ public final class ClusterBackup {
                 Duration took = Duration.ofNanos(System.nanoTime() - start);
                 ctx.log().accept(String.format(Locale.ROOT, "[backup] wrote %s: %,d rows (%s), %s, in %.1f s", file,
                         manifest.rows(), describe(dumped.tables()), JobTransfers.mib(size), took.toMillis() / 1e3));
-                return new Result(file, manifest, size, took);
+                return new Result(file, manifest, size, dumpTook, took);
             } catch (IOException e) {
                 throw new UncheckedIOException("could not write " + file + ": " + e.getMessage(), e);
             } finally {

@@ -27,15 +27,23 @@ import java.util.Locale;
  * {@code pgmesh restore FILE}: a NEW cluster from a backup. The file is checked first (a pgmesh backup, whole, of the
  * configured tables) and the cluster must not exist; then node0 is created, receives the dump over its RPC
  * connection and loads it with pg_restore (one transaction, triggers off: every row keeps its version stamps), its
- * key sequences continue after the restored keys of its range, and the cluster grows to its size by add-node's join
- * (each new node copies every row and continues its own key range after them). Last, every node's tables are
+ * key sequences continue after the restored keys of its range, and the cluster grows to its size by add-node's live
+ * join, node1, node2, ... at their own indexes (each copies every row and continues its key range after the rows of
+ * that range: the restored rows fill the key ranges of the nodes backed up, so the new nodes take those indexes, as
+ * before the backup, rather than add-node's next free range). Last, every node's tables are
  * compared with the manifest's row counts and checksums. When anything fails after node0 was created, the
  * half-created cluster is removed with its data: a rerun starts from scratch.
  */
 public final class ClusterRestore {
 
-    /** What a finished restore verified on each node. */
-    public record Result(String cluster, BackupManifest manifest, List<TableChecksums> verified, Duration took) {
+    /**
+     * What a finished restore verified on each node, and where its time went.
+     *
+     * @param loaded node0's part: receiving the dump, pg_restore, its checksums
+     * @param took   all of it, from reading FILE to the last node's checksums
+     */
+    public record Result(String cluster, BackupManifest manifest, List<TableChecksums> verified, Duration loaded,
+                         Duration took) {
     }
 
     private final ClusterContext ctx;
@@ -67,12 +75,13 @@ public final class ClusterRestore {
                     manifest.createdAt(), manifest.rows(), ClusterBackup.describe(manifest.contents()),
                     manifest.postgresVersion(), manifest.pgmeshVersion()));
             try {
-                List<TableChecksums> verified = restore(archive, nodes, images, loadTimeout);
+                Duration[] loaded = new Duration[1];
+                List<TableChecksums> verified = restore(archive, nodes, images, loadTimeout, loaded);
                 Duration took = Duration.ofNanos(System.nanoTime() - start);
                 ctx.log().accept(String.format(Locale.ROOT, "[restore] cluster %s restored from %s: %d nodes, every"
                                 + " node's tables match the backup's checksums, in %.1f s", ctx.cluster(), file, nodes,
                         took.toMillis() / 1e3));
-                return new Result(ctx.cluster(), manifest, verified, took);
+                return new Result(ctx.cluster(), manifest, verified, loaded[0], took);
             } catch (RuntimeException e) {
                 ctx.log().accept("[restore] failed: " + e.getMessage());
                 ctx.log().accept("[restore] removing the half-created cluster " + ctx.cluster() + " and its data");
@@ -87,12 +96,13 @@ public final class ClusterRestore {
     }
 
     private List<TableChecksums> restore(BackupArchive archive, int nodes, ClusterUp.NodeImageSource images,
-                                         Duration loadTimeout) {
+                                         Duration loadTimeout, Duration[] loadedOn) {
         BackupManifest manifest = archive.manifest();
         List<String> tables = MeshSpecs.tableNames(ctx.config());
         new ClusterUp(ctx, images).run(1);
         NodeContainer first = ctx.runtime().list(ctx.cluster()).get(0);
         String job = "restore-" + System.currentTimeMillis();
+        long loadStart = System.nanoTime();
         try (NodeSession session = ctx.rpc(first)) {
             JobTransfers transfers = new JobTransfers(session, ctx.log());
             ctx.log(first.node(), String.format(Locale.ROOT, "receiving the dump (%s)",
@@ -112,16 +122,18 @@ public final class ClusterRestore {
                 session.api().startLoad(new LoadRequest(job, ctx.config().database(), manifest.dump().bytes(),
                         manifest.dump().sha256(), manifest.contents()));
                 TransferJob loaded = new JobTransfers(session, ctx.log()).awaitDone(job, "load", loadTimeout);
-                ctx.log(first.node(), "loaded " + ClusterBackup.describe(loaded.tables()) + ": checksums match");
+                loadedOn[0] = Duration.ofNanos(System.nanoTime() - loadStart);
+                ctx.log(first.node(), String.format(Locale.ROOT, "loaded %s in %.1f s: checksums match",
+                        ClusterBackup.describe(loaded.tables()), loadedOn[0].toMillis() / 1e3));
             } finally {
                 transfers.removeQuietly(job);
             }
             ctx.logStep(first.node(), "continuing its key sequences after the restored keys of its range",
                     session.api().continueKeyRange(new KeyRangeRequest(ctx.config().database(), tables)));
         }
-        for (int n = 2; n <= nodes; n++) {
-            ctx.log().accept("[restore] adding node " + n + " of " + nodes + " (a copy of every row from the mesh)");
-            new NodeJoin(ctx).addNode(images);
+        for (int index = 1; index < nodes; index++) {
+            ctx.log().accept("[restore] adding node " + (index + 1) + " of " + nodes + " (a copy of every row)");
+            new NodeJoin(ctx).joinAt(index, images);
         }
         return verify(manifest.contents(), tables);
     }

@@ -141,6 +141,19 @@ public final class NodeJoin {
      * after them.
      */
     public Joined rejoin(int index, ClusterUp.NodeImageSource images) {
+        return joinAt(index, images, true);
+    }
+
+    /**
+     * A node joins at {@code index} (its name, address and key range) by the live join, with a copy of every row; its
+     * key sequences continue after the rows of its range it copied. For {@code restore}, whose rows fill the key
+     * ranges of the nodes backed up: the restored cluster's nodes take those indexes again, as before the backup.
+     */
+    public Joined joinAt(int index, ClusterUp.NodeImageSource images) {
+        return joinAt(index, images, false);
+    }
+
+    private Joined joinAt(int index, ClusterUp.NodeImageSource images, boolean again) {
         List<NodeContainer> members = ctx.runtime().list(ctx.cluster());
         String node = MeshNames.nodeName(index);
         if (members.stream().anyMatch(m -> m.index() == index)) {
@@ -151,10 +164,12 @@ public final class NodeJoin {
                     + " from, and every member keeping changes for it)");
         }
         Map<Integer, String> changedSince = horizons(members);
-        ctx.log(node, "joining cluster " + ctx.cluster() + " again with " + members.size() + " nodes");
+        ctx.log(node, "joining cluster " + ctx.cluster() + (again ? " again" : "") + " with " + members.size()
+                + " nodes");
         NodeContainer joining = new NodeStarter(ctx).ensureRunning(index, images.ensureBuilt(), null);
         wire(LIVE_CLUSTER, joining, members, null);
-        ctx.log(node, "joined again: cluster " + ctx.cluster() + " has " + (members.size() + 1) + " nodes");
+        ctx.log(node, (again ? "joined again" : "joined") + ": cluster " + ctx.cluster() + " has "
+                + (members.size() + 1) + " nodes");
         return new Joined(joining, changedSince);
     }
 
