@@ -98,7 +98,10 @@ class BenchSmokeIT {
                 "## 7. check, repair and add-node under load", "### 2,000 rows, 2 nodes",
                 "### A failure injected under load", "found exactly that row and repaired",
                 "![check, repair and add-node under load](bench/underload.png)",
-                "| 7 | check beside an update writer vs idle, 2,000 rows, 2 nodes (median) |");
+                "| 7 | check beside an update writer vs idle, 2,000 rows, 2 nodes (median) |",
+                "## 8. backup and restore next to pg_dump and pg_restore", "### 2,000 rows, 3 nodes",
+                "| backup, end to end (file ", "| restore into 3 nodes, end to end |",
+                "Every restored node's checksums equal the backup's: yes.");
         for (String png : new String[]{Plots.BRING_UP, Plots.LATENCY, Plots.THROUGHPUT, Plots.CONTROL_PLANE,
                 Plots.ADD_NODE, Plots.UNDER_LOAD}) {
             assertThat(env.plotDir().resolve(png)).isRegularFile();
