@@ -108,7 +108,7 @@ final class Report {
 
     /**
      * {@code existing} with the section starting with {@code heading} replaced by {@code section}; without one, the
-     * section goes before the first of "## Targets missed", the kept part, or the end.
+     * section goes before the first of a section of a higher number, "## Targets missed", the kept part, or the end.
      */
     static String withSection(String existing, String heading, String section) {
         int start = existing.indexOf(heading);
@@ -122,6 +122,17 @@ final class Report {
             int i = existing.indexOf(before);
             if (i >= 0 && (at < 0 || i < at)) {
                 at = i;
+            }
+        }
+        // before a section of a higher number ("## 8. " goes after "## 7. ", "## 7. " before "## 8. ")
+        java.util.regex.Matcher own = java.util.regex.Pattern.compile("## (\\d+)\\. ").matcher(heading);
+        if (own.lookingAt()) {
+            java.util.regex.Matcher other = java.util.regex.Pattern.compile("(?m)^## (\\d+)\\. ").matcher(existing);
+            while (other.find()) {
+                if (Integer.parseInt(other.group(1)) > Integer.parseInt(own.group(1))) {
+                    at = at < 0 ? other.start() : Math.min(at, other.start());
+                    break;
+                }
             }
         }
         return at < 0 ? existing + (existing.endsWith("\n") ? "\n" : "\n\n") + section

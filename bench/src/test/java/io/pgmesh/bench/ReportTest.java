@@ -142,6 +142,13 @@ class ReportTest {
                 .endsWith("## Targets missed, and where the time goes\n\nmissed\n\n" + Report.KEEP_MARKER + "\nkept\n");
         assertThat(md.indexOf("## 7. ")).isEqualTo(md.lastIndexOf("## 7. "));
 
+        String eightBeforeTargets = "# Benchmarks\n\n## 6. add-node\n\nsix\n\n## 8. backup\n\neight\n\n## Targets missed\n";
+        String ordered = Report.withUnderLoadSection(eightBeforeTargets, sample(), "bench/", "bench/run");
+        assertThat(ordered.indexOf("## 7. ")).as("7 goes before 8").isGreaterThan(ordered.indexOf("six"))
+                .isLessThan(ordered.indexOf("## 8. backup"));
+        assertThat(Report.withSection(ordered, "## 8. ", "## 8. backup\n\nnew eight\n")).contains("new eight")
+                .doesNotContain("\neight\n");
+
         String withoutSeven = "# Benchmarks\n\n## 6. add-node\n\nsix\n\n## Targets missed\n\nmissed\n";
         String inserted = Report.withUnderLoadSection(withoutSeven, sample(), "bench/", "bench/run");
         assertThat(inserted.indexOf("## 7. ")).isGreaterThan(inserted.indexOf("six"))

@@ -22,12 +22,8 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -67,7 +63,7 @@ class BackupRestoreIT {
             Map<Long, String> before = versions(ctx, source.nodes.get(2));
 
             ClusterBackup.Result backup;
-            try (Writer writer = new Writer(ctx, source.nodes.get(0))) {
+            try (InsertWriter writer = new InsertWriter(ctx, source.nodes.get(0), ConcurrentHashMap.newKeySet())) {
                 await().atMost(Duration.ofSeconds(60)).until(() -> writer.count() > 100);
                 backup = new ClusterBackup(ctx).run(file, TIMEOUT, TIMEOUT);
                 int atEnd = writer.count();
@@ -149,53 +145,6 @@ class BackupRestoreIT {
                 rs.next();
                 return rs.getLong(1);
             }
-        }
-    }
-
-    /** Inserts on one node at full speed, bounded in count and time. */
-    private static final class Writer implements AutoCloseable {
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        private final AtomicReference<String> error = new AtomicReference<>();
-        private final AtomicInteger count = new AtomicInteger();
-        private final Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
-        private final Thread thread;
-
-        Writer(ClusterContext ctx, NodeContainer node) {
-            thread = new Thread(() -> {
-                long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
-                try (Connection c = TestClusters.connectAsWriter(ctx, node);
-                     PreparedStatement insert = c.prepareStatement("INSERT INTO table1 (col2) VALUES (?) RETURNING id")) {
-                    for (int i = 0; i < 1_000_000 && running.get() && System.nanoTime() < deadline; i++) {
-                        insert.setString(1, "writer " + i);
-                        try (ResultSet rs = insert.executeQuery()) {
-                            rs.next();
-                            acknowledged.add(rs.getLong(1));
-                            count.incrementAndGet();
-                        }
-                    }
-                } catch (SQLException e) {
-                    error.compareAndSet(null, e.getMessage());
-                }
-            }, "backup-writer");
-            thread.start();
-        }
-
-        int count() {
-            return count.get();
-        }
-
-        String error() {
-            return error.get();
-        }
-
-        void stop() throws InterruptedException {
-            running.set(false);
-            thread.join(Duration.ofSeconds(30).toMillis());
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            stop();
         }
     }
 }

@@ -22,8 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -50,7 +48,7 @@ class LifecycleIT {
             }
 
             // stop-node beside a writer at full speed on node0: node2 gets what was written while it was down
-            try (Writer writer = new Writer(ctx, cluster.nodes.get(0), acknowledged)) {
+            try (InsertWriter writer = new InsertWriter(ctx, cluster.nodes.get(0), acknowledged)) {
                 await().atMost(Duration.ofSeconds(60)).until(() -> writer.count() > 100);
                 new ClusterStop(ctx).stopNode("node2", Duration.ofSeconds(60));
                 assertThat(node(ctx, "node2").running()).isFalse();
@@ -131,54 +129,6 @@ class LifecycleIT {
                 rs.next();
                 return rs.getLong(1);
             }
-        }
-    }
-
-    /** Inserts one row after another on one node, without pauses, recording every acknowledged id. */
-    private static final class Writer implements AutoCloseable {
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        private final AtomicReference<String> error = new AtomicReference<>();
-        private final Set<Long> acknowledged;
-        private final java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
-        private final Thread thread;
-
-        Writer(ClusterContext ctx, NodeContainer node, Set<Long> acknowledged) {
-            this.acknowledged = acknowledged;
-            this.thread = new Thread(() -> {
-                long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
-                try (Connection c = TestClusters.connectAsWriter(ctx, node);
-                     PreparedStatement insert = c.prepareStatement("INSERT INTO table1 (col2) VALUES (?) RETURNING id")) {
-                    for (int i = 0; i < 1_000_000 && running.get() && System.nanoTime() < deadline; i++) {
-                        insert.setString(1, "writer " + i);
-                        try (ResultSet rs = insert.executeQuery()) {
-                            rs.next();
-                            this.acknowledged.add(rs.getLong(1));
-                            count.incrementAndGet();
-                        }
-                    }
-                } catch (SQLException e) {
-                    error.compareAndSet(null, e.getMessage());
-                }
-            }, "lifecycle-writer");
-            thread.start();
-        }
-
-        int count() {
-            return count.get();
-        }
-
-        String error() {
-            return error.get();
-        }
-
-        void stop() throws InterruptedException {
-            running.set(false);
-            thread.join(Duration.ofSeconds(30).toMillis());
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            stop();
         }
     }
 }

@@ -62,6 +62,26 @@ final class Progress implements Consumer<String> {
         return m.matches() ? m.group(1) : null;
     }
 
+    /**
+     * {@code restore}: creating node0, loading the dump on it, each further node's join, the checksums on every node.
+     */
+    static String restoreStep(String line) {
+        if (line.startsWith("[image] ") || line.startsWith("[network] ") || line.startsWith("[node0] starting")) {
+            return "node0";
+        }
+        if (line.startsWith("[node0] receiving the dump")) {
+            return "load";
+        }
+        var join = java.util.regex.Pattern.compile("^\\[(node\\d+)] joining cluster .*").matcher(line);
+        if (join.matches()) {
+            return join.group(1);
+        }
+        if (line.contains("] checksums match the backup")) {
+            return "checksums";
+        }
+        return null;
+    }
+
     /** Test suites run in order; each announces itself with {@code [test NAME] running ...}. */
     static String suiteStep(String line) {
         if (line.startsWith("[test ") && line.contains("] running")) {

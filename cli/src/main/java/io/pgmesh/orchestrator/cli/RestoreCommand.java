@@ -30,12 +30,22 @@ final class RestoreCommand extends ClusterCommand {
             description = "How long the load may take on node0 (default: ${DEFAULT-VALUE}).")
     Duration loadTimeout;
 
+    private int count;
+    private Progress progress;
+
+    @Override
+    java.util.function.Consumer<String> stepLog(java.util.function.Consumer<String> plain) {
+        progress = new Progress("restore", count + 2, Progress::restoreStep, System::nanoTime, plain);
+        return progress;
+    }
+
     @Override
     public Integer call() {
         SysConfig config = loadConfig();
+        count = nodes != null ? nodes : config.minNodes();
         ClusterContext ctx = context(config);
-        new ClusterRestore(ctx).run(file, nodes != null ? nodes : config.minNodes(), nodeImage(ctx)::ensureBuilt,
-                loadTimeout);
+        new ClusterRestore(ctx).run(file, count, nodeImage(ctx)::ensureBuilt, loadTimeout);
+        progress.done();
         return ExitCodes.OK;
     }
 }

@@ -60,6 +60,12 @@ class ProgressTest {
     void suitesAreStepsByTheirOwnFirstLine() {
         assertThat(Progress.suiteStep("[test insert] running on 3 nodes (scale 1)")).isEqualTo("insert");
         assertThat(Progress.suiteStep("[test insert] 800 operations in 1.2 s")).isNull();
+        assertThat(Progress.restoreStep("[network] creating pgmesh_pgmesh-net (172.28.5.0/24, gateway 172.28.5.1)"))
+                .isEqualTo("node0");
+        assertThat(Progress.restoreStep("[node0] receiving the dump (11.3 MiB)")).isEqualTo("load");
+        assertThat(Progress.restoreStep("[node2] joining cluster pgmesh with 2 nodes")).isEqualTo("node2");
+        assertThat(Progress.restoreStep("[node1] checksums match the backup: table1 1,600 rows")).isEqualTo("checksums");
+        assertThat(Progress.restoreStep("[node1]   created role admin")).isNull();
         assertThat(Progress.upStep("[node12] daemon ready")).isEqualTo("node12");
         assertThat(Progress.upStep("[check] waiting")).isNull();
     }

@@ -1,13 +1,10 @@
 package io.pgmesh.node.transfer;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 
 /**
@@ -34,16 +31,47 @@ public record PgTools(Path pgBin, Path socketDir) {
         }
     }
 
+    /** A tool started in the background: {@link #await} waits for it. */
+    public static final class Running {
+        private final String tool;
+        private final Process process;
+        private final Path stderr;
+
+        private Running(String tool, Process process, Path stderr) {
+            this.tool = tool;
+            this.process = process;
+            this.stderr = stderr;
+        }
+
+        /** Waits until it ends; its stderr's last lines are kept, the file deleted. */
+        public Outcome await() throws IOException {
+            try {
+                int code = process.waitFor();
+                List<String> lines = Files.exists(stderr) ? Files.readAllLines(stderr, StandardCharsets.UTF_8)
+                        : List.of();
+                return new Outcome(code, List.copyOf(lines.subList(Math.max(0, lines.size() - LAST_LINES),
+                        lines.size())));
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+                throw new IOException(tool + " was interrupted", e);
+            } finally {
+                Files.deleteIfExists(stderr);
+            }
+        }
+    }
+
     /**
-     * The tables' rows (data only, custom format, compressed) as seen by {@code snapshot}, an exported snapshot the
-     * caller's transaction keeps alive until this returns.
+     * Starts dumping the tables' rows (data only, custom format, compressed) as seen by {@code snapshot}, an exported
+     * snapshot the caller's transaction must keep alive until {@link Running#await} returns (the caller may read in
+     * that transaction meanwhile).
      */
-    public Outcome dump(String database, String snapshot, List<String> tables, Path file) throws IOException {
+    public Running startDump(String database, String snapshot, List<String> tables, Path file) throws IOException {
         List<String> command = new ArrayList<>(List.of(pgBin.resolve("pg_dump").toString(), "--host=" + socketDir,
                 "--username=postgres", "--no-password", "--dbname=" + database, "--format=custom", "--data-only",
                 "--snapshot=" + snapshot, "--file=" + file));
         tables.forEach(t -> command.add("--table=public." + t));
-        return run(command);
+        return start(command, file.resolveSibling(file.getFileName() + ".stderr"));
     }
 
     /**
@@ -56,26 +84,13 @@ public record PgTools(Path pgBin, Path socketDir) {
                 "--single-transaction", "--exit-on-error"));
         tables.forEach(t -> command.add("--table=" + t));
         command.add(file.toString());
-        return run(command);
+        return start(command, file.resolveSibling(file.getFileName() + ".stderr")).await();
     }
 
-    private static Outcome run(List<String> command) throws IOException {
-        Process p = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        Deque<String> last = new ArrayDeque<>();
-        try (BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
-            for (String line = err.readLine(); line != null; line = err.readLine()) {
-                if (last.size() == LAST_LINES) {
-                    last.removeFirst();
-                }
-                last.addLast(line);
-            }
-        }
-        try {
-            return new Outcome(p.waitFor(), List.copyOf(last));
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IOException(command.get(0) + " was interrupted", e);
-        }
+    private static Running start(List<String> command, Path stderr) throws IOException {
+        Files.deleteIfExists(stderr);
+        Process p = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(stderr.toFile()).start();
+        return new Running(Path.of(command.get(0)).getFileName().toString(), p, stderr);
     }
 }

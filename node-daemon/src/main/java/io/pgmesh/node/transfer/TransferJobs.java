@@ -94,10 +94,15 @@ public final class TransferJobs {
                     snapshot = rs.getString(1);
                     version = rs.getString(2);
                 }
-                sums = TableContent.read(c, request.tables());
+                // pg_dump and the checksums read the same snapshot side by side (the transaction keeps it alive)
+                PgTools.Running dump = tools.startDump(request.database(), snapshot, request.tables(), file);
+                try {
+                    sums = TableContent.read(c, request.tables());
+                } finally {
+                    outcome = dump.await();
+                }
                 log.info("[{}] dump {}: pg_dump of {} in snapshot {} ({})", node, request.job(), request.tables(),
                         snapshot, sums);
-                outcome = tools.dump(request.database(), snapshot, request.tables(), file);
                 c.commit();
             }
             if (!outcome.ok()) {
