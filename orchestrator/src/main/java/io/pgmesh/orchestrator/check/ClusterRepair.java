@@ -64,7 +64,15 @@ public final class ClusterRepair {
      * those are compared (all rows when the join's start is unknown); no second check.
      */
     public Result afterJoin(NodeJoin.Joined joined, Duration drainTimeout) {
-        return run(drainTimeout, false, joined.changedSince());
+        try {
+            return run(drainTimeout, false, joined.changedSince());
+        } catch (RuntimeException e) {
+            // the node is a member by now: running add-node again would add ANOTHER node
+            throw new IllegalStateException(io.pgmesh.protocol.NodeException.prefixed(joined.node().node(),
+                    "has joined cluster " + ctx.cluster() + " and catches up by itself, but the repair of what changed"
+                            + " during its join failed: " + e.getMessage() + "; do not add it again: run 'pgmesh"
+                            + " repair' once the writers slow down"), e);
+        }
     }
 
     private Result run(Duration drainTimeout, boolean checkAfter, Map<Integer, String> changedSince) {
