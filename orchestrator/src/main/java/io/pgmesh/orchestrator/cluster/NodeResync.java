@@ -3,6 +3,10 @@ package io.pgmesh.orchestrator.cluster;
 import io.pgmesh.orchestrator.check.ClusterRepair;
 import io.pgmesh.orchestrator.runtime.NodeContainer;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -28,7 +32,8 @@ public final class NodeResync {
         List<NodeContainer> all = ctx.runtime().list(ctx.cluster());
         Optional<NodeContainer> target = all.stream().filter(n -> n.node().equals(node)).findFirst();
         boolean hasData = ctx.runtime().volumes(ctx.cluster()).stream().anyMatch(v -> v.node().equals(node));
-        if (target.isEmpty() && !hasData) {
+        boolean resuming = Files.exists(marker(node));
+        if (target.isEmpty() && !hasData && !resuming) {
             throw new UsageException("NODE", "cluster " + ctx.cluster() + " has no node '" + node + "' (nodes: "
                     + all.stream().map(NodeContainer::node).collect(Collectors.joining(", ")) + ")");
         }
@@ -43,13 +48,43 @@ public final class NodeResync {
                     + (down.size() == 1 ? " is" : " are") + " down: every peer must keep changes for it; start "
                     + (down.size() == 1 ? "it" : "them") + " first");
         }
-        ctx.log(node, "resync: its data is replaced by a fresh copy from " + others.get(0).node()
-                + "; what it wrote that reached a peer comes back with the copy");
+        if (resuming && target.isEmpty() && !hasData) {
+            ctx.log(node, "resync: finishing an interrupted resync (it left; it joins again now)");
+        } else {
+            ctx.log(node, "resync: its data is replaced by a fresh copy from " + others.get(0).node()
+                    + "; what it wrote that reached a peer comes back with the copy");
+        }
+        // between the leave and the join the node has neither container nor data: the marker lets a rerun finish
+        writeMarker(node);
         int index = new NodeLeave(ctx).leaveForResync(node);
         NodeJoin.Joined joined = new NodeJoin(ctx).rejoin(index, images);
+        deleteMarker(node);
         new ClusterRepair(ctx).afterJoin(joined, repairTimeout);
         ctx.log().accept("[resync] " + node + " resynced: cluster " + ctx.cluster() + " has " + (others.size() + 1)
                 + " nodes");
         return joined;
+    }
+
+    /** Kept with the cluster's secrets in the orchestrator's home, while a resync of {@code node} is under way. */
+    private Path marker(String node) {
+        return ClusterSecrets.fileFor(ctx.home(), ctx.cluster()).resolveSibling("resync-" + node);
+    }
+
+    private void writeMarker(String node) {
+        try {
+            Files.createDirectories(marker(node).getParent());
+            Files.writeString(marker(node), "a resync of " + node + " is under way: 'pgmesh resync " + node
+                    + "' finishes it\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot record the resync of " + node + " in " + marker(node), e);
+        }
+    }
+
+    private void deleteMarker(String node) {
+        try {
+            Files.deleteIfExists(marker(node));
+        } catch (IOException e) {
+            ctx.log(node, "could not delete " + marker(node) + ": " + e.getMessage());
+        }
     }
 }

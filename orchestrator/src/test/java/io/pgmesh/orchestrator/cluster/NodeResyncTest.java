@@ -51,4 +51,30 @@ class NodeResyncTest {
                 .isInstanceOf(UsageException.class).hasMessageContaining("has no node 'node7'");
         assertThat(c.runtime.list(FakeCluster.NAME)).hasSize(3);
     }
+
+    @Test
+    void aResyncInterruptedBetweenTheLeaveAndTheJoinIsFinishedByRunningItAgain() {
+        FakeCluster c = new FakeCluster(home);
+        new ClusterUp(c.ctx(), () -> "image").run(3);
+        FakeRuntime.Snapshot before = c.runtime.snapshot();
+
+        // the leave completes, then creating the new container fails (an image build, Ctrl-C, ...)
+        assertThatThrownBy(() -> new NodeResync(c.ctx()).resync("node2", () -> {
+            throw new IllegalStateException("image build interrupted");
+        }, TIMEOUT)).hasMessageContaining("image build interrupted");
+        assertThat(c.runtime.list(FakeCluster.NAME)).extracting(NodeContainer::node).containsExactly("node0", "node1");
+        assertThat(c.runtime.volumes(FakeCluster.NAME)).noneMatch(v -> v.node().equals("node2"));
+
+        NodeJoin.Joined joined = new NodeResync(c.ctx()).resync("node2", () -> "image", TIMEOUT);
+
+        assertThat(joined.node().index()).isEqualTo(2);
+        assertThat(c.runtime.snapshot().catalogs()).isEqualTo(before.catalogs());
+        assertThat(c.log).anyMatch(l -> l.equals("[node2] resync: finishing an interrupted resync (it left; it joins"
+                + " again now)"));
+        // finished: the marker is gone, so an unknown node is refused again
+        c.runtime.kill("node2");
+        new NodeResync(c.ctx()).resync("node2", () -> "image", TIMEOUT);
+        assertThatThrownBy(() -> new NodeResync(c.ctx()).resync("node5", () -> "image", TIMEOUT))
+                .isInstanceOf(UsageException.class);
+    }
 }
