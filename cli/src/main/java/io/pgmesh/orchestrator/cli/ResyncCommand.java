@@ -9,7 +9,7 @@ import picocli.CommandLine.Parameters;
         description = "Rebuild a node from a healthy peer, keeping its name, address and key range: for a node that"
                 + " can no longer catch up by streaming (status says so) or whose data is not to be trusted. Its"
                 + " data is replaced by a fresh copy of every row (what it wrote that reached a peer comes back);"
-                + " clients may keep writing to the other nodes.",
+                + " clients may keep writing to the other nodes. Run it again to finish an interrupted resync.",
         footer = {"", "Example:", "  pgmesh resync node2"})
 final class ResyncCommand extends ClusterCommand {
 
