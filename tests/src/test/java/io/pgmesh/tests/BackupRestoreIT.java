@@ -107,7 +107,7 @@ class BackupRestoreIT {
             // the restored mesh replicates, and each node's keys continue after its restored rows
             Map<String, Long> highest = new TreeMap<>();
             for (NodeContainer n : nodes) {
-                highest.put(n.node(), highestKeyInRange(target.ctx, n, n.index()));
+                highest.put(n.node(), TestClusters.highestKeyInRange(target.ctx, n, n.index()));
             }
             for (NodeContainer n : nodes) {
                 long id = TestClusters.insertAsWriter(target.ctx, n, "after restore on " + n.node());
@@ -134,17 +134,5 @@ class BackupRestoreIT {
             }
         }
         return rows;
-    }
-
-    private static long highestKeyInRange(ClusterContext ctx, NodeContainer node, int index) throws SQLException {
-        try (Connection c = TestClusters.connectAsReader(ctx, node);
-             PreparedStatement ps = c.prepareStatement("SELECT coalesce(max(id), 0) FROM table1 WHERE id BETWEEN ? AND ?")) {
-            ps.setLong(1, index * RANGE + 1);
-            ps.setLong(2, (index + 1) * RANGE);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
     }
 }

@@ -72,7 +72,7 @@ class LifecycleIT {
             // down keeps the data; up brings every node back on it
             Map<String, Long> highestOwnKey = new LinkedHashMap<>();
             for (NodeContainer n : ctx.runtime().list(ctx.cluster())) {
-                highestOwnKey.put(n.node(), highestKeyInRange(ctx, n, n.index()));
+                highestOwnKey.put(n.node(), TestClusters.highestKeyInRange(ctx, n, n.index()));
             }
             ClusterDown.Result down = new ClusterDown(ctx).run(ClusterDown.Data.KEEP);
             assertThat(down.volumesKept()).containsExactly("pgmesh-itlc-node0-data", "pgmesh-itlc-node1-data",
@@ -117,18 +117,6 @@ class LifecycleIT {
         for (NodeContainer n : ctx.runtime().list(ctx.cluster())) {
             assertThat(TestClusters.missingOn(ctx, n, new HashSet<>(ids))).as("acknowledged rows missing on " + n.node())
                     .isEmpty();
-        }
-    }
-
-    private static long highestKeyInRange(ClusterContext ctx, NodeContainer node, int index) throws SQLException {
-        try (Connection c = TestClusters.connectAsReader(ctx, node);
-             PreparedStatement q = c.prepareStatement("SELECT coalesce(max(id), 0) FROM table1 WHERE id BETWEEN ? AND ?")) {
-            q.setLong(1, index * RANGE + 1);
-            q.setLong(2, (index + 1) * RANGE);
-            try (ResultSet rs = q.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
         }
     }
 }

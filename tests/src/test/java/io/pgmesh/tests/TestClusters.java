@@ -215,4 +215,18 @@ final class TestClusters {
         missing.removeAll(present);
         return missing;
     }
+
+    /** The highest id of table1 on {@code node} within node {@code index}'s key range (0 when it holds none). */
+    static long highestKeyInRange(ClusterContext ctx, NodeContainer node, int index) throws SQLException {
+        try (Connection c = connectAsReader(ctx, node);
+             java.sql.PreparedStatement q = c.prepareStatement(
+                     "SELECT coalesce(max(id), 0) FROM table1 WHERE id BETWEEN ? AND ?")) {
+            q.setLong(1, io.pgmesh.protocol.MeshNames.firstKey(index));
+            q.setLong(2, io.pgmesh.protocol.MeshNames.lastKey(index));
+            try (java.sql.ResultSet rs = q.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
 }

@@ -79,9 +79,7 @@ final class TransferCalls {
         String node = call.nodeName();
         new RequestValidation(node).required(request, "request");
         job(node, request.job(), "request.job");
-        if (request.offset() < 0) {
-            throw NodeOperationException.invalid(node, "request.offset", "must be >= 0, got " + request.offset());
-        }
+        offset(node, request.offset());
         if (request.length() < 1 || request.length() > TransferJob.MAX_CHUNK_BYTES) {
             throw NodeOperationException.invalid(node, "request.length", "must be 1.." + TransferJob.MAX_CHUNK_BYTES
                     + ", got " + request.length());
@@ -95,9 +93,7 @@ final class TransferCalls {
         check.required(request, "request");
         job(node, request.job(), "request.job");
         check.required(request.data(), "request.data");
-        if (request.offset() < 0) {
-            throw NodeOperationException.invalid(node, "request.offset", "must be >= 0, got " + request.offset());
-        }
+        offset(node, request.offset());
         if (request.data().length > TransferJob.MAX_CHUNK_BYTES) {
             throw NodeOperationException.invalid(node, "request.data", "must be at most "
                     + TransferJob.MAX_CHUNK_BYTES + " bytes, got " + request.data().length);
@@ -119,6 +115,12 @@ final class TransferCalls {
         tables(check, request.database(), request.tables());
         return call.onInitialized(node, request.database(), "read the tables' checksums",
                 c -> new TableChecksums(node, TableContent.readInOwnSnapshot(c, request.tables())));
+    }
+
+    private static void offset(String node, long offset) {
+        if (offset < 0) {
+            throw NodeOperationException.invalid(node, "request.offset", "must be >= 0, got " + offset);
+        }
     }
 
     private static void job(String node, String job, String field) {

@@ -75,13 +75,12 @@ public final class ClusterRestore {
                     manifest.createdAt(), manifest.rows(), ClusterBackup.describe(manifest.contents()),
                     manifest.postgresVersion(), manifest.pgmeshVersion()));
             try {
-                Duration[] loaded = new Duration[1];
-                List<TableChecksums> verified = restore(archive, nodes, images, loadTimeout, loaded);
+                Restored restored = restore(archive, nodes, images, loadTimeout);
                 Duration took = Duration.ofNanos(System.nanoTime() - start);
                 ctx.log().accept(String.format(Locale.ROOT, "[restore] cluster %s restored from %s: %d nodes, every"
                                 + " node's tables match the backup's checksums, in %.1f s", ctx.cluster(), file, nodes,
                         took.toMillis() / 1e3));
-                return new Result(ctx.cluster(), manifest, verified, loaded[0], took);
+                return new Result(ctx.cluster(), manifest, restored.verified(), restored.loaded(), took);
             } catch (RuntimeException e) {
                 ctx.log().accept("[restore] failed: " + e.getMessage());
                 ctx.log().accept("[restore] removing the half-created cluster " + ctx.cluster() + " and its data");
@@ -95,8 +94,12 @@ public final class ClusterRestore {
         }
     }
 
-    private List<TableChecksums> restore(BackupArchive archive, int nodes, ClusterUp.NodeImageSource images,
-                                         Duration loadTimeout, Duration[] loadedOn) {
+    /** Every node's checksums, and how long node0's load took. */
+    private record Restored(List<TableChecksums> verified, Duration loaded) {
+    }
+
+    private Restored restore(BackupArchive archive, int nodes, ClusterUp.NodeImageSource images,
+                             Duration loadTimeout) {
         BackupManifest manifest = archive.manifest();
         List<String> tables = MeshSpecs.tableNames(ctx.config());
         new ClusterUp(ctx, images).run(1);
@@ -104,6 +107,7 @@ public final class ClusterRestore {
         String job = "restore-" + System.currentTimeMillis();
         long loadStart = System.nanoTime();
         TableChecksums node0;
+        Duration loaded;
         try (NodeSession session = ctx.rpc(first)) {
             JobTransfers transfers = new JobTransfers(session, ctx.log());
             ctx.log(first.node(), String.format(Locale.ROOT, "receiving the dump (%s)",
@@ -122,11 +126,11 @@ public final class ClusterRestore {
             try {
                 session.api().startLoad(new LoadRequest(job, ctx.config().database(), manifest.dump().bytes(),
                         manifest.dump().sha256(), manifest.contents()));
-                TransferJob loaded = new JobTransfers(session, ctx.log()).awaitDone(job, "load", loadTimeout);
-                loadedOn[0] = Duration.ofNanos(System.nanoTime() - loadStart);
+                TransferJob load = transfers.awaitDone(job, "load", loadTimeout);
+                loaded = Duration.ofNanos(System.nanoTime() - loadStart);
                 ctx.log(first.node(), String.format(Locale.ROOT, "loaded %s in %.1f s: checksums match",
-                        ClusterBackup.describe(loaded.tables()), loadedOn[0].toMillis() / 1e3));
-                node0 = new TableChecksums(first.node(), loaded.tables());
+                        ClusterBackup.describe(load.tables()), loaded.toMillis() / 1e3));
+                node0 = new TableChecksums(first.node(), load.tables());
             } finally {
                 transfers.removeQuietly(job);
             }
@@ -137,7 +141,7 @@ public final class ClusterRestore {
             ctx.log().accept("[restore] adding node " + (index + 1) + " of " + nodes + " (a copy of every row)");
             new NodeJoin(ctx).joinAt(index, images);
         }
-        return verify(manifest.contents(), tables, node0);
+        return new Restored(verify(manifest.contents(), tables, node0), loaded);
     }
 
     /**
