@@ -14,10 +14,11 @@ import java.util.Objects;
  * @param databaseConfig {@code system.config.database}
  * @param networks       {@code system.networks}, in file order
  * @param poolGroups     {@code system.config.pool.groups}
+ * @param runtime        {@code system.runtime}: where the nodes run
  * @param source         where the config was read from (the file), for problems found about it after loading
  */
 public record SysConfig(String networkId, Roles roles, DatabaseConfig databaseConfig, List<NetworkConfig> networks,
-                        List<PoolGroupConfig> poolGroups, String source) {
+                        List<PoolGroupConfig> poolGroups, RuntimeConfig runtime, String source) {
 
     public SysConfig {
         Objects.requireNonNull(networkId, "networkId");
@@ -25,6 +26,7 @@ public record SysConfig(String networkId, Roles roles, DatabaseConfig databaseCo
         Objects.requireNonNull(databaseConfig, "databaseConfig");
         networks = List.copyOf(networks);
         poolGroups = List.copyOf(poolGroups);
+        Objects.requireNonNull(runtime, "runtime");
         Objects.requireNonNull(source, "source");
     }
 

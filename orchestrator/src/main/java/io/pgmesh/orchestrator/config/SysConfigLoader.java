@@ -116,7 +116,8 @@ public final class SysConfigLoader {
 
     private SysConfig read(JsonNode root, String source) {
         ObjectNode top = w.object(root, "", List.of("system"));
-        ObjectNode system = w.objectField(top, "", "system", top != null, List.of("config", "networks"));
+        ObjectNode system = w.objectField(top, "", "system", top != null, List.of("config", "networks", "runtime"));
+        RuntimeConfig runtime = new RuntimeReader(w, env).read(system, "system");
         String configPath = "system.config";
         ObjectNode config = w.objectField(system, "system", "config", system != null,
                 List.of("network", "roles", "database", "pool"));
@@ -138,10 +139,11 @@ public final class SysConfigLoader {
             w.problem(child(configPath, "network"), "no network with id '" + JsonWalker.printable(networkId)
                     + "' in system.networks (ids: " + networks.ids() + ")");
         }
-        if (!w.problems().isEmpty() || networkId == null || roles == null || database == null || poolGroups == null) {
+        if (!w.problems().isEmpty() || networkId == null || roles == null || database == null || poolGroups == null
+                || runtime == null) {
             return null;
         }
-        return new SysConfig(networkId, roles, database, networks.networks(), poolGroups, source);
+        return new SysConfig(networkId, roles, database, networks.networks(), poolGroups, runtime, source);
     }
 
     // ---- roles ----
