@@ -42,15 +42,36 @@ public record DaemonSettings(Path pgBin, Path pgData, Path pgConfDir, Path socke
                 secret(env));
     }
 
-    /** Without a secret the daemon would have to serve anyone who reaches its port: it refuses to start. */
+    /**
+     * Without a secret the daemon would have to serve anyone who reaches its port: it refuses to start. The secret
+     * comes from a file ({@link RpcAuth#FILE_ENV}, e.g. a Swarm secret) or from {@link RpcAuth#ENV}.
+     */
     private static String secret(Map<String, String> env) {
-        String value = env.getOrDefault(RpcAuth.ENV, "");
+        String file = env.getOrDefault(RpcAuth.FILE_ENV, "").strip();
+        String value;
+        String source;
+        if (!file.isEmpty()) {
+            if (!env.getOrDefault(RpcAuth.ENV, "").isEmpty()) {
+                throw new IllegalArgumentException("both " + RpcAuth.ENV + " and " + RpcAuth.FILE_ENV
+                        + " are set: give the secret one way");
+            }
+            try {
+                value = java.nio.file.Files.readString(Path.of(file)).strip();
+            } catch (java.io.IOException | RuntimeException e) {
+                throw new IllegalArgumentException(RpcAuth.FILE_ENV + " names " + file + ", which cannot be read: " + e);
+            }
+            source = RpcAuth.FILE_ENV + " (" + file + ")";
+        } else {
+            value = env.getOrDefault(RpcAuth.ENV, "");
+            source = RpcAuth.ENV;
+        }
         if (value.isBlank()) {
             throw new IllegalArgumentException(RpcAuth.ENV + " is not set: the daemon serves JSON-RPC only to callers"
-                    + " that present the cluster's secret (the orchestrator sets it when it creates the container)");
+                    + " that present the cluster's secret (the orchestrator sets it, or " + RpcAuth.FILE_ENV
+                    + ", when it creates the node)");
         }
         if (value.length() < RpcAuth.MIN_LENGTH) {
-            throw new IllegalArgumentException(RpcAuth.ENV + " must be at least " + RpcAuth.MIN_LENGTH
+            throw new IllegalArgumentException(source + ": the secret must be at least " + RpcAuth.MIN_LENGTH
                     + " characters long, got " + value.length());
         }
         return value;

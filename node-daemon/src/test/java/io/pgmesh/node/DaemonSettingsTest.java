@@ -41,8 +41,20 @@ class DaemonSettingsTest {
     @Test
     void aShortSecretIsRefusedWithoutShowingIt() {
         assertThatThrownBy(() -> DaemonSettings.fromEnv(Map.of("PGMESH_RPC_SECRET", "short-one")))
-                .hasMessage("PGMESH_RPC_SECRET must be at least 16 characters long, got 9")
+                .hasMessage("PGMESH_RPC_SECRET: the secret must be at least 16 characters long, got 9")
                 .hasMessageNotContaining("short-one");
+    }
+
+    @Test
+    void theSecretCanComeFromAFileAndOnlyOneWay(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path file = java.nio.file.Files.writeString(dir.resolve("pgmesh-rpc-secret"), SECRET + "\n");
+        assertThat(DaemonSettings.fromEnv(Map.of("PGMESH_RPC_SECRET_FILE", file.toString())).rpcSecret())
+                .isEqualTo(SECRET);
+        assertThatThrownBy(() -> DaemonSettings.fromEnv(Map.of("PGMESH_RPC_SECRET_FILE", file.toString(),
+                "PGMESH_RPC_SECRET", SECRET))).hasMessage("both PGMESH_RPC_SECRET and PGMESH_RPC_SECRET_FILE are set:"
+                + " give the secret one way");
+        assertThatThrownBy(() -> DaemonSettings.fromEnv(Map.of("PGMESH_RPC_SECRET_FILE", dir.resolve("none").toString())))
+                .hasMessageStartingWith("PGMESH_RPC_SECRET_FILE names " + dir.resolve("none") + ", which cannot be read");
     }
 
     @Test

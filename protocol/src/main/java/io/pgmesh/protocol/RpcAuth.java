@@ -12,6 +12,11 @@ public final class RpcAuth {
     public static final String FIELD = "auth";
     /** Environment variable of the node container that holds the secret. */
     public static final String ENV = "PGMESH_RPC_SECRET";
+    /**
+     * Environment variable naming a file that holds the secret instead (a Swarm secret under /run/secrets): the
+     * secret itself then never appears in the container's environment.
+     */
+    public static final String FILE_ENV = "PGMESH_RPC_SECRET_FILE";
     /** Shortest secret a daemon accepts (generated ones are 32 characters). */
     public static final int MIN_LENGTH = 16;
 

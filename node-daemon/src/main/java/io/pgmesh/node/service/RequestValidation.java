@@ -40,6 +40,9 @@ final class RequestValidation {
 
     private static final Pattern IPV4 = Pattern.compile(
             "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+    /** A DNS name as Docker gives services and containers (RFC 1123 labels). */
+    private static final Pattern HOSTNAME = Pattern.compile(
+            "(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
     private static final int MAX_PASSWORD_LENGTH = 1024;
     /** Most buckets a digest may use. */
     static final int MAX_BUCKETS = 4096;
@@ -88,9 +91,11 @@ final class RequestValidation {
         if (host.index() < 0) {
             throw NodeOperationException.invalid(node, field + ".index", "must be >= 0, got " + host.index());
         }
-        if (host.address() == null || !IPV4.matcher(host.address()).matches()) {
+        // a name when peers find each other by DNS (a Swarm service, whose tasks change address when recreated)
+        if (host.address() == null || !(IPV4.matcher(host.address()).matches()
+                || HOSTNAME.matcher(host.address()).matches() && !host.address().matches("[0-9.]+"))) {
             throw NodeOperationException.invalid(node, field + ".address",
-                    "'" + host.address() + "' is not an IPv4 address like 10.1.0.5");
+                    "'" + host.address() + "' is not an IPv4 address like 10.1.0.5 or a host name like pg-node1");
         }
     }
 

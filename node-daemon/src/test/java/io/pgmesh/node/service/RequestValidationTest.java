@@ -176,10 +176,20 @@ class RequestValidationTest {
     }
 
     @Test
+    void acceptsPeersNamedByDns() {
+        assertThatCode(() -> check.topology(topology("node1", 1, NODE0, NODE1,
+                new TopologyHost("node2", 2, "pgmesh-node2")))).doesNotThrowAnyException();
+    }
+
+    @Test
     void namesTheFieldOfABadAddress() {
         assertInvalid(topology("node1", 1, NODE0, NODE1, new TopologyHost("node2", 2, "10.0.0.256")),
                 "topology.hosts[2].address");
-        assertInvalid(topology("node1", 1, NODE0, NODE1, new TopologyHost("node2", 2, "db.example")),
+        assertInvalid(topology("node1", 1, NODE0, NODE1, new TopologyHost("node2", 2, "db_example")),
+                "topology.hosts[2].address");
+        assertInvalid(topology("node1", 1, NODE0, NODE1, new TopologyHost("node2", 2, "pg-node2;drop")),
+                "topology.hosts[2].address");
+        assertInvalid(topology("node1", 1, NODE0, NODE1, new TopologyHost("node2", 2, "-node2")),
                 "topology.hosts[2].address");
         assertInvalid(topology("node1", 1, NODE0, NODE1, new TopologyHost("node2", 2, "::1")),
                 "topology.hosts[2].address");
