@@ -5,7 +5,9 @@ import io.pgmesh.orchestrator.cluster.ClusterSecrets;
 import io.pgmesh.orchestrator.config.SysConfig;
 import io.pgmesh.orchestrator.config.SysConfigLoader;
 import io.pgmesh.orchestrator.cluster.HaltAt;
-import io.pgmesh.orchestrator.docker.DockerRuntime;
+import io.pgmesh.orchestrator.cluster.ClusterUp;
+import io.pgmesh.orchestrator.docker.NodeImage;
+import io.pgmesh.orchestrator.runtime.Runtimes;
 import io.pgmesh.orchestrator.docker.DockerEngine;
 import com.github.dockerjava.api.DockerClient;
 import picocli.CommandLine.Mixin;
@@ -46,9 +48,15 @@ abstract class ClusterCommand implements Callable<Integer> {
         return context(loadConfig());
     }
 
-    /** The node image, built by the engine the CLI's {@link DockerRuntime} runs the nodes on. */
-    static io.pgmesh.orchestrator.docker.NodeImage nodeImage(ClusterContext ctx) {
-        return new io.pgmesh.orchestrator.docker.NodeImage(((DockerRuntime) ctx.runtime()).docker(), ctx.log());
+    /** The local engine (it builds the node image; on the default runtime it also runs the nodes). */
+    private DockerClient local;
+
+    /**
+     * The node image: built by the local engine from this pgmesh's daemon, then made available where the runtime runs
+     * the nodes (pushed to the Swarm's registry on a Swarm).
+     */
+    ClusterUp.NodeImageSource nodeImage(ClusterContext ctx) {
+        return () -> ctx.runtime().publishImage(new NodeImage(local, ctx.log()).ensureBuilt());
     }
 
     SysConfig loadConfig() {
@@ -59,13 +67,13 @@ abstract class ClusterCommand implements Callable<Integer> {
         io.pgmesh.protocol.SqlNames.problem(global.cluster).ifPresent(p -> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--cluster: " + p);
         });
-        DockerClient docker = DockerEngine.connect();
+        local = DockerEngine.connect();
         PrintWriter sink = logToStderr() ? spec.commandLine().getErr() : out();
         java.util.function.Consumer<String> log = stepLog(line -> {
             sink.println(line);
             sink.flush();
         });
-        ClusterContext ctx = new ClusterContext(global.cluster, config, new DockerRuntime(docker, log),
+        ClusterContext ctx = new ClusterContext(global.cluster, config, Runtimes.open(config, local, log),
                 ClusterSecrets.home(), log);
         String haltAt = System.getenv(HaltAt.ENV);
         return haltAt == null || haltAt.isBlank() ? ctx : ctx.withSteps(HaltAt.parse(haltAt, log));

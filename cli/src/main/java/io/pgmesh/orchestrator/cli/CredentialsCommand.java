@@ -54,7 +54,8 @@ final class CredentialsCommand extends ClusterCommand {
             return ExitCodes.OK;
         }
         List<NodeContainer> nodes = ctx.runtime().list(ctx.cluster());
-        out.print(render(roles, role, showPasswords, nodes, ctx.config().database(), secrets.file().toString()));
+        out.print(render(roles, role, showPasswords, nodes, ctx.runtime()::pgEndpoint, ctx.config().database(),
+                secrets.file().toString()));
         out.flush(); // print() is not flushed by the writer's autoflush, and main() ends with System.exit
         return ExitCodes.OK;
     }
@@ -70,7 +71,8 @@ final class CredentialsCommand extends ClusterCommand {
 
     /** Deciding what to print is separate from fetching it: pure, unit-tested. */
     static String render(Map<String, Credentials> roles, String onlyRole, boolean showPasswords,
-                         List<NodeContainer> nodes, String database, String secretsFile) {
+                         List<NodeContainer> nodes, java.util.function.Function<NodeContainer,
+            io.pgmesh.orchestrator.runtime.Endpoint> endpoints, String database, String secretsFile) {
         StringBuilder s = new StringBuilder();
         s.append(String.format("%-11s %-16s %s%n", "ROLE", "USER", "PASSWORD"));
         roles.forEach((name, c) -> {
@@ -81,7 +83,7 @@ final class CredentialsCommand extends ClusterCommand {
         s.append(String.format("%n%-8s %s%n", "NODE", "JDBC URL"));
         for (NodeContainer n : nodes) {
             s.append(String.format("%-8s %s%n", n.node(), n.running()
-                    ? "jdbc:postgresql://127.0.0.1:" + n.pgPort() + "/" + database : "(" + n.state() + ")"));
+                    ? "jdbc:postgresql://" + endpoints.apply(n) + "/" + database : "(" + n.state() + ")"));
         }
         s.append(String.format("%nGenerated passwords are stored in %s (owner-only).%n", secretsFile));
         return s.toString();

@@ -85,17 +85,32 @@ final class StatusCommand extends ClusterCommand {
     // ---- rendering: pure ----
 
     static String render(List<NodeReport> reports, ReplicationLag lag) {
+        // a runtime of several machines (a Swarm) says where each node lives
+        boolean hosts = reports.stream().anyMatch(r -> r.container().host() != null);
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[]{"NODE", "ADDRESS", "PG", "RPC", "HEALTH", "CONFLICTS", "ROWS", "LAG BEHIND EACH PEER"});
+        rows.add(withHost(hosts, "HOST", new String[]{"NODE", "ADDRESS", "PG", "RPC", "HEALTH", "CONFLICTS", "ROWS",
+                "LAG BEHIND EACH PEER"}));
         for (NodeReport r : reports) {
             NodeContainer c = r.container();
             NodeStatus s = r.status();
             String lags = lagBehindPeers(r, lag);
-            rows.add(new String[]{c.node(), orDash(c.address()), port(c.pgPort()), port(c.rpcPort()), r.health(),
-                    s == null ? "-" : Long.toString(s.conflictCount()), rows(s),
-                    r.detail().isEmpty() ? lags : lags + "  (" + r.detail() + ")"});
+            rows.add(withHost(hosts, orDash(c.host()), new String[]{c.node(), orDash(c.address()), port(c.pgPort()),
+                    port(c.rpcPort()), r.health(), s == null ? "-" : Long.toString(s.conflictCount()), rows(s),
+                    r.detail().isEmpty() ? lags : lags + "  (" + r.detail() + ")"}));
         }
         return columns(rows);
+    }
+
+    /** The row with {@code host} as its second column when {@code hosts}. */
+    private static String[] withHost(boolean hosts, String host, String[] row) {
+        if (!hosts) {
+            return row;
+        }
+        String[] with = new String[row.length + 1];
+        with[0] = row[0];
+        with[1] = host;
+        System.arraycopy(row, 1, with, 2, row.length - 1);
+        return with;
     }
 
     /**

@@ -23,6 +23,7 @@ import java.util.OptionalLong;
 record StatusJson(String cluster, boolean healthy, List<Node> nodes, List<String> warnings) {
 
     /**
+     * @param host          the machine the node lives on (a Swarm host's hostname); null on one engine
      * @param health        healthy, joining, degraded, postgres-down, unreachable or down
      * @param detail        why the node is not healthy, empty when it is
      * @param conflicts     conflicts the node resolved, all tables
@@ -30,7 +31,8 @@ record StatusJson(String cluster, boolean healthy, List<Node> nodes, List<String
      * @param rowsPerTable  rows per table
      * @param subscriptions this node's subscriptions to its peers
      */
-    record Node(String node, String container, String address, Integer pgPort, Integer rpcPort, String health,
+    record Node(String node, String container, String host, String address, Integer pgPort, Integer rpcPort,
+                String health,
                 String detail, Long conflicts, Long rows, Boolean rowsExact, Map<String, Long> rowsPerTable,
                 List<Subscription> subscriptions) {
     }
@@ -66,7 +68,7 @@ record StatusJson(String cluster, boolean healthy, List<Node> nodes, List<String
                 perTable.put(t.table(), t.rows());
             }
         }
-        return new Node(c.node(), c.containerName(), c.address(), c.pgPort() == 0 ? null : c.pgPort(),
+        return new Node(c.node(), c.containerName(), c.host(), c.address(), c.pgPort() == 0 ? null : c.pgPort(),
                 c.rpcPort() == 0 ? null : c.rpcPort(), r.health(), r.detail(), s == null ? null : s.conflictCount(),
                 counted ? s.rows().stream().mapToLong(NodeStatus.TableRows::rows).sum() : null,
                 counted ? s.rows().stream().allMatch(NodeStatus.TableRows::exact) : null, perTable,

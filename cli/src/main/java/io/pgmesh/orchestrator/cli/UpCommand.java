@@ -3,7 +3,6 @@ package io.pgmesh.orchestrator.cli;
 import io.pgmesh.orchestrator.cluster.ClusterContext;
 import io.pgmesh.orchestrator.cluster.ClusterUp;
 import io.pgmesh.orchestrator.config.SysConfig;
-import io.pgmesh.orchestrator.docker.NodeImage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -30,23 +29,23 @@ final class UpCommand extends ClusterCommand {
     @Override
     public Integer call() throws Exception {
         SysConfig config = loadConfig();
-        count = nodes != null ? nodes : keptOr(config.minNodes());
+        count = nodes != null ? nodes : keptOr(config, config.minNodes());
         if (count < 1 || count > config.maxNodes()) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--nodes: " + count
                     + " is out of range 1.." + config.maxNodes() + " (scale.max_nodes of " + global.config + ")");
         }
         ClusterContext ctx = context(config);
-        NodeImage image = nodeImage(ctx);
+        ClusterUp.NodeImageSource image = nodeImage(ctx);
         new ClusterUp(ctx, image::ensureBuilt).run(count);
         progress.done();
         return ExitCodes.OK;
     }
 
     /** The number of nodes with kept data when the cluster has no containers ('down' kept them), else {@code fallback}. */
-    private int keptOr(int fallback) {
+    private int keptOr(SysConfig config, int fallback) {
         try (com.github.dockerjava.api.DockerClient docker = io.pgmesh.orchestrator.docker.DockerEngine.connect()) {
-            ClusterContext probe = new ClusterContext(global.cluster, loadConfig(),
-                    new io.pgmesh.orchestrator.docker.DockerRuntime(docker, line -> { }),
+            ClusterContext probe = new ClusterContext(global.cluster, config,
+                    io.pgmesh.orchestrator.runtime.Runtimes.open(config, docker, line -> { }),
                     io.pgmesh.orchestrator.cluster.ClusterSecrets.home(), line -> { });
             int kept = ClusterUp.keptNodes(probe);
             return kept > 0 ? kept : fallback;

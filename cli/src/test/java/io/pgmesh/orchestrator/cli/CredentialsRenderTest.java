@@ -27,7 +27,7 @@ class CredentialsRenderTest {
 
     @Test
     void passwordsAreHiddenUnlessAskedFor() {
-        String text = CredentialsCommand.render(ROLES, null, false, NODES, "lb-test", "/home/u/.pgmesh/secrets.json");
+        String text = CredentialsCommand.render(ROLES, null, false, NODES, n -> new io.pgmesh.orchestrator.runtime.Endpoint("127.0.0.1", n.pgPort()), "lb-test", "/home/u/.pgmesh/secrets.json");
         assertThat(text).doesNotContain("pw-").contains("testwriter").contains(CredentialsCommand.HIDDEN)
                 .contains("node0    jdbc:postgresql://127.0.0.1:32770/lb-test")
                 .contains("node1    (exited)")
@@ -36,7 +36,7 @@ class CredentialsRenderTest {
 
     @Test
     void shownWhenAskedForAndFilteredByRole() {
-        String text = CredentialsCommand.render(ROLES, "writer", true, NODES, "lb-test", "f");
+        String text = CredentialsCommand.render(ROLES, "writer", true, NODES, n -> new io.pgmesh.orchestrator.runtime.Endpoint("127.0.0.1", n.pgPort()), "lb-test", "f");
         assertThat(text).contains("writer      testwriter       pw-writer-789").doesNotContain("pw-owner")
                 .doesNotContain("testreader");
     }

@@ -68,6 +68,22 @@ class StatusRenderTest {
     }
 
     @Test
+    void onASwarmEachNodeShowsItsHostAndADownHostNamesItself() {
+        NodeContainer n0 = new NodeContainer("s0", "pgmesh-node0", "node0", 0, "pgmesh-node0", true, "running",
+                25432, 26432, "h1");
+        NodeContainer n1 = new NodeContainer("s1", "pgmesh-node1", "node1", 1, "pgmesh-node1", false, "host h2 down",
+                25433, 26433, "h2");
+        List<NodeReport> reports = List.of(
+                new NodeReport(n0, status("node0", List.of(sub("node0", "node1", "connecting")), 0, 5),
+                        NodeReport.DEGRADED, "0 of 1 subscriptions streaming"),
+                new NodeReport(n1, null, NodeReport.DOWN, "host h2 down"));
+        assertThat(StatusCommand.render(reports, LAG)).isEqualTo(String.join(NL,
+                "NODE   HOST  ADDRESS       PG     RPC    HEALTH    CONFLICTS  ROWS  LAG BEHIND EACH PEER",
+                "node0  h1    pgmesh-node0  25432  26432  degraded  0          5     node1 connecting  (0 of 1 subscriptions streaming)",
+                "node1  h2    pgmesh-node1  25433  26433  down      -          -     -  (host h2 down)"));
+    }
+
+    @Test
     void aStreamingSubscriptionWhosePublisherDidNotAnswerIsUnknown() {
         NodeReport r = new NodeReport(running(1), status("node1", List.of(sub("node1", "node0", "streaming"),
                 sub("node1", "node2", "streaming")), 0, 1), NodeReport.HEALTHY, "");
@@ -153,8 +169,9 @@ class StatusRenderTest {
         assertThat(doc.get("cluster").asText()).isEqualTo("pgmesh");
         assertThat(doc.get("healthy").asBoolean()).isFalse();
         JsonNode node0 = doc.get("nodes").get(0);
-        assertThat(node0.fieldNames()).toIterable().containsExactly("node", "container", "address", "pgPort",
+        assertThat(node0.fieldNames()).toIterable().containsExactly("node", "container", "host", "address", "pgPort",
                 "rpcPort", "health", "detail", "conflicts", "rows", "rowsExact", "rowsPerTable", "subscriptions");
+        assertThat(node0.get("host").isNull()).as("one engine: no host").isTrue();
         assertThat(node0.get("pgPort").asInt()).isEqualTo(32801);
         assertThat(node0.get("conflicts").asLong()).isEqualTo(7);
         assertThat(node0.get("rows").asLong()).isEqualTo(804);

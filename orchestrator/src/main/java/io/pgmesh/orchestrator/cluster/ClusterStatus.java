@@ -63,7 +63,7 @@ public final class ClusterStatus {
 
     private NodeReport report(NodeContainer node, int expectedSubscriptions) {
         if (!node.running()) {
-            return new NodeReport(node, null, NodeReport.DOWN, "container " + node.state());
+            return new NodeReport(node, null, NodeReport.DOWN, node.host() == null ? "container " + node.state() : node.state());
         }
         NodeStatus status;
         try (NodeSession client = ctx.rpc(node, STATUS_TIMEOUT)) {

@@ -98,6 +98,14 @@ public final class NodeJoin {
 
     /** Adds one node to a live cluster (or finishes the join of a half-joined one). */
     public Joined addNode(ClusterUp.NodeImageSource images) {
+        return addNode(images, null);
+    }
+
+    /**
+     * Adds one node to a live cluster (or finishes the join of a half-joined one), on {@code host} when the runtime
+     * spans several machines (null: the runtime picks the one with the fewest nodes).
+     */
+    public Joined addNode(ClusterUp.NodeImageSource images, String host) {
         List<NodeContainer> all = ctx.runtime().list(ctx.cluster());
         if (all.isEmpty()) {
             throw new IllegalStateException("cluster " + ctx.cluster() + " has no nodes; create it with 'pgmesh up'");
@@ -127,7 +135,7 @@ public final class NodeJoin {
             int index = nextIndex(members);
             ctx.log(MeshNames.nodeName(index), "joining cluster " + ctx.cluster() + " with " + members.size()
                     + " nodes");
-            joining = new NodeStarter(ctx).ensureRunning(index, images.ensureBuilt(), null);
+            joining = new NodeStarter(ctx).ensureRunning(index, images.ensureBuilt(), null, host);
         }
         wire(LIVE_CLUSTER, joining, members, null);
         ctx.log().accept("[add-node] " + joining.node() + " joined: cluster " + ctx.cluster() + " has "

@@ -13,6 +13,7 @@ import io.pgmesh.protocol.NodeStatus;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Starts a node's container (creating it when missing) and waits until its daemon answers. */
@@ -29,19 +30,27 @@ final class NodeStarter {
 
     /** The node's running container; {@code existing} is its container if it has one. */
     NodeContainer ensureRunning(int index, String image, NodeContainer existing) {
+        return ensureRunning(index, image, existing, null);
+    }
+
+    /**
+     * The node's running container; {@code existing} is its container if it has one; {@code host} is where a new
+     * node goes on a runtime of several machines (null: the runtime picks).
+     */
+    NodeContainer ensureRunning(int index, String image, NodeContainer existing, String host) {
         String node = MeshNames.nodeName(index);
         NodeContainer container;
         if (existing == null) {
             String address = ctx.config().nodeAddress(index).toString();
-            ctx.log(node, "starting container " + ctx.containerName(node) + " at " + address);
+            ctx.log(node, ctx.config().runtime().isSwarm() ? "starting service " + ctx.containerName(node)
+                    : "starting container " + ctx.containerName(node) + " at " + address);
             container = ctx.runtime().create(new NodeContainerSpec(ctx.cluster(), node, index,
                     ctx.containerName(node), image, ctx.networkName(), address, List.of(
                     "PGMESH_MAX_NODES=" + ctx.config().maxNodes(),
                     "PGMESH_TABLES=" + ctx.config().tables().size(),
                     "PGMESH_MAX_SLOT_WAL_KEEP_MB=" + ctx.config().maxSlotWalKeepMb(),
                     "PGMESH_CLUSTER=" + ctx.cluster(),
-                    "PGMESH_NODE=" + node,
-                    RpcAuth.ENV + "=" + ctx.rpcSecret())));
+                    "PGMESH_NODE=" + node), Map.of(RpcAuth.ENV, ctx.rpcSecret()), host));
         } else if (!existing.running()) {
             ctx.log(node, "starting existing container " + existing.containerName() + " (" + existing.state() + ")");
             container = ctx.runtime().start(existing.containerId());
@@ -64,8 +73,8 @@ final class NodeStarter {
                         NodeStatus s = client.api().status();
                         return s.postgresUp() ? Optional.of(s) : Optional.empty();
                     });
-            ctx.log(container.node(), String.format("daemon ready on 127.0.0.1:%d, PostgreSQL %s (%.1f s)",
-                    container.rpcPort(), status.postgresVersion(), (System.nanoTime() - started) / 1e9));
+            ctx.log(container.node(), String.format("daemon ready on %s, PostgreSQL %s (%.1f s)",
+                    ctx.runtime().rpcEndpoint(container), status.postgresVersion(), (System.nanoTime() - started) / 1e9));
         } catch (Poll.TimeoutException e) {
             throw new DockerOperationException(DockerOperationException.Kind.CONTAINER_FAILED,
                     e.getMessage(), ctx.runtime().lastLogLines(container.containerId(), 20), e);

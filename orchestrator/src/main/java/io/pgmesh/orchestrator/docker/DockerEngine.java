@@ -60,6 +60,39 @@ public final class DockerEngine {
         return client;
     }
 
+    /**
+     * A client for the engine at {@code endpoint} (tcp://host:port over TLS with the client certificate in
+     * {@code certDir}, or unix://...), checked to answer; {@code what} names it in errors, e.g. "the Swarm manager".
+     */
+    public static DockerClient connect(String endpoint, java.util.Optional<java.nio.file.Path> certDir, String what) {
+        DockerClientConfig config;
+        DockerHttpClient http;
+        try {
+            DefaultDockerClientConfig.Builder builder = DefaultDockerClientConfig.createDefaultConfigBuilder()
+                    .withDockerHost(endpoint).withDockerTlsVerify(certDir.isPresent());
+            certDir.ifPresent(dir -> builder.withDockerCertPath(dir.toString()));
+            config = builder.build();
+            http = new ZerodepDockerHttpClient.Builder()
+                    .dockerHost(config.getDockerHost())
+                    .sslConfig(config.getSSLConfig())
+                    .maxConnections(32)
+                    .connectionTimeout(Duration.ofSeconds(5))
+                    .responseTimeout(Duration.ofMinutes(10))
+                    .build();
+        } catch (RuntimeException e) {
+            throw new DockerOperationException(DockerOperationException.Kind.ENGINE_UNREACHABLE,
+                    what + " '" + endpoint + "' is not a usable Docker endpoint (" + hostProblem(e) + ")", e);
+        }
+        DockerClient client = DockerClientImpl.getInstance(config, http);
+        try {
+            client.pingCmd().exec();
+        } catch (RuntimeException e) {
+            throw new DockerOperationException(DockerOperationException.Kind.ENGINE_UNREACHABLE,
+                    what + " at " + endpoint + " does not answer (" + rootMessage(e) + ")", e);
+        }
+        return client;
+    }
+
     /** docker-java fails on a host without a scheme with a bare NullPointerException. */
     private static String hostProblem(RuntimeException e) {
         Throwable root = e;
@@ -70,7 +103,7 @@ public final class DockerEngine {
                 : rootMessage(e);
     }
 
-    static String rootMessage(Throwable e) {
+    public static String rootMessage(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();

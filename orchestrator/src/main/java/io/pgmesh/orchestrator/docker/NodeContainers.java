@@ -102,7 +102,7 @@ public final class NodeContainers {
                     .withName(spec.containerName())
                     .withHostName(spec.node())
                     .withLabels(Labels.forNode(spec.cluster(), spec.node(), spec.index()))
-                    .withEnv(spec.env())
+                    .withEnv(spec.envWithSecrets())
                     .withExposedPorts(PG, RPC)
                     .withHostConfig(hostConfig)
                     .withIpv4Address(spec.address())

@@ -52,6 +52,14 @@ public interface NodeRuntime {
     /** Whether the node's container runs exactly {@code image} (the same image, not only the same name). */
     boolean runsImage(NodeContainer node, String image);
 
+    /**
+     * Makes a node image built on the local engine available where this runtime runs nodes; returns the reference
+     * {@link #create} takes (on one engine: the local image itself).
+     */
+    default String publishImage(String localImage) {
+        return localImage;
+    }
+
     /** Starts an existing node (no-op when it runs); returns its fresh view. */
     NodeContainer start(String containerId);
 
