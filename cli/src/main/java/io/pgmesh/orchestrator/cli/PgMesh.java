@@ -13,6 +13,7 @@ import picocli.CommandLine.HelpCommand;
                 RestoreCommand.class,
                 CredentialsCommand.class,
                 TestCommand.class, CheckCommand.class, RepairCommand.class, ConflictsCommand.class, LogsCommand.class,
+                LabCommand.class,
                 DownCommand.class, CompletionCommand.class, HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 failure, 2 usage, 3 Docker engine unreachable,",
                 "            4 invalid config (also a subnet overlapping a Docker network),",
