@@ -98,23 +98,25 @@ final class TestClusters {
         new ClusterDown(context(cluster, config, newLog())).run(ClusterDown.Data.DELETE);
     }
 
-    static Connection connect(NodeContainer node, String database, String user, String password) throws SQLException {
+    /** JDBC to the node's PostgreSQL where the runtime publishes it (127.0.0.1 on one engine, its host on a Swarm). */
+    static Connection connect(io.pgmesh.orchestrator.runtime.Endpoint at, String database, String user, String password)
+            throws SQLException {
         Properties props = new Properties();
         props.setProperty("user", user);
         props.setProperty("password", password);
         props.setProperty("connectTimeout", "10");
-        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + node.pgPort() + "/" + database, props);
+        return DriverManager.getConnection("jdbc:postgresql://" + at + "/" + database, props);
     }
 
     static Connection connectAsWriter(ClusterContext ctx, NodeContainer node) throws SQLException {
         ClusterSecrets secrets = ClusterSecrets.resolve(ctx.home(), ctx.cluster(), java.util.Map.of(), false);
-        return connect(node, ctx.config().database(), ctx.config().roles().testWriter().id(),
+        return connect(ctx.runtime().pgEndpoint(node), ctx.config().database(), ctx.config().roles().testWriter().id(),
                 secrets.password(ClusterSecrets.WRITER));
     }
 
     static Connection connectAsReader(ClusterContext ctx, NodeContainer node) throws SQLException {
         ClusterSecrets secrets = ClusterSecrets.resolve(ctx.home(), ctx.cluster(), java.util.Map.of(), false);
-        return connect(node, ctx.config().database(), ctx.config().roles().testReader().id(),
+        return connect(ctx.runtime().pgEndpoint(node), ctx.config().database(), ctx.config().roles().testReader().id(),
                 secrets.password(ClusterSecrets.READER));
     }
 

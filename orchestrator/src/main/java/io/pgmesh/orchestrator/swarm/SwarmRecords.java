@@ -10,7 +10,6 @@ import io.pgmesh.orchestrator.docker.Labels;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -107,7 +106,7 @@ final class SwarmRecords {
         labels.put(SECRET_HASH, hash);
         try {
             manager.createSecretCmd(new SecretSpec().withName(name).withLabels(labels)
-                    .withData(Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8)))).exec();
+                    .withData(value)).exec(); // docker-java base64-encodes the data itself
         } catch (ConflictException raced) {
             // created meanwhile by another pgmesh: checked below
         }
@@ -142,7 +141,7 @@ final class SwarmRecords {
     private void create(String name, Map<String, String> labels, String what) {
         try {
             manager.createSecretCmd(new SecretSpec().withName(name).withLabels(labels)
-                    .withData(Base64.getEncoder().encodeToString(what.getBytes(StandardCharsets.UTF_8)))).exec();
+                    .withData(what)).exec();
         } catch (ConflictException alreadyThere) {
             // the record exists: records are written once and never changed
         }
