@@ -1,10 +1,6 @@
 package io.pgmesh.orchestrator.cli;
 
-import io.pgmesh.orchestrator.docker.ContainerLogs;
-import io.pgmesh.orchestrator.docker.DockerEngine;
 import io.pgmesh.orchestrator.runtime.NodeContainer;
-import io.pgmesh.orchestrator.docker.NodeContainers;
-import com.github.dockerjava.api.DockerClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -16,10 +12,9 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 @Command(name = "logs", mixinStandardHelpOptions = true,
-        description = {"Print a node container's log: the daemon's steps and PostgreSQL's messages (the container's"
-                + " stdout and stderr, both on stdout). With --follow, keep printing new lines until the container"
-                + " stops or Ctrl-C.",
-                "Reads no config: only --cluster matters."},
+        description = {"Print a node's log: the daemon's steps and PostgreSQL's messages (the container's stdout and"
+                + " stderr, both on stdout; on a Swarm the service's log). With --follow, keep printing new lines"
+                + " until the node stops or Ctrl-C."},
         footer = {"", "Examples:", "  pgmesh logs node0 --tail 20", "  pgmesh logs node1 -f | grep -i error"})
 final class LogsCommand extends ClusterCommand {
 
@@ -40,15 +35,12 @@ final class LogsCommand extends ClusterCommand {
         if (tail != null && tail < 0) {
             throw new ParameterException(spec.commandLine(), "--tail: must be >= 0, got " + tail);
         }
-        io.pgmesh.protocol.SqlNames.problem(global.cluster).ifPresent(p -> {
-            throw new ParameterException(spec.commandLine(), "--cluster: " + p);
-        });
-        DockerClient docker = DockerEngine.connect();
-        List<NodeContainer> nodes = new NodeContainers(docker, line -> { }).list(global.cluster);
+        io.pgmesh.orchestrator.cluster.ClusterContext ctx = context();
+        List<NodeContainer> nodes = ctx.runtime().list(global.cluster);
         NodeContainer container = find(nodes, node).orElseThrow(() ->
                 new ParameterException(spec.commandLine(), unknownNode(global.cluster, node, nodes)));
         PrintWriter out = out();
-        ContainerLogs.stream(docker, container.containerId(), tail, follow, line -> {
+        ctx.runtime().streamLogs(container, tail, follow, line -> {
             out.println(timestamps && line.time() != null ? line.time() + " " + line.text() : line.text());
             if (follow) {
                 out.flush();

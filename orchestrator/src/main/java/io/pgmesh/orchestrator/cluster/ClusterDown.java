@@ -53,7 +53,8 @@ public final class ClusterDown {
         if (removed.isEmpty() && networks.isEmpty() && deleted.isEmpty()) {
             ctx.log().accept("[down] cluster " + ctx.cluster() + " has no containers or network: nothing to remove");
         } else {
-            ctx.log().accept("[down] cluster " + ctx.cluster() + " removed: " + removed.size() + " containers, "
+            String kind = ctx.config().runtime().isSwarm() ? " services, " : " containers, ";
+            ctx.log().accept("[down] cluster " + ctx.cluster() + " removed: " + removed.size() + kind
                     + networks.size() + " network(s)" + (data == Data.DELETE ? ", " + deleted.size()
                     + " data volume(s) and its stored secrets" : ""));
         }

@@ -126,13 +126,14 @@ public final class ClusterUp {
     }
 
     /**
-     * Every node that exists, at its configured address. Nodes that already exist from an
+     * Every node that exists, at its configured address (its service name on a Swarm). Nodes that already exist from an
      * interrupted run are included from the start, so a rerun tells each node exactly what it
      * already knows and changes nothing.
      */
     private List<TopologyHost> topologyHosts(Set<Integer> indexes) {
         return indexes.stream().sorted()
-                .map(i -> new TopologyHost(MeshNames.nodeName(i), i, ctx.config().nodeAddress(i).toString()))
+                .map(i -> new TopologyHost(MeshNames.nodeName(i), i, ctx.runtime().peerAddress(
+                        ctx.containerName(MeshNames.nodeName(i)), ctx.config().nodeAddress(i).toString())))
                 .toList();
     }
 }

@@ -90,6 +90,47 @@ public final class ContainerLogs {
         }
     }
 
+    /**
+     * Streams a Swarm service's log (its tasks' stdout and stderr, through a manager) line by line: the last
+     * {@code tail} lines (all when null), then with {@code follow} every new line until the service is removed or
+     * the stream ends.
+     */
+    public static void streamService(DockerClient manager, String serviceId, Integer tail, boolean follow,
+                                     Consumer<LogLine> sink) throws InterruptedException {
+        com.github.dockerjava.api.command.LogSwarmObjectCmd cmd = manager.logServiceCmd(serviceId).withStdout(true)
+                .withStderr(true).withTimestamps(true).withFollow(follow);
+        if (tail != null) {
+            cmd.withTail(tail);
+        }
+        Throwable[] failure = {null};
+        Lines lines = new Lines(sink);
+        ResultCallback.Adapter<Frame> callback = new ResultCallback.Adapter<>() {
+            @Override
+            public void onNext(Frame frame) {
+                lines.accept(frame.getStreamType(), frame.getPayload());
+            }
+
+            @Override
+            public void onError(Throwable throwable) {
+                failure[0] = throwable;
+                super.onError(throwable);
+            }
+        };
+        try (callback) {
+            cmd.exec(callback);
+            callback.awaitCompletion();
+        } catch (java.io.IOException e) {
+            // closing the callback: nothing left to read
+        } catch (RuntimeException e) {
+            failure[0] = e;
+        }
+        lines.finish();
+        if (failure[0] != null) {
+            throw new DockerOperationException(DockerOperationException.Kind.OTHER, "reading the log of service "
+                    + serviceId + " failed: " + DockerEngine.rootMessage(failure[0]), failure[0]);
+        }
+    }
+
     private static boolean stillRunning(DockerClient docker, String containerId) {
         try {
             return Boolean.TRUE.equals(docker.inspectContainerCmd(containerId).exec().getState().getRunning());

@@ -199,6 +199,12 @@ public final class DockerRuntime implements NodeRuntime {
     }
 
     @Override
+    public void streamLogs(NodeContainer node, Integer tail, boolean follow, Consumer<ContainerLogs.LogLine> sink)
+            throws InterruptedException {
+        ContainerLogs.stream(docker, node.containerId(), tail, follow, sink);
+    }
+
+    @Override
     public List<String> lastLogLines(String containerId, int lines) {
         return containers.lastLogLines(containerId, lines);
     }

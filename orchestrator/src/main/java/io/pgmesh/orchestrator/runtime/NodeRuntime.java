@@ -85,11 +85,27 @@ public interface NodeRuntime {
 
     // ---- reaching a node ----
 
+    /**
+     * How peers reach a node on the cluster network, known before the node exists: its configured static address on
+     * one engine; its service name on a runtime that gives a recreated node a new address.
+     */
+    default String peerAddress(String containerName, String configuredAddress) {
+        return configuredAddress;
+    }
+
     /** Where the orchestrator reaches the node's daemon. */
     Endpoint rpcEndpoint(NodeContainer node);
 
     /** Where clients on this host reach the node's PostgreSQL. */
     Endpoint pgEndpoint(NodeContainer node);
+
+    /**
+     * Streams the node's log (daemon steps and PostgreSQL messages) line by line: the last {@code tail} lines (all
+     * when null), then with {@code follow} every new line until the node stops.
+     */
+    void streamLogs(NodeContainer node, Integer tail, boolean follow,
+                    java.util.function.Consumer<io.pgmesh.orchestrator.docker.ContainerLogs.LogLine> sink)
+            throws InterruptedException;
 
     /** The last lines of the node's log (daemon steps and PostgreSQL messages). */
     List<String> lastLogLines(String containerId, int lines);

@@ -470,6 +470,12 @@ public final class SwarmRuntime implements NodeRuntime {
 
     // ---- reaching a node ----
 
+    /** The service name: it resolves on the overlay to whatever address the node's current task has. */
+    @Override
+    public String peerAddress(String containerName, String configuredAddress) {
+        return containerName;
+    }
+
     @Override
     public Endpoint rpcEndpoint(NodeContainer node) {
         return new Endpoint(addressOf(node), node.rpcPort());
@@ -487,6 +493,13 @@ public final class SwarmRuntime implements NodeRuntime {
         }
         return host.map(SwarmHost::address).orElseThrow(() -> new IllegalStateException(
                 NodeException.prefixed(node.node(), "its host " + node.host() + " is not in the Swarm")));
+    }
+
+    @Override
+    public void streamLogs(NodeContainer node, Integer tail, boolean follow,
+                           Consumer<io.pgmesh.orchestrator.docker.ContainerLogs.LogLine> sink)
+            throws InterruptedException {
+        io.pgmesh.orchestrator.docker.ContainerLogs.streamService(manager, node.containerId(), tail, follow, sink);
     }
 
     @Override

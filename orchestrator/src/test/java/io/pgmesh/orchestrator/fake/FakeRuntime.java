@@ -286,6 +286,12 @@ public final class FakeRuntime implements NodeRuntime {
     }
 
     @Override
+    public void streamLogs(NodeContainer node, Integer tail, boolean follow,
+                           java.util.function.Consumer<io.pgmesh.orchestrator.docker.ContainerLogs.LogLine> sink) {
+        // a fake node writes no log
+    }
+
+    @Override
     public void retire(String cluster, String node, int index) {
         retired.add(index);
     }
