@@ -116,6 +116,23 @@ final class Bench {
         }
     }
 
+    /** Section 9 (a Swarm lab next to one engine), run alone by {@code --only-swarm}. */
+    SwarmBench.Run runSwarm() {
+        Thread hook = new Thread(this::removeLeftoversQuietly, "pgmesh-bench-cleanup");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return new SwarmBench(this, clusters, docker, env.workDir(), out).run(plan.subnet(0), name("local6"),
+                    name("swarm6"), env.repoRoot().resolve("sysconfig.json"));
+        } finally {
+            removeLeftoversQuietly();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs anyway
+            }
+        }
+    }
+
     /** Section 7 alone (check, repair and add-node under load), for {@code bench/run --only-under-load}. */
     Results runUnderLoad() {
         Instant started = Instant.now();
@@ -314,7 +331,7 @@ final class Bench {
     }
 
     private void requireReplicating(List<Integer> ports, String database, Credentials writer) {
-        try (LatencyProbe probe = new LatencyProbe(ports, database, writer, suiteTable())) {
+        try (LatencyProbe probe = LatencyProbe.onLocalPorts(ports, database, writer, suiteTable())) {
             probe.requireReplicating(VERIFY_TIMEOUT);
         } catch (SQLException e) {
             throw new IllegalStateException("checking that the mesh replicates failed: " + e.getMessage(), e);
@@ -339,7 +356,7 @@ final class Bench {
             clusters.up(ctx, nodes);
             List<Integer> ports = clusters.pgPorts(ctx);
             Credentials writer = clusters.writer(ctx);
-            try (LatencyProbe probe = new LatencyProbe(ports, ctx.config().database(), writer, suiteTable())) {
+            try (LatencyProbe probe = LatencyProbe.onLocalPorts(ports, ctx.config().database(), writer, suiteTable())) {
                 probe.requireReplicating(VERIFY_TIMEOUT);
                 if (nodes == plan.throughputNodes() && kept == null) {
                     rpc.add(controlPlane(ctx, "on the fresh mesh"));

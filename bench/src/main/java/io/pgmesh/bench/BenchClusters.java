@@ -117,18 +117,28 @@ final class BenchClusters {
                 .map(NodeContainer::pgPort).toList();
     }
 
+    /** Where this run keeps the clusters' secrets. */
+    Path home() {
+        return env.home();
+    }
+
     /** Environment of a CLI process of this run: its secrets live where the in-process code looks for them. */
     Map<String, String> cliEnvironment() {
         return Map.of("PGMESH_HOME", env.home().toString());
     }
 
     static Connection connect(int port, String database, Credentials login) throws SQLException {
+        return connect(new io.pgmesh.orchestrator.runtime.Endpoint("127.0.0.1", port), database, login);
+    }
+
+    static Connection connect(io.pgmesh.orchestrator.runtime.Endpoint node, String database, Credentials login)
+            throws SQLException {
         Properties props = new Properties();
         props.setProperty("user", login.user());
         props.setProperty("password", login.password());
         props.setProperty("connectTimeout", "10");
         props.setProperty("socketTimeout", "60");
         props.setProperty("ApplicationName", "pgmesh-bench");
-        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/" + database, props);
+        return DriverManager.getConnection("jdbc:postgresql://" + node + "/" + database, props);
     }
 }

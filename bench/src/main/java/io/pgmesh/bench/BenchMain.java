@@ -15,7 +15,7 @@ import java.util.function.Consumer;
  * Runs the bench and writes the report and plots.
  *
  * <pre>
- * java -cp ... io.pgmesh.bench.BenchMain [--smoke] [--only-under-load|--only-backup] --repo DIR --work DIR --report FILE --plots DIR [--cli-jar FILE]
+ * java -cp ... io.pgmesh.bench.BenchMain [--smoke] [--only-under-load|--only-backup|--only-swarm] --repo DIR --work DIR --report FILE --plots DIR [--cli-jar FILE]
  * </pre>
  *
  * {@code bench/run} calls it for the full run (report docs/BENCHMARKS.md, plots docs/bench/). Exit 0 when the run
@@ -35,6 +35,7 @@ public final class BenchMain {
         boolean smoke = false;
         boolean onlyUnderLoad = false;
         boolean onlyBackup = false;
+        boolean onlySwarm = false;
         try {
             options = new java.util.HashMap<>();
             for (int i = 0; i < args.length; i++) {
@@ -42,6 +43,7 @@ public final class BenchMain {
                     case "--smoke" -> smoke = true;
                     case "--only-under-load" -> onlyUnderLoad = true;
                     case "--only-backup" -> onlyBackup = true;
+                    case "--only-swarm" -> onlySwarm = true;
                     case "--repo", "--work", "--report", "--plots", "--cli-jar" -> {
                         if (i + 1 >= args.length) {
                             throw new IllegalArgumentException(args[i] + " needs a value");
@@ -58,7 +60,7 @@ public final class BenchMain {
             }
         } catch (IllegalArgumentException e) {
             System.err.println("bench: " + e.getMessage());
-            System.err.println("usage: BenchMain [--smoke] [--only-under-load|--only-backup] --repo DIR --work DIR --report FILE"
+            System.err.println("usage: BenchMain [--smoke] [--only-under-load|--only-backup|--only-swarm] --repo DIR --work DIR --report FILE"
                     + " --plots DIR [--cli-jar FILE]");
             System.exit(2);
             return;
@@ -71,7 +73,9 @@ public final class BenchMain {
         Consumer<String> out = line -> System.out.printf("%7.1f %s%n", (System.nanoTime() - start) / 1e9, line);
         try {
             BenchPlan plan = smoke ? BenchPlan.smoke() : BenchPlan.full();
-            if (onlyBackup) {
+            if (onlySwarm) {
+                runSwarm(plan, env, out);
+            } else if (onlyBackup) {
                 runBackup(plan, env, out);
             } else if (onlyUnderLoad) {
                 runUnderLoad(plan, env, out);
@@ -109,6 +113,31 @@ public final class BenchMain {
         }
         out.accept("[bench] replaced section 7 of " + env.report() + " and its plot in " + env.plotDir());
         return results;
+    }
+
+    /**
+     * Runs section 9 (a 3-host Swarm lab next to one engine) and puts it into the existing report in place of the last
+     * one; the other sections stay. Not part of the full run: it builds a lab of its own.
+     */
+    static SwarmBench.Run runSwarm(BenchPlan plan, BenchEnv env, Consumer<String> out) {
+        java.time.Instant started = java.time.Instant.now();
+        SwarmBench.Run run;
+        try (DockerClient docker = DockerEngine.connect()) {
+            run = new Bench(plan, env, docker, out).runSwarm();
+        } catch (IOException e) {
+            throw new IllegalStateException("closing the Docker client failed", e);
+        }
+        String when = "Measured on its own by `" + COMMAND + " --only-swarm` (not part of the full run: it builds a lab)"
+                + " on " + java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
+                .withZone(java.time.ZoneOffset.UTC).format(started) + ".";
+        try {
+            String existing = Files.exists(env.report()) ? Files.readString(env.report()) : "# Benchmarks\n";
+            Report.write(env.report(), Report.withSection(existing, SwarmBench.HEADING, SwarmBench.section(run, when)));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        out.accept("[bench] wrote section 9 of " + env.report());
+        return run;
     }
 
     /**

@@ -30,14 +30,23 @@ final class LatencyProbe implements AutoCloseable {
     private final List<PreparedStatement> inserts = new ArrayList<>();
     private final List<PreparedStatement> lookups = new ArrayList<>();
 
-    LatencyProbe(List<Integer> pgPorts, String database, Credentials writer, SuiteTable table) throws SQLException {
+    /** Through ports published on 127.0.0.1 (one engine). */
+    static LatencyProbe onLocalPorts(List<Integer> pgPorts, String database, Credentials writer, SuiteTable table)
+            throws SQLException {
+        return new LatencyProbe(pgPorts.stream().map(p -> new io.pgmesh.orchestrator.runtime.Endpoint("127.0.0.1", p))
+                .toList(), database, writer, table);
+    }
+
+    /** Through the nodes' endpoints as the runtime gives them (on a Swarm: each node's host address). */
+    LatencyProbe(List<io.pgmesh.orchestrator.runtime.Endpoint> nodes, String database, Credentials writer,
+                 SuiteTable table) throws SQLException {
         String q = "\"";
         String insert = "INSERT INTO " + q + table.table() + q + " (" + q + table.secondText() + q
                 + ") VALUES ('latency-probe') RETURNING " + q + table.key() + q;
         String lookup = "SELECT 1 FROM " + q + table.table() + q + " WHERE " + q + table.key() + q + " = ?";
         try {
-            for (int port : pgPorts) {
-                Connection c = BenchClusters.connect(port, database, writer);
+            for (io.pgmesh.orchestrator.runtime.Endpoint node : nodes) {
+                Connection c = BenchClusters.connect(node, database, writer);
                 connections.add(c);
                 inserts.add(c.prepareStatement(insert));
                 lookups.add(c.prepareStatement(lookup));
