@@ -35,6 +35,9 @@ final class AddNodeCommand extends ClusterCommand {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--host: only for a Swarm runtime"
                     + " (system.runtime.kind \"swarm\" in " + global.config + "); on one engine every node runs here");
         }
+        if (host != null && ctx.runtime() instanceof io.pgmesh.orchestrator.swarm.SwarmRuntime swarm) {
+            swarm.requireHostForNewNode(host);
+        }
         ClusterUp.NodeImageSource image = nodeImage(ctx);
         progress.begin("join");
         NodeJoin.Joined joined = new NodeJoin(ctx).addNode(image::ensureBuilt, host);

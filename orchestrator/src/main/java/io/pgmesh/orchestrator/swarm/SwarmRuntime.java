@@ -95,6 +95,14 @@ public final class SwarmRuntime implements NodeRuntime {
         return list;
     }
 
+    /**
+     * Fails with a usage error unless {@code hostname} can take a new node now (a ready, active host of the Swarm):
+     * checked before anything starts, so a mistyped {@code --host} changes nothing.
+     */
+    public void requireHostForNewNode(String hostname) {
+        SwarmHosts.pick(hosts(), Map.of(), hostname);
+    }
+
     // ---- the cluster's network ----
 
     @Override
