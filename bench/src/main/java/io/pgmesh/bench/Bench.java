@@ -363,16 +363,16 @@ final class Bench {
                 }
                 latencySamples(probe, LATENCY_WARM_UP);
                 Load idleLoad = Load.now();
-                LatencySamples idle = latencySamples(probe, plan.latencySamples());
-                series.add(new Results.LatencySeries(nodes, false, idle.millis, idle.timeouts, 0, 0, idleLoad));
+                LatencyProbe.Series idle = latencySamples(probe, plan.latencySamples());
+                series.add(new Results.LatencySeries(nodes, false, idle.millis(), idle.timeouts(), 0, 0, idleLoad));
                 report(series.get(series.size() - 1));
                 try (InsertLoad load = new InsertLoad(endpoints(ctx), ctx.config(), writer)) {
                     InsertLoad.Running running = load.start(1, LOAD_LIMIT);
                     sleep(1000); // the load is running before the first sample
                     Load busyLoad = Load.now();
-                    LatencySamples busy = latencySamples(probe, plan.latencySamples());
+                    LatencyProbe.Series busy = latencySamples(probe, plan.latencySamples());
                     InsertLoad.Outcome o = running.stop();
-                    series.add(new Results.LatencySeries(nodes, true, busy.millis, busy.timeouts, o.inserts(),
+                    series.add(new Results.LatencySeries(nodes, true, busy.millis(), busy.timeouts(), o.inserts(),
                             o.seconds(), busyLoad));
                     report(series.get(series.size() - 1));
                 }
@@ -393,22 +393,8 @@ final class Bench {
         return kept;
     }
 
-    private record LatencySamples(List<Double> millis, int timeouts) {
-    }
-
-    private LatencySamples latencySamples(LatencyProbe probe, int count) throws SQLException {
-        List<Double> millis = new ArrayList<>();
-        int timeouts = 0;
-        for (int i = 0; i < count; i++) {
-            double ms = probe.sample(i % probe.nodes(), SAMPLE_TIMEOUT);
-            if (ms == LatencyProbe.TIMED_OUT) {
-                timeouts++;
-            } else {
-                millis.add(ms);
-            }
-            sleep(SAMPLE_PAUSE_MILLIS);
-        }
-        return new LatencySamples(millis, timeouts);
+    private LatencyProbe.Series latencySamples(LatencyProbe probe, int count) throws SQLException {
+        return probe.samples(count, SAMPLE_TIMEOUT, SAMPLE_PAUSE_MILLIS);
     }
 
     private void report(Results.LatencySeries s) {

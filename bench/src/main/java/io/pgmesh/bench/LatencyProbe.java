@@ -98,6 +98,26 @@ final class LatencyProbe implements AutoCloseable {
         return (System.nanoTime() - start) / 1e6;
     }
 
+    /** Samples of one series: milliseconds of those that arrived, and how many timed out. */
+    record Series(List<Double> millis, int timeouts) {
+    }
+
+    /** {@code count} samples, origins in turn, {@code pauseMillis} apart. */
+    Series samples(int count, Duration timeout, long pauseMillis) throws SQLException {
+        List<Double> millis = new ArrayList<>();
+        int timeouts = 0;
+        for (int i = 0; i < count; i++) {
+            double ms = sample(i % nodes(), timeout);
+            if (ms == TIMED_OUT) {
+                timeouts++;
+            } else {
+                millis.add(ms);
+            }
+            LockSupport.parkNanos(pauseMillis * 1_000_000L);
+        }
+        return new Series(millis, timeouts);
+    }
+
     /** Fails unless a row written on the first node reaches the last one and back: the mesh really replicates. */
     void requireReplicating(Duration timeout) throws SQLException {
         if (nodes() < 2) {

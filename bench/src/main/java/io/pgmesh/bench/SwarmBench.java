@@ -36,6 +36,8 @@ final class SwarmBench {
     private static final int SAMPLES = 200;
     private static final int WARM_UP = 20;
     private static final Duration SAMPLE_TIMEOUT = Duration.ofSeconds(10);
+    /** As section 3's samples. */
+    private static final long SAMPLE_PAUSE_MILLIS = 20;
 
     /**
      * @param lab         the lab's bring-up from nothing
@@ -45,10 +47,7 @@ final class SwarmBench {
      * @param publish     of {@code upSwarm}: copying and pushing the image, seconds
      */
     record Run(Lab.UpResult lab, double upLocal, double upSwarm, double upSwarmWarm, double publish,
-               Latency local, Latency swarm, Load load) {
-    }
-
-    record Latency(List<Double> millis, int timeouts) {
+               LatencyProbe.Series local, LatencyProbe.Series swarm, Load load) {
     }
 
     private final Bench bench;
@@ -78,7 +77,7 @@ final class SwarmBench {
             double upLocal = seconds(start);
             out.accept(String.format(Locale.ROOT, "[bench] swarm: up of %d nodes on the local engine: %.1f s", NODES,
                     upLocal));
-            Latency localLatency = latency(local);
+            LatencyProbe.Series localLatency = latency(local);
             clusters.down(local);
 
             Lab.UpResult labUp = lab.up(3, sourceConfig);
@@ -93,7 +92,7 @@ final class SwarmBench {
             double upSwarm = seconds(start) + publish;
             out.accept(String.format(Locale.ROOT, "[bench] swarm: first up of %d nodes on 3 hosts: %.1f s (image %.1f s)",
                     NODES, upSwarm, publish));
-            Latency swarmLatency = latency(swarm);
+            LatencyProbe.Series swarmLatency = latency(swarm);
             new ClusterDown(swarm).run(ClusterDown.Data.DELETE);
             start = System.nanoTime();
             new ClusterUp(swarm, () -> image).run(NODES);
@@ -107,34 +106,20 @@ final class SwarmBench {
         }
     }
 
-    private Latency latency(ClusterContext ctx) {
+    private LatencyProbe.Series latency(ClusterContext ctx) {
         List<Endpoint> nodes = ctx.runtime().list(ctx.cluster()).stream().filter(NodeContainer::running)
                 .map(ctx.runtime()::pgEndpoint).toList();
         SuiteTable table = bench.suiteTable();
         try (LatencyProbe probe = new LatencyProbe(nodes, ctx.config().database(), clusters.writer(ctx), table)) {
             probe.requireReplicating(Duration.ofSeconds(60));
-            sample(probe, WARM_UP);
-            Latency l = sample(probe, SAMPLES);
+            probe.samples(WARM_UP, SAMPLE_TIMEOUT, SAMPLE_PAUSE_MILLIS);
+            LatencyProbe.Series l = probe.samples(SAMPLES, SAMPLE_TIMEOUT, SAMPLE_PAUSE_MILLIS);
             out.accept(String.format(Locale.ROOT, "[bench] swarm: latency on %s: p50 %.2f ms, p99 %.2f ms, %d timed out",
                     ctx.cluster(), Samples.percentile(l.millis(), 50), Samples.percentile(l.millis(), 99), l.timeouts()));
             return l;
         } catch (SQLException e) {
             throw new IllegalStateException("latency on " + ctx.cluster() + " failed: " + e.getMessage(), e);
         }
-    }
-
-    private static Latency sample(LatencyProbe probe, int count) throws SQLException {
-        List<Double> millis = new ArrayList<>();
-        int timeouts = 0;
-        for (int i = 0; i < count; i++) {
-            double ms = probe.sample(i % probe.nodes(), SAMPLE_TIMEOUT);
-            if (ms == LatencyProbe.TIMED_OUT) {
-                timeouts++;
-            } else {
-                millis.add(ms);
-            }
-        }
-        return new Latency(millis, timeouts);
     }
 
     private static double seconds(long start) {
@@ -173,7 +158,7 @@ final class SwarmBench {
         return md.toString();
     }
 
-    private static void latencyRow(StringBuilder md, String what, Latency l) {
+    private static void latencyRow(StringBuilder md, String what, LatencyProbe.Series l) {
         md.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %d |%n", what,
                 Samples.percentile(l.millis(), 50), Samples.percentile(l.millis(), 99), Samples.max(l.millis()),
                 l.timeouts()));

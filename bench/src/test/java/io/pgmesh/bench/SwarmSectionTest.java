@@ -17,7 +17,7 @@ class SwarmSectionTest {
                 1450, Duration.ofMillis(100), Duration.ofMillis(3400), Duration.ofMillis(2300), Duration.ofMillis(200),
                 Duration.ofMillis(6700));
         SwarmBench.Run run = new SwarmBench.Run(lab, 20.0, 130.0, 30.0, 64.0,
-                new SwarmBench.Latency(List.of(1.0, 2.0, 3.0), 0), new SwarmBench.Latency(List.of(2.0, 4.0, 8.0), 1),
+                new LatencyProbe.Series(List.of(1.0, 2.0, 3.0), 0), new LatencyProbe.Series(List.of(2.0, 4.0, 8.0), 1),
                 new Load(1.5, 1.0, 0.5));
         String md = SwarmBench.section(run, "Measured then.");
         assertThat(md).startsWith("## 9. several machines").contains("Measured then.")

@@ -73,7 +73,7 @@ public final class ContainerLogs {
                 cmd.withSince((int) resume.last.getEpochSecond());
             }
             Consumer<LogLine> filtered = first ? resume.recording(sink) : resume.skippingSeen(sink);
-            Throwable failure = read(cmd, filtered);
+            Throwable failure = read(cmd::exec, filtered);
             if (!follow) {
                 if (failure != null) {
                     throw new DockerOperationException(DockerOperationException.Kind.OTHER,
@@ -102,32 +102,10 @@ public final class ContainerLogs {
         if (tail != null) {
             cmd.withTail(tail);
         }
-        Throwable[] failure = {null};
-        Lines lines = new Lines(sink);
-        ResultCallback.Adapter<Frame> callback = new ResultCallback.Adapter<>() {
-            @Override
-            public void onNext(Frame frame) {
-                lines.accept(frame.getStreamType(), frame.getPayload());
-            }
-
-            @Override
-            public void onError(Throwable throwable) {
-                failure[0] = throwable;
-                super.onError(throwable);
-            }
-        };
-        try (callback) {
-            cmd.exec(callback);
-            callback.awaitCompletion();
-        } catch (java.io.IOException e) {
-            // closing the callback: nothing left to read
-        } catch (RuntimeException e) {
-            failure[0] = e;
-        }
-        lines.finish();
-        if (failure[0] != null) {
+        Throwable failure = read(cmd::exec, sink);
+        if (failure != null) {
             throw new DockerOperationException(DockerOperationException.Kind.OTHER, "reading the log of service "
-                    + serviceId + " failed: " + DockerEngine.rootMessage(failure[0]), failure[0]);
+                    + serviceId + " failed: " + DockerEngine.rootMessage(failure), failure);
         }
     }
 
@@ -139,8 +117,12 @@ public final class ContainerLogs {
         }
     }
 
-    /** Reads one log request to its end; returns what ended it abnormally, null when it completed. */
-    private static Throwable read(LogContainerCmd cmd, Consumer<LogLine> sink) throws InterruptedException {
+    /**
+     * Reads one log request (a container's or a service's: {@code request} starts it with the callback) to its end;
+     * returns what ended it abnormally, null when it completed.
+     */
+    private static Throwable read(Consumer<ResultCallback.Adapter<Frame>> request, Consumer<LogLine> sink)
+            throws InterruptedException {
         Throwable[] failure = {null};
         Lines lines = new Lines(sink);
         ResultCallback.Adapter<Frame> callback = new ResultCallback.Adapter<>() {
@@ -156,7 +138,7 @@ public final class ContainerLogs {
             }
         };
         try (callback) {
-            cmd.exec(callback);
+            request.accept(callback);
             callback.awaitCompletion();
         } catch (java.io.IOException e) {
             // closing the callback: nothing left to read

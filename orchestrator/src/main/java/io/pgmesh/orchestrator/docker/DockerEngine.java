@@ -33,13 +33,7 @@ public final class DockerEngine {
                 builder.withDockerHost(override.strip());
             }
             config = builder.build();
-            http = new ZerodepDockerHttpClient.Builder()
-                    .dockerHost(config.getDockerHost())
-                    .sslConfig(config.getSSLConfig())
-                    .maxConnections(32)
-                    .connectionTimeout(Duration.ofSeconds(5))
-                    .responseTimeout(Duration.ofMinutes(10))
-                    .build();
+            http = httpClient(config);
         } catch (RuntimeException e) {
             String env = System.getenv("DOCKER_HOST");
             String setting = override != null && !override.isBlank() ? HOST_PROPERTY + " '" + override.strip() + "'"
@@ -72,13 +66,7 @@ public final class DockerEngine {
                     .withDockerHost(endpoint).withDockerTlsVerify(certDir.isPresent());
             certDir.ifPresent(dir -> builder.withDockerCertPath(dir.toString()));
             config = builder.build();
-            http = new ZerodepDockerHttpClient.Builder()
-                    .dockerHost(config.getDockerHost())
-                    .sslConfig(config.getSSLConfig())
-                    .maxConnections(32)
-                    .connectionTimeout(Duration.ofSeconds(5))
-                    .responseTimeout(Duration.ofMinutes(10))
-                    .build();
+            http = httpClient(config);
         } catch (RuntimeException e) {
             throw new DockerOperationException(DockerOperationException.Kind.ENGINE_UNREACHABLE,
                     what + " '" + endpoint + "' is not a usable Docker endpoint (" + hostProblem(e) + ")", e);
@@ -91,6 +79,16 @@ public final class DockerEngine {
                     what + " at " + endpoint + " does not answer (" + rootMessage(e) + ")", e);
         }
         return client;
+    }
+
+    private static DockerHttpClient httpClient(DockerClientConfig config) {
+        return new ZerodepDockerHttpClient.Builder()
+                .dockerHost(config.getDockerHost())
+                .sslConfig(config.getSSLConfig())
+                .maxConnections(32)
+                .connectionTimeout(Duration.ofSeconds(5))
+                .responseTimeout(Duration.ofMinutes(10))
+                .build();
     }
 
     /** docker-java fails on a host without a scheme with a bare NullPointerException. */
