@@ -129,10 +129,18 @@ public final class SwarmRuntime implements NodeRuntime {
                 }
             }
         }
-        if (hosts().stream().noneMatch(h -> h.ready() && h.active())) {
+        List<SwarmHost> all = hosts();
+        log.accept("[swarm] manager " + config.manager() + ": " + all.size() + " host(s) " + describe(all));
+        if (all.stream().noneMatch(h -> h.ready() && h.active())) {
             throw new DockerOperationException(DockerOperationException.Kind.ENGINE_UNREACHABLE,
-                    "the Swarm has no ready, active host: " + knownHosts, null);
+                    "the Swarm has no ready, active host for a node: " + describe(all), null);
         }
+    }
+
+    /** "h1 (10.0.0.5, ready), h2 (10.0.0.6, down)". */
+    static String describe(List<SwarmHost> hosts) {
+        return hosts.stream().map(h -> h.hostname() + " (" + h.address() + ", " + (h.ready() ? "ready" : "down")
+                + (h.active() ? "" : ", not active") + ")").collect(Collectors.joining(", "));
     }
 
     private static List<Ipv4Net> subnets(Network n) {

@@ -47,6 +47,12 @@ class SwarmPlacementTest {
     }
 
     @Test
+    void theSwarmsHostsAreListedInOneLine() {
+        assertThat(SwarmRuntime.describe(List.of(H1, H3_DOWN, H4_DRAINED))).isEqualTo("h1 (172.29.10.11, ready),"
+                + " h3 (172.29.10.13, down), h4 (172.29.10.14, ready, not active)");
+    }
+
+    @Test
     void portsArePickedInPairsAroundUsedOnes() {
         assertThat(FreePorts.pick(Set.of(), 25432, 26432, 10)).containsExactly(25432, 26432);
         assertThat(FreePorts.pick(Set.of(25432, 26433), 25432, 26432, 10)).containsExactly(25434, 26434);
