@@ -18,9 +18,16 @@ import java.util.Map;
  * @param tables     number of replicated tables: one subscription per peer per table
  * @param maxSlotWalKeepMb most WAL (MiB) the replication slots may hold back for subscribers that are down
  * @param rpcSecret  the cluster's secret every JSON-RPC call must carry ({@link RpcAuth}); never logged
+ * @param tlsDeliveryDir where the container was handed its TLS material ({@code pgmesh-tls-<name>} files)
+ * @param replicationRole the role peers replicate as: it logs in with a client certificate, never a password
  */
 public record DaemonSettings(Path pgBin, Path pgData, Path pgConfDir, Path socketDir, Path stateDir,
-                             int rpcPort, int maxNodes, int tables, long maxSlotWalKeepMb, String rpcSecret) {
+                             int rpcPort, int maxNodes, int tables, long maxSlotWalKeepMb, String rpcSecret,
+                             Path tlsDeliveryDir, String replicationRole) {
+
+    /** The environment variable naming the replication role (the orchestrator sets it from sysconfig.json). */
+    public static final String REPLICATION_ROLE_ENV = "PGMESH_REPLICATION_ROLE";
+    private static final java.util.regex.Pattern ROLE = java.util.regex.Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
     public static final int MAX_MESH_NODES = 64;
     public static final int MAX_TABLES = 64;
@@ -39,7 +46,26 @@ public record DaemonSettings(Path pgBin, Path pgData, Path pgConfDir, Path socke
                 integer(env, "PGMESH_MAX_NODES", 8, 1, MAX_MESH_NODES),
                 integer(env, "PGMESH_TABLES", 1, 1, MAX_TABLES),
                 integer(env, "PGMESH_MAX_SLOT_WAL_KEEP_MB", DEFAULT_MAX_SLOT_WAL_KEEP_MB, 64, 1_048_576),
-                secret(env));
+                secret(env),
+                path(env, io.pgmesh.protocol.TlsFiles.DELIVERY_DIR_ENV, io.pgmesh.protocol.TlsFiles.DEFAULT_DELIVERY_DIR),
+                role(env));
+    }
+
+    private static String role(Map<String, String> env) {
+        String value = env.getOrDefault(REPLICATION_ROLE_ENV, "").strip();
+        if (value.isEmpty()) {
+            return "replicator";
+        }
+        if (!ROLE.matcher(value).matches()) {
+            throw new IllegalArgumentException(REPLICATION_ROLE_ENV + " must be a lower-case SQL identifier"
+                    + " ([a-z_][a-z0-9_]*, at most 63 characters), got '" + value + "'");
+        }
+        return value;
+    }
+
+    /** Where the installed TLS material lives (a link to its current generation). */
+    public Path tlsDir() {
+        return stateDir.resolve("tls");
     }
 
     /**
@@ -82,7 +108,7 @@ public record DaemonSettings(Path pgBin, Path pgData, Path pgConfDir, Path socke
         return "DaemonSettings[pgBin=" + pgBin + ", pgData=" + pgData + ", pgConfDir=" + pgConfDir
                 + ", socketDir=" + socketDir + ", stateDir=" + stateDir + ", rpcPort=" + rpcPort
                 + ", maxNodes=" + maxNodes + ", tables=" + tables + ", maxSlotWalKeepMb=" + maxSlotWalKeepMb
-                + ", rpcSecret=***]";
+                + ", rpcSecret=***, tlsDeliveryDir=" + tlsDeliveryDir + ", replicationRole=" + replicationRole + "]";
     }
 
     /** Path of the unix socket of the local server (port 5432). */

@@ -44,6 +44,14 @@ public final class NodeDaemonMain {
         }
         log.info("pgmesh node daemon starting: {}", settings);
 
+        io.pgmesh.node.tls.TlsStore tlsStore = new io.pgmesh.node.tls.TlsStore(settings.stateDir());
+        try {
+            tlsStore.installDelivered(settings.tlsDeliveryDir());
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            log.error("invalid TLS material: {}", e.getMessage());
+            System.exit(2);
+            return;
+        }
         NodeConnections connections = new NodeConnections(settings.socketFile());
         PostgresServer postgres = new PostgresServer(settings, connections);
         postgres.writeConfiguration();
@@ -60,7 +68,8 @@ public final class NodeDaemonMain {
 
         NodeRpcService service = new NodeRpcService(connections, new StateStore(settings.stateDir()),
                 new io.pgmesh.node.transfer.TransferJobs(settings.stateDir().resolve("transfers"),
-                        new io.pgmesh.node.transfer.PgTools(settings.pgBin(), settings.socketDir()), connections));
+                        new io.pgmesh.node.transfer.PgTools(settings.pgBin(), settings.socketDir()), connections),
+                tlsStore, () -> { /* TLS: the RPC server's reload, wired with RpcTls */ });
         service.upgradeSchema();
         ObjectMapper mapper = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         RpcDispatcher dispatcher = new RpcDispatcher(mapper, service, NodeRpc.class,

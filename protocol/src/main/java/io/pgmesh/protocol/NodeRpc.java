@@ -19,9 +19,9 @@ public interface NodeRpc {
      * The version of this interface a daemon speaks, reported in {@link NodeStatus#protocolVersion()}, so that an
      * orchestrator can tell an older daemon (during a rolling upgrade) before it calls a method the daemon lacks.
      * 0 (absent): before versions; 1: transfer jobs (startDump, startLoad, transferJob, readJobChunk, writeJobChunk,
-     * removeJob) and tableChecksums.
+     * removeJob) and tableChecksums; 2: JSON-RPC over mutual TLS only, installTls, TLS state in status.
      */
-    int PROTOCOL_VERSION = 1;
+    int PROTOCOL_VERSION = 2;
 
     /** Tells the node who it is and where every member of the mesh lives. */
     StepResult updateNetworkTopology(@JsonRpcParam("topology") NetworkTopology topology);
@@ -140,4 +140,11 @@ public interface NodeRpc {
 
     /** Each table's {@link TableChecksum}, all read in one snapshot. */
     TableChecksums tableChecksums(@JsonRpcParam("request") ChecksumRequest request);
+
+    /**
+     * Installs new TLS material (a rotation): when its generation is newer than the installed one, the node checks it,
+     * installs it, reloads PostgreSQL's configuration (no restart: open sessions and replication streams go on) and
+     * serves new JSON-RPC connections with it. An older or equal generation changes nothing.
+     */
+    StepResult installTls(@JsonRpcParam("request") TlsInstallRequest request);
 }

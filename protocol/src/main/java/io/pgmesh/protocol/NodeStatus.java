@@ -18,11 +18,37 @@ import java.util.List;
  *                        database yet, or an initial copy still running)
  * @param protocolVersion the {@link NodeRpc#PROTOCOL_VERSION} the daemon speaks (0: a daemon from before versions)
  * @param pgmeshVersion   the pgmesh release of the daemon (null: a daemon from before versions)
+ * @param tls             the TLS material the node uses (null: a daemon from before TLS)
  */
 public record NodeStatus(String node, int index, String cluster, boolean postgresUp, String postgresVersion,
                          String database, List<PublicationInfo> publications,
                          List<SubscriptionInfo> subscriptions, java.util.Map<String, Long> conflicts,
-                         List<TableRows> rows, int protocolVersion, String pgmeshVersion) {
+                         List<TableRows> rows, int protocolVersion, String pgmeshVersion, TlsState tls) {
+
+    /**
+     * The node's installed TLS material.
+     *
+     * @param generation          its generation (higher: issued later)
+     * @param certificateNotAfter when the node's server certificate expires (ISO-8601 instant)
+     * @param certificateSerial   the server certificate's serial number, hex
+     */
+    public record TlsState(long generation, String certificateNotAfter, String certificateSerial) {
+    }
+
+    /** A status without TLS state. */
+    public NodeStatus(String node, int index, String cluster, boolean postgresUp, String postgresVersion,
+                      String database, List<PublicationInfo> publications, List<SubscriptionInfo> subscriptions,
+                      java.util.Map<String, Long> conflicts, List<TableRows> rows, int protocolVersion,
+                      String pgmeshVersion) {
+        this(node, index, cluster, postgresUp, postgresVersion, database, publications, subscriptions, conflicts, rows,
+                protocolVersion, pgmeshVersion, null);
+    }
+
+    /** This status with {@code state} as its TLS state. */
+    public NodeStatus withTls(TlsState state) {
+        return new NodeStatus(node, index, cluster, postgresUp, postgresVersion, database, publications, subscriptions,
+                conflicts, rows, protocolVersion, pgmeshVersion, state);
+    }
 
     /** A status of a daemon of this release. */
     public NodeStatus(String node, int index, String cluster, boolean postgresUp, String postgresVersion,

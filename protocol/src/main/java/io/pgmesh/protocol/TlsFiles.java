@@ -24,6 +24,15 @@ public final class TlsFiles {
     /** A decimal number: each issue of the material gets a higher one, so an older copy never replaces a newer. */
     public static final String GENERATION = "generation";
 
+    /**
+     * How the files are handed to a node's container: {@code <delivery dir>/pgmesh-tls-<name>} (a Swarm secret, or a
+     * file copied into the container before it starts), read by the daemon at start.
+     */
+    public static final String DELIVERY_PREFIX = "pgmesh-tls-";
+    /** The daemon's environment variable naming the delivery directory. */
+    public static final String DELIVERY_DIR_ENV = "PGMESH_TLS_DELIVERY_DIR";
+    public static final String DEFAULT_DELIVERY_DIR = "/run/secrets";
+
     /** The common name of the orchestrator's client certificate: the only one the daemon serves JSON-RPC to. */
     public static final String ORCHESTRATOR_CN = "pgmesh-orchestrator";
 

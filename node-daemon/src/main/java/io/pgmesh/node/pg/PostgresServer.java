@@ -37,9 +37,9 @@ public final class PostgresServer {
     public void writeConfiguration() throws IOException {
         Path hba = settings.pgConfDir().resolve("pgmesh_hba.conf");
         ServerConfig.Sizing sizing = ServerConfig.Sizing.forMesh(settings.maxNodes(), settings.tables());
-        writeIfChanged(hba, ServerConfig.renderHba());
+        writeIfChanged(hba, ServerConfig.renderHba(settings.replicationRole()));
         writeIfChanged(settings.pgConfDir().resolve("conf.d").resolve("pgmesh.conf"),
-                ServerConfig.renderSettings(sizing, settings.maxSlotWalKeepMb(), hba));
+                ServerConfig.renderSettings(sizing, settings.maxSlotWalKeepMb(), hba, settings.tlsDir()));
         log.info("PostgreSQL sized for {} nodes x {} tables: {}", settings.maxNodes(), settings.tables(), sizing);
     }
 

@@ -36,8 +36,10 @@ public final class ReplicationSetup {
     private final Connection connection;
     private final Catalog catalog;
     private final StepLog steps;
+    private final PeerTls tls;
 
-    public ReplicationSetup(Connection connection, StepLog steps) {
+    public ReplicationSetup(Connection connection, StepLog steps, PeerTls tls) {
+        this.tls = tls;
         this.connection = connection;
         this.catalog = new Catalog(connection);
         this.steps = steps;
@@ -117,7 +119,7 @@ public final class ReplicationSetup {
         if (catalog.subscriptionExists(subscription)) {
             return;
         }
-        String conninfo = conninfo(peer.address(), database, login);
+        String conninfo = conninfo(peer.address(), database, login, tls);
         if (options.existingSlot() != null) {
             requireSlotOnPeer(peer, database, login, options.existingSlot());
         }
@@ -134,11 +136,10 @@ public final class ReplicationSetup {
     private void requireSlotOnPeer(TopologyHost peer, String database, Credentials login, String slot) {
         Properties props = new Properties();
         props.setProperty("user", login.user());
-        props.setProperty("password", login.password());
+        tls.applyTo(props);
         props.setProperty("connectTimeout", "5");
         props.setProperty("socketTimeout", "15");
         props.setProperty("ApplicationName", "pgmesh-node-daemon");
-        props.setProperty("sslmode", "disable");
         String url = "jdbc:postgresql://" + peer.address() + ":" + PEER_PORT + "/"
                 + java.net.URLEncoder.encode(database, java.nio.charset.StandardCharsets.UTF_8);
         Optional<Catalog.SlotRow> found;
@@ -334,10 +335,13 @@ public final class ReplicationSetup {
         }
     }
 
-    /** libpq connection string to a peer; every value quoted for libpq. */
-    public static String conninfo(String address, String database, Credentials login) {
+    /**
+     * libpq connection string to a peer; every value quoted for libpq. No password: the replication role logs in
+     * with this node's client certificate ({@link PeerTls}).
+     */
+    public static String conninfo(String address, String database, Credentials login, PeerTls tls) {
         return "host=" + Sql.conninfoValue(address) + " port=" + PEER_PORT
                 + " dbname=" + Sql.conninfoValue(database) + " user=" + Sql.conninfoValue(login.user())
-                + " password=" + Sql.conninfoValue(login.password());
+                + tls.conninfoOptions();
     }
 }

@@ -49,7 +49,7 @@ public final class ServerConfig {
      * subscriber that is down ({@code max_slot_wal_keep_size}): past it, the slot is invalidated ("lost") and
      * the node it serves must be resynced, but the disk does not fill up.
      */
-    public static String renderSettings(Sizing sizing, long maxSlotWalKeepMb, Path hbaFile) {
+    public static String renderSettings(Sizing sizing, long maxSlotWalKeepMb, Path hbaFile, Path tlsDir) {
         return """
                 # Written by the pgmesh node daemon at every start; edits are overwritten.
                 listen_addresses = '*'
@@ -67,19 +67,39 @@ public final class ServerConfig {
                 max_slot_wal_keep_size = %dMB
                 wal_receiver_timeout = %s
                 hba_file = %s
+                # TLS with the node's certificate from the cluster's CA; reloaded (no restart) when rotated
+                ssl = on
+                ssl_cert_file = %s
+                ssl_key_file = %s
+                ssl_ca_file = %s
+                ssl_crl_file = %s
+                ssl_min_protocol_version = 'TLSv1.2'
                 """.formatted(sizing.maxWalSenders(), sizing.maxReplicationSlots(),
                 sizing.maxLogicalReplicationWorkers(), sizing.maxWorkerProcesses(), maxSlotWalKeepMb,
-                Sql.literal(WAL_RECEIVER_TIMEOUT), Sql.literal(hbaFile.toString()));
+                Sql.literal(WAL_RECEIVER_TIMEOUT), Sql.literal(hbaFile.toString()),
+                Sql.literal(tlsDir.resolve(io.pgmesh.protocol.TlsFiles.SERVER_CERT).toString()),
+                Sql.literal(tlsDir.resolve(io.pgmesh.protocol.TlsFiles.SERVER_KEY).toString()),
+                Sql.literal(tlsDir.resolve(io.pgmesh.protocol.TlsFiles.CA).toString()),
+                Sql.literal(tlsDir.resolve(io.pgmesh.protocol.TlsFiles.CRL).toString()));
     }
 
-    /** The pg_hba file: peer for the local postgres user, SCRAM for everything over TCP. */
-    public static String renderHba() {
+    /**
+     * The pg_hba file: peer for the local postgres user on the socket; over the network TLS only ({@code hostssl}: a
+     * plain connection matches no line and is refused), the replication role by client certificate (its CN must be
+     * the role's name, and only the cluster's CA is trusted), every other role by SCRAM password.
+     *
+     * @param replicationRole a validated lower-case identifier (quoted here all the same)
+     */
+    public static String renderHba(String replicationRole) {
+        String role = "\"" + replicationRole + "\"";
         return """
                 # Written by the pgmesh node daemon at every start; edits are overwritten.
-                # TYPE  DATABASE  USER      ADDRESS     METHOD
-                local   all       postgres              peer
-                host    all       all       0.0.0.0/0   scram-sha-256
-                host    all       all       ::/0        scram-sha-256
-                """;
+                # TYPE   DATABASE  USER      ADDRESS     METHOD
+                local    all       postgres              peer
+                hostssl  all       %1$s  0.0.0.0/0   cert
+                hostssl  all       %1$s  ::/0        cert
+                hostssl  all       all       0.0.0.0/0   scram-sha-256
+                hostssl  all       all       ::/0        scram-sha-256
+                """.formatted(role);
     }
 }

@@ -36,15 +36,22 @@ final class NodeCall {
     /** Changing calls run one at a time (one admin operation per node). */
     private final Object adminLock = new Object();
     private volatile NetworkTopology topology;
+    private final io.pgmesh.node.pg.PeerTls peerTls;
 
-    NodeCall(NodeConnections connections, StateStore state) {
+    NodeCall(NodeConnections connections, StateStore state, io.pgmesh.node.pg.PeerTls peerTls) {
         this.connections = connections;
+        this.peerTls = peerTls;
         this.state = state;
         this.topology = state.topology().orElse(null);
     }
 
     NodeConnections connections() {
         return connections;
+    }
+
+    /** How this node reaches its peers' PostgreSQL: TLS, certificate login. */
+    io.pgmesh.node.pg.PeerTls peerTls() {
+        return peerTls;
     }
 
     StateStore state() {

@@ -52,15 +52,28 @@ public final class NodeRpcService implements NodeRpc {
     private final ConsistencyCalls consistency;
     private final HistoryCalls history;
     private final TransferCalls transfers;
+    private final TlsCalls tls;
 
-    public NodeRpcService(NodeConnections connections, StateStore state, io.pgmesh.node.transfer.TransferJobs jobs) {
-        this.call = new NodeCall(connections, state);
+    /**
+     * @param tlsStore  the node's installed TLS material (PostgreSQL's files, the peers' conninfo)
+     * @param rpcReload reloads the JSON-RPC server's certificates after installTls
+     */
+    public NodeRpcService(NodeConnections connections, StateStore state, io.pgmesh.node.transfer.TransferJobs jobs,
+                          io.pgmesh.node.tls.TlsStore tlsStore, TlsReload rpcReload) {
+        this.call = new NodeCall(connections, state, new io.pgmesh.node.pg.PeerTls(tlsStore.dir()));
+        this.tls = new TlsCalls(call, tlsStore, rpcReload::reload);
         this.transfers = new TransferCalls(call, jobs);
         this.topology = new TopologyCalls(call);
         this.tables = new TableCalls(call);
         this.replication = new ReplicationCalls(call);
         this.consistency = new ConsistencyCalls(call);
         this.history = new HistoryCalls(call);
+    }
+
+    /** Reloads the JSON-RPC server's certificates (new connections use them). */
+    @FunctionalInterface
+    public interface TlsReload {
+        void reload() throws java.io.IOException;
     }
 
     /** This node's name, or {@link #UNCONFIGURED}. */
@@ -118,7 +131,13 @@ public final class NodeRpcService implements NodeRpc {
 
     @Override
     public NodeStatus status() {
-        return new StatusReport(call.connections(), call.topology(), call.state().database().orElse(null)).read();
+        return new StatusReport(call.connections(), call.topology(), call.state().database().orElse(null)).read()
+                .withTls(tls.state());
+    }
+
+    @Override
+    public StepResult installTls(io.pgmesh.protocol.TlsInstallRequest request) {
+        return tls.installTls(request);
     }
 
     @Override

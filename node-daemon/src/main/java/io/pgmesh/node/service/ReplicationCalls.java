@@ -60,7 +60,7 @@ final class ReplicationCalls {
                                 + " does not exist in database " + request.database() + "; call createReplicaTable first");
                     }
                 }
-                ReplicationSetup replication = new ReplicationSetup(c, steps);
+                ReplicationSetup replication = new ReplicationSetup(c, steps, call.peerTls());
                 for (String table : request.tables()) {
                     replication.ensureSubscriptionTo(node, request.peer(), request.database(), table,
                             request.replication(), request.options());
@@ -73,7 +73,7 @@ final class ReplicationCalls {
         return call.underAdminLock(() -> {
             String node = slotCallNode(request);
             return call.on(node, request.database(), "ensure replication slot " + request.slotName(), c -> {
-                ReplicationSetup.SlotState slot = new ReplicationSetup(c, new StepLog(node))
+                ReplicationSetup.SlotState slot = new ReplicationSetup(c, new StepLog(node), call.peerTls())
                         .ensureSlot(request.database(), request.slotName());
                 return new SlotInfo(node, request.slotName(), Lsn.parse(slot.lsn()), slot.created());
             });
@@ -84,7 +84,7 @@ final class ReplicationCalls {
         return call.underAdminLock(() -> {
             String node = slotCallNode(request);
             return call.steps(node, request.database(), "drop replication slot " + request.slotName(), (c, steps) ->
-                    new ReplicationSetup(c, steps).dropSlot(request.database(), request.slotName(), SLOT_DROP_WAIT_MILLIS));
+                    new ReplicationSetup(c, steps, call.peerTls()).dropSlot(request.database(), request.slotName(), SLOT_DROP_WAIT_MILLIS));
         });
     }
 
@@ -110,7 +110,7 @@ final class ReplicationCalls {
                                 + " to " + request.peer() + "; call subscribeToNode first");
                     }
                 }
-                ReplicationSetup replication = new ReplicationSetup(c, steps);
+                ReplicationSetup replication = new ReplicationSetup(c, steps, call.peerTls());
                 for (String table : request.tables()) {
                     replication.ensureSubscriptionEnabled(MeshNames.subscription(node, request.peer(), table),
                             request.enabled());
@@ -125,7 +125,7 @@ final class ReplicationCalls {
             new RequestValidation(node).peerRequest(request, node);
             call.requireDatabase(node, request.database());
             return call.steps(node, request.database(), "drop subscriptions to " + request.peer(), (c, steps) -> {
-                ReplicationSetup replication = new ReplicationSetup(c, steps);
+                ReplicationSetup replication = new ReplicationSetup(c, steps, call.peerTls());
                 for (String table : request.tables()) {
                     replication.dropSubscription(MeshNames.subscription(node, request.peer(), table), request.peer());
                 }

@@ -126,7 +126,7 @@ final class TableCalls {
 
             return call.steps(node, request.database(), "set up table " + table.name(), (c, steps) -> {
                 ensureTable(new TableSetup(c, steps), table, self.nodeIndex(), roles);
-                ReplicationSetup replication = new ReplicationSetup(c, steps);
+                ReplicationSetup replication = new ReplicationSetup(c, steps, call.peerTls());
                 replication.ensurePublication(publication, List.of(table.name(),
                         ConflictDdl.tombstoneTable(table.name()), UpdateNotes.notesTable(table.name())));
                 for (TopologyHost peer : lowerPeers) {

@@ -67,7 +67,8 @@ class ReplicationSqlTest {
 
     @Test
     void findsTheHostOfASubscriptionsConninfo() {
-        String conninfo = ReplicationSetup.conninfo("10.254.0.11", "db", new Credentials("rep", "p' host=x"));
+        String conninfo = ReplicationSetup.conninfo("10.254.0.11", "db", new Credentials("rep", "p' host=x"),
+                new PeerTls(java.nio.file.Path.of("/s/tls")));
         assertThat(ReplicationSql.conninfoHost(conninfo)).contains("10.254.0.11");
         assertThat(ReplicationSql.conninfoHost("dbname=x host=10.0.0.5 port=5432")).contains("10.0.0.5");
         assertThat(ReplicationSql.conninfoHost("dbname='a host=b'")).isEmpty();

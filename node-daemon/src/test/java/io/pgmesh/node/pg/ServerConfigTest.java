@@ -37,7 +37,7 @@ class ServerConfigTest {
     @Test
     void settingsFileCarriesReplicationSettingsAndHbaPath() {
         String conf = ServerConfig.renderSettings(ServerConfig.Sizing.forMesh(8, 1), 4096,
-                Path.of("/etc/postgresql/17/main/pgmesh_hba.conf"));
+                Path.of("/etc/postgresql/17/main/pgmesh_hba.conf"), Path.of("/var/lib/postgresql/pgmesh/tls"));
         assertThat(conf.lines()).contains(
                 "listen_addresses = '*'",
                 "port = 5432",
@@ -52,17 +52,27 @@ class ServerConfigTest {
                 "max_logical_replication_workers = 12",
                 "max_worker_processes = 20",
                 "wal_receiver_timeout = '10s'",
-                "hba_file = '/etc/postgresql/17/main/pgmesh_hba.conf'");
+                "hba_file = '/etc/postgresql/17/main/pgmesh_hba.conf'",
+                "ssl = on",
+                "ssl_cert_file = '/var/lib/postgresql/pgmesh/tls/server.crt'",
+                "ssl_key_file = '/var/lib/postgresql/pgmesh/tls/server.key'",
+                "ssl_ca_file = '/var/lib/postgresql/pgmesh/tls/ca.crt'",
+                "ssl_crl_file = '/var/lib/postgresql/pgmesh/tls/crl.pem'");
     }
 
     @Test
-    void hbaUsesPeerLocallyAndScramOverTcpAndNeverTrust() {
-        String hba = ServerConfig.renderHba();
+    void hbaUsesPeerLocallyTlsOnlyOverTcpCertificatesForReplicationAndNeverTrust() {
+        String hba = ServerConfig.renderHba("repl_role");
         assertThat(hba).doesNotContain("trust").doesNotContain("md5").doesNotContain("password ");
         assertThat(hba.lines().map(l -> l.trim().replaceAll("\\s+", " ")))
-                .contains("local all postgres peer",
-                        "host all all 0.0.0.0/0 scram-sha-256",
-                        "host all all ::/0 scram-sha-256");
-        assertThat(hba.lines().filter(l -> !l.startsWith("#") && !l.isBlank())).hasSize(3);
+                .containsExactly("# Written by the pgmesh node daemon at every start; edits are overwritten.",
+                        "# TYPE DATABASE USER ADDRESS METHOD",
+                        "local all postgres peer",
+                        "hostssl all \"repl_role\" 0.0.0.0/0 cert",
+                        "hostssl all \"repl_role\" ::/0 cert",
+                        "hostssl all all 0.0.0.0/0 scram-sha-256",
+                        "hostssl all all ::/0 scram-sha-256");
+        // no plain "host" line: a connection without TLS matches nothing and is refused
+        assertThat(hba.lines().filter(l -> l.startsWith("host ") || l.startsWith("hostnossl"))).isEmpty();
     }
 }

@@ -46,10 +46,14 @@ class SqlTest {
     @Test
     void subscriptionConninfoQuotesEveryValueThenTheWholeLiteral() {
         String conninfo = ReplicationSetup.conninfo("10.1.0.5", "lb-test",
-                new io.pgmesh.protocol.Credentials("repl", "it's\\x password=evil"));
-        assertThat(conninfo).isEqualTo(
-                "host='10.1.0.5' port=5432 dbname='lb-test' user='repl' password='it\\'s\\\\x password=evil'");
-        assertThat(Sql.literal(conninfo)).isEqualTo(
-                "'host=''10.1.0.5'' port=5432 dbname=''lb-test'' user=''repl'' password=''it\\''s\\\\x password=evil'''");
+                new io.pgmesh.protocol.Credentials("repl", "it's password=evil"),
+                new PeerTls(java.nio.file.Path.of("/s/it's")));
+        // the replication role logs in by certificate: no password in the conninfo, whatever the credentials hold
+        assertThat(conninfo).isEqualTo("host='10.1.0.5' port=5432 dbname='lb-test' user='repl' sslmode=verify-full"
+                + " sslrootcert='/s/it\\'s/ca.crt' sslcrl='/s/it\\'s/crl.pem' sslcert='/s/it\\'s/replicator.crt'"
+                + " sslkey='/s/it\\'s/replicator.key'");
+        assertThat(conninfo).doesNotContain("password");
+        assertThat(Sql.literal(conninfo)).startsWith("'host=''10.1.0.5'' port=5432 dbname=''lb-test'' user=''repl''")
+                .contains("sslrootcert=''/s/it\\''s/ca.crt''");
     }
 }

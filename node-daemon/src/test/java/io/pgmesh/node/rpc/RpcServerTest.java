@@ -90,6 +90,11 @@ class RpcServerTest {
         }
 
         @Override
+        public StepResult installTls(io.pgmesh.protocol.TlsInstallRequest request) {
+            return new StepResult("node7", List.of());
+        }
+
+        @Override
         public StepResult setSubscriptionsEnabled(io.pgmesh.protocol.EnableRequest request) {
             return new StepResult("node7", request.tables().stream()
                     .map(t -> (request.enabled() ? "enabled" : "disabled") + " subscription sub_node7_"

@@ -29,7 +29,8 @@ class NodeCallTest {
                     List.of(new TopologyHost("node0", 0, "10.0.0.10"), new TopologyHost("node1", 1, "10.0.0.11"))));
             state.saveDatabase(new StateStore.DatabaseRoles("lb-test", "admin", "replicator", "writer", "reader"));
         }
-        return new NodeCall(new NodeConnections(stateDir.resolve("no-such-socket")), state);
+        return new NodeCall(new NodeConnections(stateDir.resolve("no-such-socket")), state,
+                new io.pgmesh.node.pg.PeerTls(stateDir.resolve("tls")));
     }
 
     @Test

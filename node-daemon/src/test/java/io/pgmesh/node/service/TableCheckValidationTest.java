@@ -26,7 +26,8 @@ class TableCheckValidationTest {
     private NodeRpcService service() {
         NodeConnections connections = new NodeConnections(stateDir.resolve("no-such-socket"));
         return new NodeRpcService(connections, new StateStore(stateDir), new io.pgmesh.node.transfer.TransferJobs(
-                stateDir.resolve("transfers"), new io.pgmesh.node.transfer.PgTools(stateDir, stateDir), connections));
+                stateDir.resolve("transfers"), new io.pgmesh.node.transfer.PgTools(stateDir, stateDir), connections),
+                new io.pgmesh.node.tls.TlsStore(stateDir), () -> { });
     }
 
     @Test
