@@ -300,18 +300,12 @@ final class Bench {
      */
     private void startContainersFirst(ClusterContext ctx, int nodes) {
         ClusterSecrets.resolve(ctx.home(), ctx.cluster(), MeshSpecs.configuredPasswords(ctx.config()), true);
+        io.pgmesh.orchestrator.tls.ClusterPki.ensure(ctx.home(), ctx.cluster());
         String image = clusters.image();
         ctx.runtime().ensureNetwork(ctx.cluster(), ctx.networkName(), ctx.config().subnetCidr(),
                 ctx.config().gateway().toString(), nodes);
         for (int i = 0; i < nodes; i++) {
-            String node = MeshNames.nodeName(i);
-            ctx.runtime().create(new NodeContainerSpec(ctx.cluster(), node, i, ctx.containerName(node), image,
-                    ctx.networkName(), ctx.config().nodeAddress(i).toString(), List.of(
-                    "PGMESH_MAX_NODES=" + ctx.config().maxNodes(),
-                    "PGMESH_TABLES=" + ctx.config().tables().size(),
-                    "PGMESH_CLUSTER=" + ctx.cluster(),
-                    "PGMESH_NODE=" + node,
-                    RpcAuth.ENV + "=" + ctx.rpcSecret())));
+            ctx.runtime().create(io.pgmesh.orchestrator.cluster.NodeStarter.nodeSpec(ctx, i, image, null));
         }
     }
 

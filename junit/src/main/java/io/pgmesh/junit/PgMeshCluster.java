@@ -143,11 +143,12 @@ public final class PgMeshCluster implements AutoCloseable {
     }
 
     /**
-     * One URL per node, in node order: {@code jdbc:postgresql://127.0.0.1:<published port>/<database>}. Log in
+     * One URL per node, in node order: {@code jdbc:postgresql://127.0.0.1:<published port>/<database>?sslmode=verify-full&sslrootcert=<the cluster's CA file>}
+     * (the nodes accept TLS only). Log in
      * with {@link #writerCredentials()} or {@link #readerCredentials()}.
      */
     public List<String> jdbcUrls() {
-        return members.stream().map(n -> "jdbc:postgresql://" + ctx.runtime().pgEndpoint(n) + "/" + database()).toList();
+        return members.stream().map(n -> ctx.jdbcUrl(n, database())).toList();
     }
 
     /** The {@code testwriter} role (SYSTestWriter): may insert, update and delete in the replicated tables. */

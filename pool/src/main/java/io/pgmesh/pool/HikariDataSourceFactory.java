@@ -28,6 +28,7 @@ public final class HikariDataSourceFactory implements DataSourceFactory {
     private final Duration borrowTimeout;
     private final Duration connectTimeout;
     private final Duration socketTimeout;
+    private java.nio.file.Path serverCa;
 
     public HikariDataSourceFactory(String database, Duration borrowTimeout) {
         this(database, borrowTimeout, DEFAULT_CONNECT_TIMEOUT, DEFAULT_SOCKET_TIMEOUT);
@@ -49,7 +50,15 @@ public final class HikariDataSourceFactory implements DataSourceFactory {
 
     /** The factory {@link MeshPool#open(MeshPoolConfig)} uses: the config's database and borrow timeout. */
     public static HikariDataSourceFactory forConfig(MeshPoolConfig config) {
-        return new HikariDataSourceFactory(config.database(), config.borrowTimeout());
+        HikariDataSourceFactory factory = new HikariDataSourceFactory(config.database(), config.borrowTimeout());
+        factory.serverCa = config.serverCa();
+        return factory;
+    }
+
+    /** This factory with TLS to every node, its certificate checked against {@code caFile} and its name. */
+    public HikariDataSourceFactory verifyingServers(java.nio.file.Path caFile) {
+        this.serverCa = Objects.requireNonNull(caFile, "caFile");
+        return this;
     }
 
     /** {@code jdbc:postgresql://host:port/<url-encoded database>}; IPv6 literals get brackets. */
@@ -80,6 +89,10 @@ public final class HikariDataSourceFactory implements DataSourceFactory {
         c.addDataSourceProperty("loginTimeout", String.valueOf(ceilSeconds(connectTimeout) + 2));
         c.addDataSourceProperty("socketTimeout", String.valueOf(ceilSeconds(socketTimeout)));
         c.addDataSourceProperty("tcpKeepAlive", "true");
+        if (serverCa != null) {
+            c.addDataSourceProperty("sslmode", "verify-full");
+            c.addDataSourceProperty("sslrootcert", serverCa.toString());
+        }
         return c;
     }
 

@@ -18,6 +18,8 @@ import java.util.Set;
  * @param groups             the named groups
  * @param borrowTimeout      how long one borrow waits for a connection from one node
  * @param downNodeRetryAfter how long a node marked down is skipped before it is tried again
+ * @param serverCa           the CA file (PEM) the nodes' certificates must chain to: every connection is then TLS with
+ *                           the node's name checked ({@code sslmode=verify-full}); null: the driver's default
  */
 public record MeshPoolConfig(
         String database,
@@ -25,7 +27,13 @@ public record MeshPoolConfig(
         Map<GroupRole, Login> logins,
         List<GroupSpec> groups,
         Duration borrowTimeout,
-        Duration downNodeRetryAfter) {
+        Duration downNodeRetryAfter,
+        java.nio.file.Path serverCa) {
+
+    public MeshPoolConfig(String database, List<NodeEndpoint> nodes, Map<GroupRole, Login> logins,
+                          List<GroupSpec> groups, Duration borrowTimeout, Duration downNodeRetryAfter) {
+        this(database, nodes, logins, groups, borrowTimeout, downNodeRetryAfter, null);
+    }
 
     public static final Duration DEFAULT_BORROW_TIMEOUT = Duration.ofSeconds(3);
     public static final Duration DEFAULT_DOWN_NODE_RETRY_AFTER = Duration.ofSeconds(2);
@@ -81,11 +89,17 @@ public record MeshPoolConfig(
     }
 
     public MeshPoolConfig withBorrowTimeout(Duration timeout) {
-        return new MeshPoolConfig(database, nodes, logins, groups, timeout, downNodeRetryAfter);
+        return new MeshPoolConfig(database, nodes, logins, groups, timeout, downNodeRetryAfter, serverCa);
     }
 
     public MeshPoolConfig withDownNodeRetryAfter(Duration retryAfter) {
-        return new MeshPoolConfig(database, nodes, logins, groups, borrowTimeout, retryAfter);
+        return new MeshPoolConfig(database, nodes, logins, groups, borrowTimeout, retryAfter, serverCa);
+    }
+
+    /** This config with every connection over TLS, the node's certificate verified against {@code caFile}. */
+    public MeshPoolConfig withServerCa(java.nio.file.Path caFile) {
+        return new MeshPoolConfig(database, nodes, logins, groups, borrowTimeout, downNodeRetryAfter,
+                Objects.requireNonNull(caFile, "caFile"));
     }
 
     public GroupSpec group(String name) {
@@ -111,7 +125,7 @@ public record MeshPoolConfig(
     public String toString() {
         return "MeshPoolConfig[database=" + database + ", nodes=" + nodes + ", logins=" + logins
                 + ", groups=" + groups + ", borrowTimeout=" + borrowTimeout
-                + ", downNodeRetryAfter=" + downNodeRetryAfter + "]";
+                + ", downNodeRetryAfter=" + downNodeRetryAfter + ", serverCa=" + serverCa + "]";
     }
 
     /** Builder with the default timeouts. */

@@ -163,7 +163,8 @@ class ScaleIT {
             ClusterSecrets secrets = ClusterSecrets.resolve(cluster.ctx.home(), cluster.name, Map.of(), false);
             Login login = new Login(cluster.config.roles().testWriter().id(), secrets.password(ClusterSecrets.WRITER));
             pool = MeshPool.open(MeshPoolConfig.of(cluster.config.database(), nodes.get(),
-                    Map.of(GroupRole.WRITER, login), List.of(new GroupSpec("writer", GroupRole.WRITER, 4, true))));
+                    Map.of(GroupRole.WRITER, login), List.of(new GroupSpec("writer", GroupRole.WRITER, 4, true)))
+                    .withServerCa(io.pgmesh.orchestrator.tls.ClusterPki.caFile(cluster.ctx.home(), cluster.name)));
             thread = new Thread(this::writeUntilStopped, "scale-it-writer");
             thread.start();
         }

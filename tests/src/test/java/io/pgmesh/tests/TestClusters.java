@@ -98,26 +98,27 @@ final class TestClusters {
         new ClusterDown(context(cluster, config, newLog())).run(ClusterDown.Data.DELETE);
     }
 
-    /** JDBC to the node's PostgreSQL where the runtime publishes it (127.0.0.1 on one engine, its host on a Swarm). */
-    static Connection connect(io.pgmesh.orchestrator.runtime.Endpoint at, String database, String user, String password)
+    /**
+     * JDBC to the node's PostgreSQL where the runtime publishes it (127.0.0.1 on one engine, its host on a Swarm), the
+     * way users connect: TLS, the node's certificate verified against the cluster's CA ({@link ClusterContext#jdbcUrl}).
+     */
+    static Connection connect(ClusterContext ctx, NodeContainer node, String user, String password)
             throws SQLException {
         Properties props = new Properties();
         props.setProperty("user", user);
         props.setProperty("password", password);
         props.setProperty("connectTimeout", "10");
-        return DriverManager.getConnection("jdbc:postgresql://" + at + "/" + database, props);
+        return DriverManager.getConnection(ctx.jdbcUrl(node, ctx.config().database()), props);
     }
 
     static Connection connectAsWriter(ClusterContext ctx, NodeContainer node) throws SQLException {
         ClusterSecrets secrets = ClusterSecrets.resolve(ctx.home(), ctx.cluster(), java.util.Map.of(), false);
-        return connect(ctx.runtime().pgEndpoint(node), ctx.config().database(), ctx.config().roles().testWriter().id(),
-                secrets.password(ClusterSecrets.WRITER));
+        return connect(ctx, node, ctx.config().roles().testWriter().id(), secrets.password(ClusterSecrets.WRITER));
     }
 
     static Connection connectAsReader(ClusterContext ctx, NodeContainer node) throws SQLException {
         ClusterSecrets secrets = ClusterSecrets.resolve(ctx.home(), ctx.cluster(), java.util.Map.of(), false);
-        return connect(ctx.runtime().pgEndpoint(node), ctx.config().database(), ctx.config().roles().testReader().id(),
-                secrets.password(ClusterSecrets.READER));
+        return connect(ctx, node, ctx.config().roles().testReader().id(), secrets.password(ClusterSecrets.READER));
     }
 
     /** Runs SQL inside the node's container as the local superuser (peer authentication); returns psql's output. */

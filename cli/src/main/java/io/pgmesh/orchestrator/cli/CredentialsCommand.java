@@ -54,8 +54,9 @@ final class CredentialsCommand extends ClusterCommand {
             return ExitCodes.OK;
         }
         List<NodeContainer> nodes = ctx.runtime().list(ctx.cluster());
-        out.print(render(roles, role, showPasswords, nodes, ctx.runtime()::pgEndpoint, ctx.config().database(),
-                secrets.file().toString()));
+        out.print(render(roles, role, showPasswords, nodes, n -> ctx.jdbcUrl(n, ctx.config().database()),
+                secrets.file().toString(), io.pgmesh.orchestrator.tls.ClusterPki.caFile(ctx.home(), ctx.cluster())
+                        .toString()));
         out.flush(); // print() is not flushed by the writer's autoflush, and main() ends with System.exit
         return ExitCodes.OK;
     }
@@ -71,8 +72,8 @@ final class CredentialsCommand extends ClusterCommand {
 
     /** Deciding what to print is separate from fetching it: pure, unit-tested. */
     static String render(Map<String, Credentials> roles, String onlyRole, boolean showPasswords,
-                         List<NodeContainer> nodes, java.util.function.Function<NodeContainer,
-            io.pgmesh.orchestrator.runtime.Endpoint> endpoints, String database, String secretsFile) {
+                         List<NodeContainer> nodes, java.util.function.Function<NodeContainer, String> jdbcUrls,
+                         String secretsFile, String caFile) {
         StringBuilder s = new StringBuilder();
         s.append(String.format("%-11s %-16s %s%n", "ROLE", "USER", "PASSWORD"));
         roles.forEach((name, c) -> {
@@ -83,9 +84,10 @@ final class CredentialsCommand extends ClusterCommand {
         s.append(String.format("%n%-8s %s%n", "NODE", "JDBC URL"));
         for (NodeContainer n : nodes) {
             s.append(String.format("%-8s %s%n", n.node(), n.running()
-                    ? "jdbc:postgresql://" + endpoints.apply(n) + "/" + database : "(" + n.state() + ")"));
+                    ? jdbcUrls.apply(n) : "(" + n.state() + ")"));
         }
         s.append(String.format("%nGenerated passwords are stored in %s (owner-only).%n", secretsFile));
+        s.append(String.format("Nodes accept TLS only; their certificates are issued by the cluster's CA: %s%n", caFile));
         return s.toString();
     }
 }

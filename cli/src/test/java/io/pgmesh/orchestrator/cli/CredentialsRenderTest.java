@@ -27,16 +27,21 @@ class CredentialsRenderTest {
 
     @Test
     void passwordsAreHiddenUnlessAskedFor() {
-        String text = CredentialsCommand.render(ROLES, null, false, NODES, n -> new io.pgmesh.orchestrator.runtime.Endpoint("127.0.0.1", n.pgPort()), "lb-test", "/home/u/.pgmesh/secrets.json");
+        String text = CredentialsCommand.render(ROLES, null, false, NODES, n -> io.pgmesh.orchestrator.cluster
+                .ClusterContext.jdbcUrl(new io.pgmesh.orchestrator.runtime.Endpoint("127.0.0.1", n.pgPort()), "lb-test",
+                        java.nio.file.Path.of("/home/u/.pgmesh/clusters/c/tls/ca.crt")), "/home/u/.pgmesh/secrets.json",
+                "/home/u/.pgmesh/clusters/c/tls/ca.crt");
         assertThat(text).doesNotContain("pw-").contains("testwriter").contains(CredentialsCommand.HIDDEN)
-                .contains("node0    jdbc:postgresql://127.0.0.1:32770/lb-test")
+                .contains("node0    jdbc:postgresql://127.0.0.1:32770/lb-test?sslmode=verify-full&sslrootcert="
+                        + "%2Fhome%2Fu%2F.pgmesh%2Fclusters%2Fc%2Ftls%2Fca.crt")
+                .contains("CA: /home/u/.pgmesh/clusters/c/tls/ca.crt")
                 .contains("node1    (exited)")
                 .contains("/home/u/.pgmesh/secrets.json");
     }
 
     @Test
     void shownWhenAskedForAndFilteredByRole() {
-        String text = CredentialsCommand.render(ROLES, "writer", true, NODES, n -> new io.pgmesh.orchestrator.runtime.Endpoint("127.0.0.1", n.pgPort()), "lb-test", "f");
+        String text = CredentialsCommand.render(ROLES, "writer", true, NODES, n -> "url-of-" + n.node(), "f", "ca");
         assertThat(text).contains("writer      testwriter       pw-writer-789").doesNotContain("pw-owner")
                 .doesNotContain("testreader");
     }

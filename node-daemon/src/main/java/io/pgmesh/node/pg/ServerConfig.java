@@ -50,6 +50,11 @@ public final class ServerConfig {
      * the node it serves must be resynced, but the disk does not fill up.
      */
     public static String renderSettings(Sizing sizing, long maxSlotWalKeepMb, Path hbaFile, Path tlsDir) {
+        return renderSettings(sizing, maxSlotWalKeepMb, hbaFile) + renderTlsSettings(tlsDir);
+    }
+
+    /** The settings but TLS: what bench/baseline-mesh.sh gives its native mesh, so the two differ only there. */
+    public static String renderSettings(Sizing sizing, long maxSlotWalKeepMb, Path hbaFile) {
         return """
                 # Written by the pgmesh node daemon at every start; edits are overwritten.
                 listen_addresses = '*'
@@ -67,6 +72,14 @@ public final class ServerConfig {
                 max_slot_wal_keep_size = %dMB
                 wal_receiver_timeout = %s
                 hba_file = %s
+                """.formatted(sizing.maxWalSenders(), sizing.maxReplicationSlots(),
+                sizing.maxLogicalReplicationWorkers(), sizing.maxWorkerProcesses(), maxSlotWalKeepMb,
+                Sql.literal(WAL_RECEIVER_TIMEOUT), Sql.literal(hbaFile.toString()));
+    }
+
+    /** TLS with the node's certificate from the cluster's CA; PostgreSQL re-reads the files at every reload. */
+    public static String renderTlsSettings(Path tlsDir) {
+        return """
                 # TLS with the node's certificate from the cluster's CA; reloaded (no restart) when rotated
                 ssl = on
                 ssl_cert_file = %s
@@ -74,10 +87,7 @@ public final class ServerConfig {
                 ssl_ca_file = %s
                 ssl_crl_file = %s
                 ssl_min_protocol_version = 'TLSv1.2'
-                """.formatted(sizing.maxWalSenders(), sizing.maxReplicationSlots(),
-                sizing.maxLogicalReplicationWorkers(), sizing.maxWorkerProcesses(), maxSlotWalKeepMb,
-                Sql.literal(WAL_RECEIVER_TIMEOUT), Sql.literal(hbaFile.toString()),
-                Sql.literal(tlsDir.resolve(io.pgmesh.protocol.TlsFiles.SERVER_CERT).toString()),
+                """.formatted(Sql.literal(tlsDir.resolve(io.pgmesh.protocol.TlsFiles.SERVER_CERT).toString()),
                 Sql.literal(tlsDir.resolve(io.pgmesh.protocol.TlsFiles.SERVER_KEY).toString()),
                 Sql.literal(tlsDir.resolve(io.pgmesh.protocol.TlsFiles.CA).toString()),
                 Sql.literal(tlsDir.resolve(io.pgmesh.protocol.TlsFiles.CRL).toString()));

@@ -67,6 +67,27 @@ public record ClusterContext(String cluster, SysConfig config, NodeRuntime runti
         return rpcFactory.open(node, callTimeout);
     }
 
+    /** The cluster's certificate authority and what it issued, as stored at {@code up}. */
+    public io.pgmesh.orchestrator.tls.ClusterPki pki() {
+        return io.pgmesh.orchestrator.tls.ClusterPki.open(home, cluster);
+    }
+
+    /**
+     * The JDBC URL of {@code database} on a node, where clients reach it: TLS with the node's certificate checked
+     * against the cluster's CA and the host name ({@code sslmode=verify-full}). It works as printed.
+     */
+    public String jdbcUrl(NodeContainer node, String database) {
+        return jdbcUrl(runtime.pgEndpoint(node), database, io.pgmesh.orchestrator.tls.ClusterPki.caFile(home, cluster));
+    }
+
+    /** {@code jdbc:postgresql://<endpoint>/<database>?sslmode=verify-full&sslrootcert=<caFile>}, values URL-encoded. */
+    public static String jdbcUrl(io.pgmesh.orchestrator.runtime.Endpoint endpoint, String database, Path caFile) {
+        java.util.function.Function<String, String> enc = v -> java.net.URLEncoder.encode(v,
+                java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+        return "jdbc:postgresql://" + endpoint + "/" + enc.apply(database) + "?sslmode=verify-full&sslrootcert="
+                + enc.apply(caFile.toString());
+    }
+
     /** The cluster's RPC secret, as stored at {@code up}. */
     public String rpcSecret() {
         return ClusterSecrets.rpcSecret(home, cluster);

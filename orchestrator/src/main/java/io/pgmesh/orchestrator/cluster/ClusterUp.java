@@ -44,6 +44,7 @@ public final class ClusterUp {
         Optional<List<Integer>> restored = restoredIndexes(existing.isEmpty(), nodeCount);
         new UpPreflight(ctx).check(nodeCount); // before anything is created: subnet overlap, foreign names
         ClusterSecrets.resolve(ctx.home(), ctx.cluster(), MeshSpecs.configuredPasswords(ctx.config()), true);
+        io.pgmesh.orchestrator.tls.ClusterPki.ensure(ctx.home(), ctx.cluster());
         String image = images.ensureBuilt();
         requireSameTarget(nodeCount);
         ctx.runtime().ensureNetwork(ctx.cluster(), ctx.networkName(), ctx.config().subnetCidr(),

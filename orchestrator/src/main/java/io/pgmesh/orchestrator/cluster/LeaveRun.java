@@ -140,6 +140,7 @@ final class LeaveRun {
     void removeContainer() {
         target.ifPresent(t -> ctx.runtime().remove(t));
         ctx.runtime().removeVolume(ctx.cluster(), node);
+        ctx.pki().forgetNode(node); // revoked: a copy of its keys can no longer reach a peer
     }
 
     private boolean leavingRuns() {

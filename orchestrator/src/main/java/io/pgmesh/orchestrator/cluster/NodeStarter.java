@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** Starts a node's container (creating it when missing) and waits until its daemon answers. */
-final class NodeStarter {
+public final class NodeStarter {
 
     /** How long a started container may take until its daemon answers with PostgreSQL up. */
     static final Duration DAEMON_READY_TIMEOUT = Duration.ofSeconds(90);
@@ -41,16 +41,9 @@ final class NodeStarter {
         String node = MeshNames.nodeName(index);
         NodeContainer container;
         if (existing == null) {
-            String address = ctx.config().nodeAddress(index).toString();
             ctx.log(node, ctx.config().runtime().isSwarm() ? "starting service " + ctx.containerName(node)
-                    : "starting container " + ctx.containerName(node) + " at " + address);
-            container = ctx.runtime().create(new NodeContainerSpec(ctx.cluster(), node, index,
-                    ctx.containerName(node), image, ctx.networkName(), address, List.of(
-                    "PGMESH_MAX_NODES=" + ctx.config().maxNodes(),
-                    "PGMESH_TABLES=" + ctx.config().tables().size(),
-                    "PGMESH_MAX_SLOT_WAL_KEEP_MB=" + ctx.config().maxSlotWalKeepMb(),
-                    "PGMESH_CLUSTER=" + ctx.cluster(),
-                    "PGMESH_NODE=" + node), Map.of(RpcAuth.ENV, ctx.rpcSecret()), host));
+                    : "starting container " + ctx.containerName(node) + " at " + ctx.config().nodeAddress(index));
+            container = ctx.runtime().create(nodeSpec(ctx, index, image, host));
         } else if (!existing.running()) {
             ctx.log(node, "starting existing container " + existing.containerName() + " (" + existing.state() + ")");
             container = ctx.runtime().start(existing.containerId());
@@ -60,6 +53,31 @@ final class NodeStarter {
         }
         awaitDaemonReady(container);
         return container;
+    }
+
+    /**
+     * What node {@code index} is created with: its settings as environment, the RPC secret, and its TLS material
+     * issued by the cluster's CA for every name it is reached at (with what the runtime adds), handed over as files.
+     */
+    public static NodeContainerSpec nodeSpec(ClusterContext ctx, int index, String image, String host) {
+        String node = MeshNames.nodeName(index);
+        String address = ctx.config().nodeAddress(index).toString();
+        String containerName = ctx.containerName(node);
+        String replicationRole = ctx.config().roles().replication().id();
+        io.pgmesh.orchestrator.runtime.NodeFiles tls = reachableAs -> {
+            List<String> names = new java.util.ArrayList<>(List.of(node, containerName, address));
+            names.addAll(reachableAs);
+            ctx.log(node, "issuing its certificates for " + String.join(", ", names.stream().distinct().toList()));
+            return ctx.pki().issueNode(node, replicationRole, names);
+        };
+        return new NodeContainerSpec(ctx.cluster(), node, index, containerName, image, ctx.networkName(), address,
+                List.of("PGMESH_MAX_NODES=" + ctx.config().maxNodes(),
+                        "PGMESH_TABLES=" + ctx.config().tables().size(),
+                        "PGMESH_MAX_SLOT_WAL_KEEP_MB=" + ctx.config().maxSlotWalKeepMb(),
+                        "PGMESH_CLUSTER=" + ctx.cluster(),
+                        "PGMESH_NODE=" + node,
+                        "PGMESH_REPLICATION_ROLE=" + replicationRole),
+                Map.of(RpcAuth.ENV, ctx.rpcSecret()), host, tls);
     }
 
     private void awaitDaemonReady(NodeContainer container) {

@@ -131,8 +131,7 @@ public final class ConflictStress {
         props.setProperty("user", writer.user());
         props.setProperty("password", writer.password());
         props.setProperty("connectTimeout", "5");
-        String url = "jdbc:postgresql://" + ctx.runtime().pgEndpoint(node) + "/" + java.net.URLEncoder.encode(
-                ctx.config().database(), java.nio.charset.StandardCharsets.UTF_8);
+        String url = ctx.jdbcUrl(node, ctx.config().database());
         String update = t.updateSql();
         String delete = t.deleteSql();
         String upsert = t.upsertSql();

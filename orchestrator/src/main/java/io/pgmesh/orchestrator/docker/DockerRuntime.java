@@ -11,6 +11,7 @@ import io.pgmesh.orchestrator.runtime.NodeRuntime;
 import io.pgmesh.orchestrator.runtime.NodeVolume;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -97,10 +98,13 @@ public final class DockerRuntime implements NodeRuntime {
 
     @Override
     public NodeContainer create(NodeContainerSpec spec) {
+        // ports are published on this machine's loopback: clients reach the node at 127.0.0.1
+        Map<String, String> files = spec.files().issue(List.of(LOCALHOST, "localhost"));
         for (int attempt = 1; ; attempt++) {
             boolean kept = volumes.find(NodeVolumes.volumeName(spec.containerName())).isPresent();
             NodeVolume volume = volumes.ensure(spec.cluster(), spec.node(), spec.index(), spec.containerName());
             String id = containers.create(spec, volume);
+            containers.copyFiles(id, files);
             try {
                 return containers.start(id);
             } catch (DockerOperationException e) {

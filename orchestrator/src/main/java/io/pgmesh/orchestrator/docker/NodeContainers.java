@@ -117,6 +117,47 @@ public final class NodeContainers {
         return id;
     }
 
+    /**
+     * Copies a node's files into its created (not yet started) container as {@code /run/secrets/pgmesh-tls-<name>},
+     * owned by the image's postgres user, mode 0400: they never pass through the environment or a bind mount.
+     */
+    public void copyFiles(String containerId, Map<String, String> files) {
+        if (files.isEmpty()) {
+            return;
+        }
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (org.apache.commons.compress.archivers.tar.TarArchiveOutputStream tar =
+                     new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(bytes)) {
+            org.apache.commons.compress.archivers.tar.TarArchiveEntry dir =
+                    new org.apache.commons.compress.archivers.tar.TarArchiveEntry("run/secrets/");
+            dir.setMode(040755);
+            tar.putArchiveEntry(dir);
+            tar.closeArchiveEntry();
+            for (Map.Entry<String, String> file : new java.util.TreeMap<>(files).entrySet()) {
+                byte[] content = file.getValue().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                org.apache.commons.compress.archivers.tar.TarArchiveEntry entry =
+                        new org.apache.commons.compress.archivers.tar.TarArchiveEntry("run/secrets/"
+                                + io.pgmesh.protocol.TlsFiles.DELIVERY_PREFIX + file.getKey());
+                entry.setSize(content.length);
+                entry.setMode(0100400);
+                entry.setIds(Integer.parseInt(NodeImage.POSTGRES_UID), Integer.parseInt(NodeImage.POSTGRES_GID));
+                tar.putArchiveEntry(entry);
+                tar.write(content);
+                tar.closeArchiveEntry();
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot pack the node's files: " + e.getMessage(), e);
+        }
+        try {
+            docker.copyArchiveToContainerCmd(containerId).withRemotePath("/")
+                    .withTarInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())).exec();
+        } catch (DockerException e) {
+            throw new DockerOperationException(DockerOperationException.Kind.CONTAINER_FAILED,
+                    "copying the TLS files into container " + containerId + " failed: " + DockerEngine.rootMessage(e),
+                    e);
+        }
+    }
+
     /** Starts an existing container (no-op when it runs) and returns its fresh view. */
     public NodeContainer start(String containerId) {
         try {

@@ -14,6 +14,12 @@ import java.util.function.Consumer;
 public final class NodeImage {
 
     public static final String REPOSITORY = "pgmesh-node";
+    /**
+     * The uid and gid of the image's postgres user, which runs the daemon and PostgreSQL: the owner of the TLS files
+     * handed to a node (mode 0400). Debian's package picks them; the Dockerfile's build fails if that ever changes.
+     */
+    public static final String POSTGRES_UID = "100";
+    public static final String POSTGRES_GID = "102";
     /** Base images tried in order; the first is made by docker/ensure-base-image.sh. */
     public static final List<String> BASE_IMAGES = PackagedImage.BASE_IMAGES;
 

@@ -11,13 +11,21 @@ import java.util.Map;
  * @param secrets secrets by environment variable name: a runtime with a secret store hands them over as files and
  *                sets {@code <NAME>_FILE} to the path; one without sets the variable itself
  * @param host    the machine to place a new node on, when the runtime spans several; null: the runtime picks
+ * @param files   the node's TLS material, issued when the runtime knows where the node runs; never in the environment
  */
 public record NodeContainerSpec(String cluster, String node, int index, String containerName, String image,
                                 String network, String address, List<String> env, Map<String, String> secrets,
-                                String host) {
+                                String host, NodeFiles files) {
     public NodeContainerSpec {
         env = List.copyOf(env);
         secrets = Map.copyOf(secrets);
+        files = files == null ? NodeFiles.NONE : files;
+    }
+
+    public NodeContainerSpec(String cluster, String node, int index, String containerName, String image,
+                             String network, String address, List<String> env, Map<String, String> secrets,
+                             String host) {
+        this(cluster, node, index, containerName, image, network, address, env, secrets, host, NodeFiles.NONE);
     }
 
     public NodeContainerSpec(String cluster, String node, int index, String containerName, String image,

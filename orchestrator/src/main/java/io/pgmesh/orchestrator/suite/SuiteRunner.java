@@ -74,7 +74,8 @@ public final class SuiteRunner {
         List<GroupSpec> groups = ctx.config().poolGroups().stream().map(SuiteRunner::groupSpec).toList();
         return MeshPoolConfig.of(ctx.config().database(), nodes, Map.of(
                 GroupRole.WRITER, new Login(writer.user(), writer.password()),
-                GroupRole.READER, new Login(reader.user(), reader.password())), groups);
+                GroupRole.READER, new Login(reader.user(), reader.password())), groups)
+                .withServerCa(io.pgmesh.orchestrator.tls.ClusterPki.caFile(ctx.home(), ctx.cluster()));
     }
 
     private static GroupSpec groupSpec(PoolGroupConfig g) {

@@ -43,11 +43,20 @@ final class NodeServiceSpec {
     }
 
     /**
-     * A secret handed to the node as a file under /run/secrets, its path in {@code <variable>_FILE}.
+     * A secret handed to the node as a file under /run/secrets, its path in {@code <variable>_FILE} when it has one.
      *
-     * @param variable the environment variable the node would otherwise read it from
+     * @param variable the environment variable the node would otherwise read it from; null: none (TLS files, which the
+     *                 daemon finds by name)
+     * @param uid      owner of the file in the container
+     * @param mode     its mode
      */
-    record SecretFile(String variable, String secretId, String secretName, String fileName) {
+    record SecretFile(String variable, String secretId, String secretName, String fileName, String uid, String gid,
+                      long mode) {
+
+        /** A file readable by every user of the container (the RPC secret, as before TLS). */
+        SecretFile(String variable, String secretId, String secretName, String fileName) {
+            this(variable, secretId, secretName, fileName, "0", "0", 0444L);
+        }
     }
 
     /**
@@ -59,11 +68,13 @@ final class NodeServiceSpec {
         List<String> env = new ArrayList<>(spec.env());
         List<ContainerSpecSecret> files = new ArrayList<>();
         for (SecretFile secret : secrets) {
-            env.add(secret.variable() + "_FILE=" + SECRETS_DIR + secret.fileName());
-            // readable inside the node's container only (a tmpfs of its own); the daemon runs as postgres
+            if (secret.variable() != null) {
+                env.add(secret.variable() + "_FILE=" + SECRETS_DIR + secret.fileName());
+            }
+            // inside the node's container only (a tmpfs of its own); the daemon runs as postgres
             files.add(new ContainerSpecSecret().withSecretId(secret.secretId()).withSecretName(secret.secretName())
-                    .withFile(new ContainerSpecFile().withName(secret.fileName()).withUid("0").withGid("0")
-                            .withMode(0444L)));
+                    .withFile(new ContainerSpecFile().withName(secret.fileName()).withUid(secret.uid())
+                            .withGid(secret.gid()).withMode(secret.mode())));
         }
         Map<String, String> labels = placement.labels();
         ContainerSpec container = new ContainerSpec()

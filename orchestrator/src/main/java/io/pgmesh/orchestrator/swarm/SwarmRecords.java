@@ -123,6 +123,34 @@ final class SwarmRecords {
                 }).toList();
     }
 
+    // ---- a node's TLS files ----
+
+    /** Stores one of a node's TLS files as a Swarm secret (labelled with its cluster and node); its id. */
+    Secret createTlsFile(String cluster, String node, String generation, String file, String content) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(Labels.CLUSTER, cluster);
+        labels.put(Labels.NODE, node);
+        labels.put(Placement.KIND, "tls");
+        String name = name(cluster, node + "-tls" + generation + "-" + file);
+        try {
+            manager.createSecretCmd(new SecretSpec().withName(name).withLabels(labels).withData(content)).exec();
+        } catch (ConflictException raced) {
+            // the same generation's file, created by an earlier attempt: the same content
+        }
+        return records(cluster).stream().filter(s -> name.equals(s.getSpec().getName())).findFirst()
+                .orElseThrow(() -> new IllegalStateException("secret " + name + " vanished"));
+    }
+
+    /** Removes a node's TLS files (no service may use them); returns their names. */
+    List<String> removeTlsFiles(String cluster, String node) {
+        return records(cluster).stream().filter(s -> "tls".equals(s.getSpec().getLabels().get(Placement.KIND))
+                        && node.equals(s.getSpec().getLabels().get(Labels.NODE)))
+                .map(s -> {
+                    remove(s.getId());
+                    return s.getSpec().getName();
+                }).toList();
+    }
+
     /** Removes every record of the cluster but the RPC secret. */
     void removeRecords(String cluster) {
         records(cluster).stream().filter(s -> !"rpc-secret".equals(s.getSpec().getLabels().get(Placement.KIND)))

@@ -262,12 +262,35 @@ public final class SwarmRuntime implements NodeRuntime {
             secrets.add(new NodeServiceSpec.SecretFile(RpcAuth.ENV, rpc.getId(), rpc.getSpec().getName(),
                     SwarmRecords.RPC_SECRET_FILE));
         }
+        secrets.addAll(tlsFiles(spec, placement));
         String image = publishImage(spec.image());
         log.accept(NodeException.prefixed(spec.node(), "creating service " + spec.containerName() + " on host "
                 + placement.hostname() + " (PostgreSQL port " + placement.pgPort() + ", RPC port "
                 + placement.rpcPort() + ")"));
         String id = manager.createServiceCmd(NodeServiceSpec.of(spec, image, placement, secrets, 1)).exec().getId();
         return awaitRunning(id, spec.node());
+    }
+
+    /**
+     * The node's TLS files as Swarm secrets, issued for its host's address and name (where clients reach its published
+     * ports), owned by the image's postgres user, mode 0400. Files of an earlier service of the node go first.
+     */
+    private List<NodeServiceSpec.SecretFile> tlsFiles(NodeContainerSpec spec, Placement placement) {
+        SwarmHost host = hosts().stream().filter(h -> h.id().equals(placement.hostId())).findFirst()
+                .orElseThrow(() -> new IllegalStateException(NodeException.prefixed(spec.node(), "its host "
+                        + placement.hostname() + " has left the Swarm")));
+        Map<String, String> files = spec.files().issue(List.of(host.address(), host.hostname()));
+        records.removeTlsFiles(spec.cluster(), spec.node());
+        String generation = files.getOrDefault(io.pgmesh.protocol.TlsFiles.GENERATION, "0").strip();
+        List<NodeServiceSpec.SecretFile> secrets = new ArrayList<>();
+        for (Map.Entry<String, String> file : new java.util.TreeMap<>(files).entrySet()) {
+            String fileName = io.pgmesh.protocol.TlsFiles.DELIVERY_PREFIX + file.getKey();
+            Secret s = records.createTlsFile(spec.cluster(), spec.node(), generation, file.getKey(), file.getValue());
+            secrets.add(new NodeServiceSpec.SecretFile(null, s.getId(), s.getSpec().getName(), fileName,
+                    io.pgmesh.orchestrator.docker.NodeImage.POSTGRES_UID,
+                    io.pgmesh.orchestrator.docker.NodeImage.POSTGRES_GID, 0400L));
+        }
+        return secrets;
     }
 
     /** The node's kept placement, or a new one: its host (given, or the least used) and free ports. */
@@ -402,10 +425,16 @@ public final class SwarmRuntime implements NodeRuntime {
     public void remove(NodeContainer node) {
         log.accept(NodeException.prefixed(node.node(), "removing service " + node.containerName()));
         stop(node);
+        String cluster = null;
         try {
+            Map<String, String> labels = manager.inspectServiceCmd(node.containerId()).exec().getSpec().getLabels();
+            cluster = labels == null ? null : labels.get(Labels.CLUSTER);
             manager.removeServiceCmd(node.containerId()).exec();
         } catch (NotFoundException alreadyGone) {
             // the goal
+        }
+        if (cluster != null) {
+            records.removeTlsFiles(cluster, node.node());
         }
     }
 

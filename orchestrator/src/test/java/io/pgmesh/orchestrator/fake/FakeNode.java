@@ -307,6 +307,27 @@ public final class FakeNode implements NodeRpc {
                 created));
     }
 
+    /** The TLS generation installTls last installed (0: none). */
+    private long tlsGeneration;
+
+    public synchronized long tlsGeneration() {
+        return tlsGeneration;
+    }
+
+    @Override
+    public StepResult installTls(io.pgmesh.protocol.TlsInstallRequest request) {
+        enter("installTls");
+        long generation = Long.parseLong(request.files().get(io.pgmesh.protocol.TlsFiles.GENERATION).strip());
+        List<String> actions = new ArrayList<>();
+        synchronized (this) {
+            if (generation > tlsGeneration) {
+                tlsGeneration = generation;
+                actions.add("install TLS generation " + generation);
+            }
+        }
+        return result("installTls", actions);
+    }
+
     @Override
     public StepResult dropSlot(SlotRequest request) {
         enter("dropSlot");
