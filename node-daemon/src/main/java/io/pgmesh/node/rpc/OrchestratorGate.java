@@ -115,7 +115,10 @@ final class OrchestratorGate extends ChannelInboundHandlerAdapter {
         }
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof SSLException ssl) {
-                return "TLS handshake failed: " + ssl.getMessage();
+                String reason = "TLS handshake failed: " + ssl.getMessage();
+                // the JDK's client offers only a certificate of a CA this server names: a foreign one is not sent
+                return "Empty client certificate chain".equals(ssl.getMessage())
+                        ? reason + " (the client has no certificate from this node's CAs)" : reason;
             }
         }
         return "the connection failed during the TLS handshake: " + failure;
