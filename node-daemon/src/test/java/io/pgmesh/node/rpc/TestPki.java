@@ -208,6 +208,11 @@ public final class TestPki {
         return context;
     }
 
+    /** A server context serving {@code server} and requiring a client certificate from {@code trustedClientCas}. */
+    public static SSLContext serverContext(Issued server, X509Certificate... trustedClientCas) throws Exception {
+        return clientContext(server, trustedClientCas);
+    }
+
     /** A TLS 1.3 socket to {@code address}, handshake done. */
     public static SSLSocket connect(SSLContext context, InetSocketAddress address) throws IOException {
         SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(address.getAddress(), address.getPort());
