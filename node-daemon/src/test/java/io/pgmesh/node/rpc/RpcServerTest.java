@@ -347,6 +347,25 @@ class RpcServerTest {
     }
 
     @Test
+    void aCloseNotifyWithoutTcpHalfCloseAlsoEndsTheInput() throws IOException {
+        // a layered SSLSocket without autoClose sends TLS 1.3 close_notify only: the TCP stream stays open both ways
+        Socket tcp = new Socket(address.getAddress(), address.getPort());
+        SSLSocket tlsOnly = (SSLSocket) orchestratorTls.getSocketFactory().createSocket(tcp, "127.0.0.1",
+                address.getPort(), false);
+        tlsOnly.setEnabledProtocols(new String[]{"TLSv1.3"});
+        tlsOnly.setSoTimeout(10_000);
+        try (tcp; tlsOnly) {
+            tlsOnly.getOutputStream().write((request(37, "status") + "{\"jsonrpc\":").getBytes(StandardCharsets.UTF_8));
+            tlsOnly.shutdownOutput();
+            assertThat(tcp.isOutputShutdown()).as("TCP output still open: only close_notify was sent").isFalse();
+            BufferedReader in = new BufferedReader(new InputStreamReader(tlsOnly.getInputStream(), StandardCharsets.UTF_8));
+            assertThat(JSON.readTree(in.readLine()).get("id").asInt()).isEqualTo(37);
+            assertParseErrorWithNullId(JSON.readTree(in.readLine()));
+            assertThat(in.readLine()).as("the server closed after its answers").isNull();
+        }
+    }
+
+    @Test
     void whitespaceAfterTheLastRequestIsNotAnError() throws IOException {
         try (Client c = new Client()) {
             c.send(request(35, "status") + " \r\n\t\n  ");
