@@ -84,6 +84,19 @@ class RpcServerTlsTest {
     }
 
     @Test
+    void aTls12ClientIsServedToo() throws Exception {
+        SSLContext context = TestPki.clientContext(orchestrator, ca.certificate());
+        try (SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket(address.getAddress(),
+                address.getPort())) {
+            s.setEnabledProtocols(new String[]{"TLSv1.2"});
+            s.setSoTimeout(10_000);
+            s.startHandshake();
+            assertThat(s.getSession().getProtocol()).isEqualTo("TLSv1.2");
+            assertThat(call(s, 7)).contains("\"id\":7").contains("\"result\"");
+        }
+    }
+
+    @Test
     void aPlainTextClientIsClosedWithoutAnAnswerAndTheWarningSaysPlainText() throws Exception {
         try (Socket plain = new Socket(address.getAddress(), address.getPort())) {
             plain.setSoTimeout(10_000);

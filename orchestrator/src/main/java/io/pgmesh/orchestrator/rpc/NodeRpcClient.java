@@ -36,7 +36,9 @@ import java.util.concurrent.TimeUnit;
  * is restarting: its supervisor brings it back in about 2 s) is retried on a new connection, with a
  * growing pause (100 ms up to 1 s), until the reconnect window has passed. A call that got no answer
  * within the call timeout is not retried: the daemon is working on it. A failed TLS handshake is not retried
- * either: a certificate that is not trusted, or names another host, stays so, and waiting would only hide it.
+ * either: a certificate that is not trusted, or names another host, stays so, and waiting would only hide it. (A
+ * daemon that accepts the handshake and then closes because the certificate is not the orchestrator's looks like a
+ * dropped connection from here and is retried within the window; its log says why.)
  */
 public final class NodeRpcClient implements NodeSession {
 
