@@ -74,10 +74,21 @@ public final class NodeDaemonMain {
         ObjectMapper mapper = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         RpcDispatcher dispatcher = new RpcDispatcher(mapper, service, NodeRpc.class,
                 new NodeErrorResolver(service::nodeName), new SharedSecretGuard(settings.rpcSecret(), service::nodeName));
-        RpcServer server = new RpcServer(dispatcher, rpcWorkers());
+        RpcServer server = new RpcServer(dispatcher, rpcTls(settings), rpcWorkers());
         server.start(new InetSocketAddress(settings.rpcPort()));
         log.info("[{}] ready", service.nodeName());
         server.awaitClose();
+    }
+
+    /** The JSON-RPC server's TLS material from {@code <state dir>/tls}; without it the daemon cannot serve: exit 2. */
+    private static io.pgmesh.node.rpc.RpcTls rpcTls(DaemonSettings settings) {
+        try {
+            return io.pgmesh.node.rpc.RpcTls.load(settings.stateDir().resolve("tls"));
+        } catch (java.io.IOException e) {
+            log.error("invalid configuration: no usable TLS material for JSON-RPC: {}", e.getMessage());
+            System.exit(2);
+            throw new IllegalStateException("unreachable", e);
+        }
     }
 
     private static ExecutorService rpcWorkers() {

@@ -102,7 +102,8 @@ class NodeDaemonIT {
                 })
                 .waitingFor(Wait.forListeningPorts(64000).withStartupTimeout(Duration.ofSeconds(90)));
         container.start();
-        client = NodeRpcClient.forLocalPort("node2", container.getMappedPort(64000), Duration.ofSeconds(60), SECRET);
+        client = NodeRpcClient.forLocalPort("node2", container.getMappedPort(64000), Duration.ofSeconds(60), SECRET,
+                TestTls.orchestrator());
         node = client.api();
     }
 
@@ -252,7 +253,7 @@ class NodeDaemonIT {
         assertThat(none).contains("\"code\":" + RpcErrorCode.UNAUTHORIZED.code()).contains("\"id\":8")
                 .doesNotContain("\"result\"");
         NodeRpc impostor = NodeRpcClient.forLocalPort("node2", container.getMappedPort(64000), Duration.ofSeconds(10),
-                "a-guess-at-the-secret-000").api();
+                "a-guess-at-the-secret-000", TestTls.orchestrator()).api();
         NodeRpcException e = assertThrows(NodeRpcException.class,
                 () -> impostor.updateNetworkTopology(new NetworkTopology("evil", "node9", 9, "net", List.of())));
         assertThat(e.errorCode()).isEqualTo(RpcErrorCode.UNAUTHORIZED);
@@ -482,12 +483,12 @@ class NodeDaemonIT {
     }
 
     private static List<String> sendAndReadAll(byte[] frame) throws Exception {
-        try (Socket s = new Socket("127.0.0.1", container.getMappedPort(64000))) {
-            s.setSoTimeout(30_000);
+        // over TLS 1.3, shutdownOutput sends close_notify: the daemon still answers every complete request
+        try (Socket s = daemonSocket(30_000)) {
             try {
                 s.getOutputStream().write(frame);
                 s.shutdownOutput();
-            } catch (java.net.SocketException closedEarly) {
+            } catch (java.net.SocketException | javax.net.ssl.SSLException closedEarly) {
                 // the daemon may close a connection before it read everything (e.g. over 1 MiB)
             }
             List<String> lines = new java.util.ArrayList<>();
@@ -496,16 +497,21 @@ class NodeDaemonIT {
                 for (String line = in.readLine(); line != null; line = in.readLine()) {
                     lines.add(line);
                 }
-            } catch (java.net.SocketException reset) {
+            } catch (java.net.SocketException | javax.net.ssl.SSLException reset) {
                 // closed by the daemon after an oversized or corrupt frame
             }
             return lines;
         }
     }
 
+    /** A raw TLS connection to the daemon with the orchestrator's certificate, for frames no client would send. */
+    private static Socket daemonSocket(int soTimeoutMillis) throws java.io.IOException {
+        return TestTls.orchestrator().connect(new java.net.InetSocketAddress("127.0.0.1",
+                container.getMappedPort(64000)), 5_000, soTimeoutMillis);
+    }
+
     private static String rawCall(String request) throws Exception {
-        try (Socket s = new Socket("127.0.0.1", container.getMappedPort(64000))) {
-            s.setSoTimeout(10_000);
+        try (Socket s = daemonSocket(10_000)) {
             OutputStream out = s.getOutputStream();
             out.write(request.getBytes(StandardCharsets.UTF_8));
             out.flush();

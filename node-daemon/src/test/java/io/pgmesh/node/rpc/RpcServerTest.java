@@ -17,8 +17,10 @@ import io.pgmesh.protocol.StepResult;
 import io.pgmesh.protocol.SubscribeRequest;
 import io.pgmesh.protocol.TableDigest;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -28,12 +30,16 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
 import java.util.concurrent.Executors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The server over a real socket, with a fake NodeRpc behind it. */
+/** The server over a real TLS socket (the orchestrator's client certificate), with a fake NodeRpc behind it. */
 class RpcServerTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -189,14 +195,33 @@ class RpcServerTest {
         }
     }
 
+    static TestPki.Ca ca;
+    static TestPki.Issued serverCert;
+    static TestPki.Issued orchestrator;
+    /** The orchestrator's TLS: its certificate, trusting the cluster's CA. */
+    static SSLContext orchestratorTls;
+
+    @TempDir
+    Path tlsDir;
+    private RpcTls tls;
     private RpcServer server;
     private InetSocketAddress address;
 
+    @BeforeAll
+    static void issue() throws Exception {
+        ca = TestPki.newCa("pgmesh test cluster CA");
+        serverCert = ca.server();
+        orchestrator = ca.client(io.pgmesh.protocol.TlsFiles.ORCHESTRATOR_CN);
+        orchestratorTls = TestPki.clientContext(orchestrator, ca.certificate());
+    }
+
     @BeforeEach
-    void start() throws InterruptedException {
+    void start() throws Exception {
+        TestPki.writeTlsDir(tlsDir, serverCert, List.of(ca.certificate()), List.of(ca.crl()));
+        tls = RpcTls.load(tlsDir);
         RpcDispatcher dispatcher = new RpcDispatcher(JSON, new FakeNode(), NodeRpc.class,
                 new NodeErrorResolver(() -> "node7"), new SharedSecretGuard(SECRET, () -> "node7"));
-        server = new RpcServer(dispatcher, Executors.newFixedThreadPool(2));
+        server = new RpcServer(dispatcher, tls, Executors.newFixedThreadPool(2));
         address = server.start(new InetSocketAddress("127.0.0.1", 0));
     }
 
@@ -327,6 +352,25 @@ class RpcServerTest {
     }
 
     @Test
+    void aCloseNotifyWithoutTcpHalfCloseAlsoEndsTheInput() throws IOException {
+        // a layered SSLSocket without autoClose sends TLS 1.3 close_notify only: the TCP stream stays open both ways
+        Socket tcp = new Socket(address.getAddress(), address.getPort());
+        SSLSocket tlsOnly = (SSLSocket) orchestratorTls.getSocketFactory().createSocket(tcp, "127.0.0.1",
+                address.getPort(), false);
+        tlsOnly.setEnabledProtocols(new String[]{"TLSv1.3"});
+        tlsOnly.setSoTimeout(10_000);
+        try (tcp; tlsOnly) {
+            tlsOnly.getOutputStream().write((request(37, "status") + "{\"jsonrpc\":").getBytes(StandardCharsets.UTF_8));
+            tlsOnly.shutdownOutput();
+            assertThat(tcp.isOutputShutdown()).as("TCP output still open: only close_notify was sent").isFalse();
+            BufferedReader in = new BufferedReader(new InputStreamReader(tlsOnly.getInputStream(), StandardCharsets.UTF_8));
+            assertThat(JSON.readTree(in.readLine()).get("id").asInt()).isEqualTo(37);
+            assertParseErrorWithNullId(JSON.readTree(in.readLine()));
+            assertThat(in.readLine()).as("the server closed after its answers").isNull();
+        }
+    }
+
+    @Test
     void whitespaceAfterTheLastRequestIsNotAnError() throws IOException {
         try (Client c = new Client()) {
             c.send(request(35, "status") + " \r\n\t\n  ");
@@ -355,7 +399,7 @@ class RpcServerTest {
         };
         RpcDispatcher dispatcher = new RpcDispatcher(JSON, bigStatus, NodeRpc.class,
                 new NodeErrorResolver(() -> "node7"), new SharedSecretGuard(SECRET, () -> "node7"));
-        server = new RpcServer(dispatcher, Executors.newFixedThreadPool(2));
+        server = new RpcServer(dispatcher, tls, Executors.newFixedThreadPool(2));
         address = server.start(new InetSocketAddress("127.0.0.1", 0));
         try (Client c = new Client()) {
             c.send(request(36, "status"));
@@ -453,7 +497,7 @@ class RpcServerTest {
                     + "x".repeat(RpcServer.MAX_FRAME_BYTES + 10) + "\"}}";
             try {
                 offender.send(huge);
-            } catch (SocketException closedWhileWriting) {
+            } catch (IOException closedWhileWriting) {
                 // the server may close before it read everything
             }
             assertThat(offender.readToEnd()).doesNotContain("\"result\"");
@@ -481,14 +525,18 @@ class RpcServerTest {
         return "{" + AUTH + "\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"" + method + "\",\"params\":" + params + "}";
     }
 
+    /** A connection with the orchestrator's certificate, TLS 1.3 (so shutdownOutput is a half-close). */
     private final class Client implements AutoCloseable {
-        private final Socket socket;
+        private final SSLSocket socket;
         private final BufferedReader in;
         private final OutputStream out;
 
         Client() throws IOException {
-            socket = new Socket(address.getAddress(), address.getPort());
-            socket.setSoTimeout(10_000);
+            this(orchestratorTls);
+        }
+
+        Client(SSLContext context) throws IOException {
+            socket = TestPki.connect(context, address);
             in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
             out = socket.getOutputStream();
         }
@@ -515,7 +563,7 @@ class RpcServerTest {
                 for (String line = in.readLine(); line != null; line = in.readLine()) {
                     all.append(line).append('\n');
                 }
-            } catch (SocketException reset) {
+            } catch (SocketException | SSLException reset) {
                 all.append("<reset>");
             }
             return all.toString();

@@ -18,6 +18,9 @@ import java.lang.reflect.Type;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLSocket;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -25,13 +28,17 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * JSON-RPC client of one node daemon over a TCP socket (the daemon's port published on 127.0.0.1).
- * Requests are framed by their JSON structure.
+ * JSON-RPC client of one node daemon over mutual TLS ({@link ClientTls}: the orchestrator's certificate, the
+ * cluster's CAs, the daemon's certificate checked against the address dialled). Requests are framed by their JSON
+ * structure.
  *
  * <p>Every daemon method is idempotent, so a call whose connection broke or was refused (the daemon
  * is restarting: its supervisor brings it back in about 2 s) is retried on a new connection, with a
  * growing pause (100 ms up to 1 s), until the reconnect window has passed. A call that got no answer
- * within the call timeout is not retried: the daemon is working on it.
+ * within the call timeout is not retried: the daemon is working on it. A failed TLS handshake is not retried
+ * either: a certificate that is not trusted, or names another host, stays so, and waiting would only hide it. (A
+ * daemon that accepts the handshake and then closes because the certificate is not the orchestrator's looks like a
+ * dropped connection from here and is retried within the window; its log says why.)
  */
 public final class NodeRpcClient implements NodeSession {
 
@@ -43,24 +50,28 @@ public final class NodeRpcClient implements NodeSession {
     private final Duration callTimeout;
     private final Duration reconnectWindow;
     private final JsonRpcClient rpc;
-    private Socket socket;
+    private final ClientTls tls;
+    private SSLSocket socket;
 
     /** How long a call keeps reconnecting by default: a daemon restart takes about 2 s. */
     public static final Duration DEFAULT_RECONNECT_WINDOW = Duration.ofSeconds(10);
     private static final long FIRST_PAUSE_MILLIS = 100;
     private static final long MAX_PAUSE_MILLIS = 1_000;
+    private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
 
     /**
      * @param secret          the cluster's RPC secret, sent with every call ({@link RpcAuth})
+     * @param tls             the orchestrator's certificate and the CAs a daemon's certificate must come from
      * @param reconnectWindow how long a call keeps retrying while the daemon refuses or drops connections
      */
-    public NodeRpcClient(String node, InetSocketAddress address, Duration callTimeout, String secret,
+    public NodeRpcClient(String node, InetSocketAddress address, Duration callTimeout, String secret, ClientTls tls,
                          Duration reconnectWindow) {
         if (reconnectWindow.isNegative()) {
             throw new IllegalArgumentException("reconnectWindow must not be negative: " + reconnectWindow);
         }
         this.node = node;
         this.address = address;
+        this.tls = java.util.Objects.requireNonNull(tls, "tls: daemons serve JSON-RPC over TLS only");
         this.callTimeout = callTimeout;
         this.reconnectWindow = reconnectWindow;
         this.rpc = new JsonRpcClient(new ObjectMapper().findAndRegisterModules());
@@ -78,20 +89,29 @@ public final class NodeRpcClient implements NodeSession {
     }
 
     /** A client whose reconnect window is the shorter of {@link #DEFAULT_RECONNECT_WINDOW} and the call timeout. */
-    public static NodeRpcClient forLocalPort(String node, int port, Duration callTimeout, String secret) {
-        Duration window = callTimeout.compareTo(DEFAULT_RECONNECT_WINDOW) < 0 ? callTimeout : DEFAULT_RECONNECT_WINDOW;
-        return forLocalPort(node, port, callTimeout, secret, window);
+    public static NodeRpcClient forLocalPort(String node, int port, Duration callTimeout, String secret,
+                                             ClientTls tls) {
+        return forLocalPort(node, port, callTimeout, secret, tls, defaultWindow(callTimeout));
     }
 
     public static NodeRpcClient forLocalPort(String node, int port, Duration callTimeout, String secret,
-                                             Duration reconnectWindow) {
-        return new NodeRpcClient(node, new InetSocketAddress("127.0.0.1", port), callTimeout, secret, reconnectWindow);
+                                             ClientTls tls, Duration reconnectWindow) {
+        return new NodeRpcClient(node, new InetSocketAddress("127.0.0.1", port), callTimeout, secret, tls,
+                reconnectWindow);
     }
 
-    /** A client of the daemon at {@code host:port}, reconnect window as in {@link #forLocalPort(String, int, Duration, String)}. */
-    public static NodeRpcClient forEndpoint(String node, String host, int port, Duration callTimeout, String secret) {
-        Duration window = callTimeout.compareTo(DEFAULT_RECONNECT_WINDOW) < 0 ? callTimeout : DEFAULT_RECONNECT_WINDOW;
-        return new NodeRpcClient(node, new InetSocketAddress(host, port), callTimeout, secret, window);
+    /**
+     * A client of the daemon at {@code host:port} (its certificate must name {@code host}), reconnect window as in
+     * {@link #forLocalPort(String, int, Duration, String, ClientTls)}.
+     */
+    public static NodeRpcClient forEndpoint(String node, String host, int port, Duration callTimeout, String secret,
+                                            ClientTls tls) {
+        return new NodeRpcClient(node, new InetSocketAddress(host, port), callTimeout, secret, tls,
+                defaultWindow(callTimeout));
+    }
+
+    private static Duration defaultWindow(Duration callTimeout) {
+        return callTimeout.compareTo(DEFAULT_RECONNECT_WINDOW) < 0 ? callTimeout : DEFAULT_RECONNECT_WINDOW;
     }
 
     @Override
@@ -142,6 +162,9 @@ public final class NodeRpcClient implements NodeSession {
                 throw transportFailure(method, "no answer within " + callTimeout.toMillis() + " ms", e);
             } catch (IOException e) {
                 closeSocket();
+                if (e instanceof SSLException tls && !isBrokenConnection(tls)) {
+                    throw tlsRefused(method, tls);
+                }
                 if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pause) - deadline > 0) {
                     throw transportFailure(method, reason(e) + retried(attempts, started), e);
                 }
@@ -220,13 +243,35 @@ public final class NodeRpcClient implements NodeSession {
 
     private Socket connectedSocket() throws IOException {
         if (socket == null || socket.isClosed()) {
-            Socket s = new Socket();
-            s.setTcpNoDelay(true);
-            s.setSoTimeout((int) callTimeout.toMillis());
-            s.connect(address, 5_000);
-            socket = s;
+            socket = tls.connect(address, CONNECT_TIMEOUT_MILLIS, (int) callTimeout.toMillis());
         }
         return socket;
+    }
+
+    /**
+     * An SSLException whose cause is the connection breaking (reset, end of stream during the handshake), not a
+     * certificate or protocol refusal: what a daemon that restarts, or docker-proxy with nothing behind it, does.
+     */
+    private static boolean isBrokenConnection(SSLException e) {
+        if (e instanceof SSLHandshakeException && e.getCause() == null) {
+            return e.getMessage() != null && e.getMessage().contains("Remote host terminated the handshake");
+        }
+        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+            if (t instanceof java.net.SocketException || t instanceof java.io.EOFException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The daemon's TLS refused this client (under TLS 1.3 the alert may come with the first answer), or this client
+     * refused the daemon's certificate: not retried.
+     */
+    private NodeRpcException tlsRefused(String method, SSLException e) {
+        return new NodeRpcException(node, NodeRpcException.TRANSPORT, "daemon at " + address.getHostString() + ":"
+                + address.getPort() + " refused TLS for " + method + ": " + reason(e)
+                + " (is its certificate from this cluster's CA?)", null, null, e);
     }
 
     private void closeSocket() {

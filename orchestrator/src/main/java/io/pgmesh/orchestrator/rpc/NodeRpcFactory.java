@@ -14,11 +14,15 @@ public interface NodeRpcFactory {
     /** A session whose calls may each take up to {@code callTimeout}. */
     NodeSession open(NodeContainer node, Duration callTimeout);
 
-    /** JSON-RPC over TCP to the endpoint the runtime names, sending the cluster's secret with every call. */
-    static NodeRpcFactory overSockets(NodeRuntime runtime, Supplier<String> secret) {
+    /**
+     * JSON-RPC over mutual TLS to the endpoint the runtime names, sending the cluster's secret with every call.
+     * {@code tls} is asked at each session, so a rotated orchestrator certificate is used from the next one.
+     */
+    static NodeRpcFactory overSockets(NodeRuntime runtime, Supplier<String> secret, Supplier<ClientTls> tls) {
         return (node, callTimeout) -> {
             Endpoint daemon = runtime.rpcEndpoint(node);
-            return NodeRpcClient.forEndpoint(node.node(), daemon.host(), daemon.port(), callTimeout, secret.get());
+            return NodeRpcClient.forEndpoint(node.node(), daemon.host(), daemon.port(), callTimeout, secret.get(),
+                    tls.get());
         };
     }
 }

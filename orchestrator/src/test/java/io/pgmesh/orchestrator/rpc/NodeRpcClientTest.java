@@ -8,14 +8,29 @@ import io.pgmesh.protocol.RpcErrorCode;
 import io.pgmesh.protocol.StepResult;
 import io.pgmesh.protocol.DatabaseSpec;
 import io.pgmesh.protocol.Credentials;
+import io.pgmesh.node.rpc.NodeErrorResolver;
+import io.pgmesh.node.rpc.RpcDispatcher;
+import io.pgmesh.node.rpc.RpcServer;
+import io.pgmesh.node.rpc.RpcTls;
+import io.pgmesh.node.rpc.SharedSecretGuard;
+import io.pgmesh.node.rpc.TestPki;
+import io.pgmesh.protocol.NodeRpc;
+import io.pgmesh.protocol.TlsFiles;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Path;
+import java.util.concurrent.Executors;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -27,24 +42,121 @@ import java.util.function.Function;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** The client against a fake daemon on port 0: framing, named params, errors, reconnecting within its window. */
+/**
+ * The client over mutual TLS: against a fake daemon on port 0 (framing, named params, errors, reconnecting within
+ * its window) and against the daemon's real {@link RpcServer} (a daemon certificate from another CA, or without the
+ * address dialled in its SANs, is refused at once, without retrying).
+ */
 class NodeRpcClientTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SECRET = "the-cluster-secret-of-this-test";
+    private static TestPki.Ca ca;
+    private static TestPki.Ca foreignCa;
+    private static TestPki.Issued daemonCert;
+    /** The orchestrator's TLS: its certificate from {@code ca}, trusting {@code ca}. */
+    private static ClientTls tls;
     private FakeDaemon daemon;
+    private RpcServer server;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void issue(@TempDir Path clientDir) throws Exception {
+        ca = TestPki.newCa("pgmesh test cluster CA");
+        foreignCa = TestPki.newCa("another cluster's CA");
+        daemonCert = ca.server();
+        TestPki.writeClientFiles(clientDir, "orchestrator", ca.client(TlsFiles.ORCHESTRATOR_CN), ca.certificate());
+        tls = ClientTls.load(clientDir.resolve("orchestrator-ca.crt"), clientDir.resolve("orchestrator.crt"),
+                clientDir.resolve("orchestrator.key"));
+    }
 
     @AfterEach
     void stop() throws IOException {
         if (daemon != null) {
             daemon.close();
         }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void callsTheDaemonsTlsServer() throws Exception {
+        int port = realDaemon(daemonCert);
+        try (NodeRpcClient client = NodeRpcClient.forLocalPort("node7", port, Duration.ofSeconds(5), SECRET, tls)) {
+            assertThat(client.api().status().node()).isEqualTo("node7");
+            assertThat(client.api().status().index()).isEqualTo(7);
+        }
+    }
+
+    @Test
+    void aDaemonCertificateWithoutTheDialledAddressIsRefusedAtOnce() throws Exception {
+        int port = realDaemon(ca.server("node7", List.of("10.0.0.7"), List.of("node7")));
+        assertRefusedFast(port, "No subject alternative names matching IP address 127.0.0.1");
+    }
+
+    @Test
+    void aDaemonCertificateOfAForeignCaIsRefusedAtOnce() throws Exception {
+        int port = realDaemon(foreignCa.server());
+        assertRefusedFast(port, "PKIX path");
+    }
+
+    @Test
+    void aClientCertificateTheDaemonRefusesFailsAtOnce() throws Exception {
+        Path clientDir = dir.resolve("replicator");
+        TestPki.writeClientFiles(clientDir, "replicator", foreignCa.client(TlsFiles.ORCHESTRATOR_CN),
+                ca.certificate());
+        ClientTls stranger = ClientTls.load(clientDir.resolve("replicator-ca.crt"),
+                clientDir.resolve("replicator.crt"), clientDir.resolve("replicator.key"));
+        int port = realDaemon(daemonCert);
+        long started = System.nanoTime();
+        try (NodeRpcClient client = NodeRpcClient.forLocalPort("node7", port, Duration.ofSeconds(5), SECRET, stranger,
+                Duration.ofSeconds(30))) {
+            NodeRpcException e = assertThrows(NodeRpcException.class, () -> client.api().status());
+            assertThat(e.isTransportFailure()).isTrue();
+            assertThat(e.getMessage()).contains("[node7] daemon at 127.0.0.1:" + port + " refused TLS for status: ")
+                    .endsWith("(is its certificate from this cluster's CA?)");
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("not retried for the 30 s window")
+                .isLessThan(Duration.ofSeconds(5));
+    }
+
+    private void assertRefusedFast(int port, String reason) {
+        long started = System.nanoTime();
+        try (NodeRpcClient client = NodeRpcClient.forLocalPort("node7", port, Duration.ofSeconds(5), SECRET, tls,
+                Duration.ofSeconds(30))) {
+            NodeRpcException e = assertThrows(NodeRpcException.class, () -> client.api().status());
+            assertThat(e.isTransportFailure()).isTrue();
+            assertThat(e.getMessage()).startsWith("[node7] daemon at 127.0.0.1:" + port + " refused TLS for status: ")
+                    .contains(reason).endsWith("(is its certificate from this cluster's CA?)");
+            assertThat(e.getMessage()).doesNotContain("attempts over");
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("not retried for the 30 s window")
+                .isLessThan(Duration.ofSeconds(5));
+    }
+
+    /** The daemon's own RpcServer serving {@code certificate}, a NodeRpc that answers status only behind it. */
+    private int realDaemon(TestPki.Issued certificate) throws Exception {
+        Path tlsDir = dir.resolve("daemon-tls");
+        TestPki.writeTlsDir(tlsDir, certificate, List.of(ca.certificate()), List.of(ca.crl()));
+        NodeRpc statusOnly = (NodeRpc) java.lang.reflect.Proxy.newProxyInstance(NodeRpc.class.getClassLoader(),
+                new Class<?>[]{NodeRpc.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("status")) {
+                        return new NodeStatus("node7", 7, "c", true, "17", null, List.of(), List.of(), Map.of());
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+        server = new RpcServer(new RpcDispatcher(JSON, statusOnly, NodeRpc.class, new NodeErrorResolver(() -> "node7"),
+                new SharedSecretGuard(SECRET, () -> "node7")), RpcTls.load(tlsDir), Executors.newFixedThreadPool(2));
+        return server.start(new InetSocketAddress("127.0.0.1", 0)).getPort();
     }
 
     @Test
     void sendsNamedParamsAndReadsTypedResults() throws Exception {
         daemon = new FakeDaemon(req -> result(req, JSON.valueToTree(new StepResult("node1", List.of("created role x")))));
-        try (NodeRpcClient client = NodeRpcClient.forLocalPort("node1", daemon.port(), Duration.ofSeconds(5), SECRET)) {
+        try (NodeRpcClient client = NodeRpcClient.forLocalPort("node1", daemon.port(), Duration.ofSeconds(5), SECRET, tls)) {
             StepResult r = client.api().initDatabase(new DatabaseSpec("lb-test", new Credentials("a", "b"),
                     new Credentials("r", "s"), new Credentials("w", "x"), new Credentials("t", "u")));
             assertThat(r.actions()).containsExactly("created role x");
@@ -59,7 +171,7 @@ class NodeRpcClientTest {
     void manySequentialCallsShareOneConnection() throws Exception {
         daemon = new FakeDaemon(req -> result(req, JSON.valueToTree(
                 new NodeStatus("node0", 0, "c", true, "17.6", "lb-test", List.of(), List.of(), Map.of()))));
-        try (NodeRpcClient client = NodeRpcClient.forLocalPort("node0", daemon.port(), Duration.ofSeconds(5), SECRET)) {
+        try (NodeRpcClient client = NodeRpcClient.forLocalPort("node0", daemon.port(), Duration.ofSeconds(5), SECRET, tls)) {
             for (int i = 0; i < 50; i++) {
                 assertThat(client.api().status().postgresUp()).isTrue();
             }
@@ -84,7 +196,7 @@ class NodeRpcClientTest {
             response.set("error", error);
             return response;
         });
-        try (NodeRpcClient client = NodeRpcClient.forLocalPort("node1", daemon.port(), Duration.ofSeconds(5), SECRET)) {
+        try (NodeRpcClient client = NodeRpcClient.forLocalPort("node1", daemon.port(), Duration.ofSeconds(5), SECRET, tls)) {
             NodeRpcException e = assertThrows(NodeRpcException.class, () -> client.api().status());
             assertThat(e.errorCode()).isEqualTo(RpcErrorCode.PG_ERROR);
             assertThat(e.sqlState()).isEqualTo("08006");
@@ -109,7 +221,7 @@ class NodeRpcClientTest {
             response.set("error", errors.get(next.getAndIncrement()));
             return response;
         });
-        try (NodeRpcClient client = NodeRpcClient.forLocalPort("node1", daemon.port(), Duration.ofSeconds(5), SECRET)) {
+        try (NodeRpcClient client = NodeRpcClient.forLocalPort("node1", daemon.port(), Duration.ofSeconds(5), SECRET, tls)) {
             for (int i = 0; i < 2; i++) {
                 NodeRpcException e = assertThrows(NodeRpcException.class, () -> client.api().status());
                 assertThat(e.getMessage()).isEqualTo("[node1] no topology yet");
@@ -139,7 +251,7 @@ class NodeRpcClientTest {
     void reconnectsWhenTheDaemonDroppedTheConnection() throws Exception {
         daemon = new FakeDaemon(req -> result(req, JSON.valueToTree(
                 new NodeStatus("node0", 0, "c", true, "17.6", null, List.of(), List.of(), Map.of()))));
-        try (NodeRpcClient client = NodeRpcClient.forLocalPort("node0", daemon.port(), Duration.ofSeconds(5), SECRET)) {
+        try (NodeRpcClient client = NodeRpcClient.forLocalPort("node0", daemon.port(), Duration.ofSeconds(5), SECRET, tls)) {
             client.api().status();
             daemon.dropConnections();
             assertThat(client.api().status().node()).isEqualTo("node0");
@@ -152,7 +264,7 @@ class NodeRpcClientTest {
         daemon = new FakeDaemon(req -> result(req, JSON.valueToTree(
                 new NodeStatus("node0", 0, "c", true, "17.6", null, List.of(), List.of(), Map.of()))));
         daemon.dropNextConnections(4); // what docker-proxy does while nothing listens in the container
-        try (NodeRpcClient client = NodeRpcClient.forLocalPort("node0", daemon.port(), Duration.ofSeconds(5), SECRET,
+        try (NodeRpcClient client = NodeRpcClient.forLocalPort("node0", daemon.port(), Duration.ofSeconds(5), SECRET, tls,
                 Duration.ofSeconds(30))) {
             assertThat(client.api().status().node()).isEqualTo("node0");
         }
@@ -165,7 +277,7 @@ class NodeRpcClientTest {
         daemon = new FakeDaemon(req -> result(req, JSON.valueToTree(
                 new NodeStatus("node2", 2, "c", true, "17.6", null, List.of(), List.of(), Map.of()))));
         daemon.dropNextConnections(Integer.MAX_VALUE);
-        try (NodeRpcClient client = NodeRpcClient.forLocalPort("node2", daemon.port(), Duration.ofSeconds(5), SECRET,
+        try (NodeRpcClient client = NodeRpcClient.forLocalPort("node2", daemon.port(), Duration.ofSeconds(5), SECRET, tls,
                 Duration.ofMillis(400))) {
             NodeRpcException e = assertThrows(NodeRpcException.class, () -> client.api().status());
             assertThat(e.isTransportFailure()).isTrue();
@@ -178,7 +290,7 @@ class NodeRpcClientTest {
     @Test
     void aCallWithoutAnswerIsNotRetried() throws Exception {
         daemon = new FakeDaemon(req -> null); // reads the request, never answers
-        try (NodeRpcClient client = NodeRpcClient.forLocalPort("node1", daemon.port(), Duration.ofMillis(300), SECRET,
+        try (NodeRpcClient client = NodeRpcClient.forLocalPort("node1", daemon.port(), Duration.ofMillis(300), SECRET, tls,
                 Duration.ofSeconds(30))) {
             NodeRpcException e = assertThrows(NodeRpcException.class, () -> client.api().status());
             assertThat(e.isTransportFailure()).isTrue();
@@ -192,7 +304,7 @@ class NodeRpcClientTest {
     void theDefaultReconnectWindowNeverExceedsTheCallTimeout() throws Exception {
         daemon = new FakeDaemon(req -> null);
         daemon.dropNextConnections(Integer.MAX_VALUE);
-        try (NodeRpcClient client = NodeRpcClient.forLocalPort("node1", daemon.port(), Duration.ofMillis(250), SECRET)) {
+        try (NodeRpcClient client = NodeRpcClient.forLocalPort("node1", daemon.port(), Duration.ofMillis(250), SECRET, tls)) {
             NodeRpcException e = assertThrows(NodeRpcException.class, () -> client.api().status());
             assertThat(e.isTransportFailure()).isTrue();
         }
@@ -206,7 +318,7 @@ class NodeRpcClientTest {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        try (NodeRpcClient client = NodeRpcClient.forLocalPort("node3", port, Duration.ofSeconds(2), SECRET)) {
+        try (NodeRpcClient client = NodeRpcClient.forLocalPort("node3", port, Duration.ofSeconds(2), SECRET, tls)) {
             NodeRpcException e = assertThrows(NodeRpcException.class, () -> client.api().status());
             assertThat(e.isTransportFailure()).isTrue();
             assertThat(e.getMessage()).contains("[node3]").contains("127.0.0.1:" + port).contains("status");
@@ -221,7 +333,10 @@ class NodeRpcClientTest {
         return response;
     }
 
-    /** Answers each JSON object it reads with {@code answer(request)} followed by '\n', like the daemon. */
+    /**
+     * Answers each JSON object it reads with {@code answer(request)} followed by '\n', like the daemon, over TLS with
+     * the daemon's certificate (client certificate required).
+     */
     private static final class FakeDaemon implements AutoCloseable {
         final List<JsonNode> requests = new CopyOnWriteArrayList<>();
         final AtomicInteger connections = new AtomicInteger();
@@ -229,8 +344,12 @@ class NodeRpcClientTest {
         private final List<Socket> open = new CopyOnWriteArrayList<>();
         private final ServerSocket server;
 
-        FakeDaemon(Function<JsonNode, JsonNode> answer) throws IOException {
-            server = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        FakeDaemon(Function<JsonNode, JsonNode> answer) throws Exception {
+            SSLContext context = TestPki.serverContext(daemonCert, ca.certificate());
+            SSLServerSocket tlsServer = (SSLServerSocket) context.getServerSocketFactory().createServerSocket(0, 50,
+                    java.net.InetAddress.getLoopbackAddress());
+            tlsServer.setNeedClientAuth(true);
+            server = tlsServer;
             Thread acceptor = new Thread(() -> {
                 while (!server.isClosed()) {
                     try {
