@@ -472,12 +472,6 @@ final class Bench {
 
     // ---- 5. control plane ----
 
-    /** The orchestrator's TLS for the direct JSON-RPC measurements. */
-    private static io.pgmesh.orchestrator.rpc.ClientTls rpcTls() {
-        // TLS: wired by the PKI change (the cluster's CA bundle and the orchestrator's certificate)
-        throw new IllegalStateException("TLS not wired yet: Bench.rpcTls() needs the cluster PKI");
-    }
-
     private Results.ControlPlane controlPlane(ClusterContext mesh, String when) {
         NodeContainer node = mesh.runtime().list(mesh.cluster()).get(0);
         long rows;
@@ -491,7 +485,7 @@ final class Bench {
         List<Double> transport = new ArrayList<>();
         // the concrete JSON-RPC client on purpose: its raw transport is measured too (an unknown method)
         try (NodeRpcClient client = NodeRpcClient.forEndpoint(node.node(), mesh.runtime().rpcEndpoint(node).host(),
-                mesh.runtime().rpcEndpoint(node).port(), ClusterContext.CALL_TIMEOUT, mesh.rpcSecret(), rpcTls())) {
+                mesh.runtime().rpcEndpoint(node).port(), ClusterContext.CALL_TIMEOUT, mesh.rpcSecret(), mesh.pki().clientTls())) {
             for (int i = 0; i < RPC_WARM_UP + plan.rpcCalls(); i++) {
                 long start = System.nanoTime();
                 client.api().status();

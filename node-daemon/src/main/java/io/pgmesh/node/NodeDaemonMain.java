@@ -66,15 +66,16 @@ public final class NodeDaemonMain {
             System.exit(1);
         }
 
+        io.pgmesh.node.rpc.RpcTls rpcTls = rpcTls(settings);
         NodeRpcService service = new NodeRpcService(connections, new StateStore(settings.stateDir()),
                 new io.pgmesh.node.transfer.TransferJobs(settings.stateDir().resolve("transfers"),
                         new io.pgmesh.node.transfer.PgTools(settings.pgBin(), settings.socketDir()), connections),
-                tlsStore, () -> { /* TLS: the RPC server's reload, wired with RpcTls */ });
+                tlsStore, rpcTls::reload);
         service.upgradeSchema();
         ObjectMapper mapper = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         RpcDispatcher dispatcher = new RpcDispatcher(mapper, service, NodeRpc.class,
                 new NodeErrorResolver(service::nodeName), new SharedSecretGuard(settings.rpcSecret(), service::nodeName));
-        RpcServer server = new RpcServer(dispatcher, rpcTls(settings), rpcWorkers());
+        RpcServer server = new RpcServer(dispatcher, rpcTls, rpcWorkers());
         server.start(new InetSocketAddress(settings.rpcPort()));
         log.info("[{}] ready", service.nodeName());
         server.awaitClose();
@@ -83,7 +84,7 @@ public final class NodeDaemonMain {
     /** The JSON-RPC server's TLS material from {@code <state dir>/tls}; without it the daemon cannot serve: exit 2. */
     private static io.pgmesh.node.rpc.RpcTls rpcTls(DaemonSettings settings) {
         try {
-            return io.pgmesh.node.rpc.RpcTls.load(settings.stateDir().resolve("tls"));
+            return io.pgmesh.node.rpc.RpcTls.load(settings.tlsDir());
         } catch (java.io.IOException e) {
             log.error("invalid configuration: no usable TLS material for JSON-RPC: {}", e.getMessage());
             System.exit(2);

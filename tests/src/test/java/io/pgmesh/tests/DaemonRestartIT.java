@@ -36,7 +36,7 @@ class DaemonRestartIT {
             NodeContainer node1 = cluster.nodes.get(1);
             // a reconnect window longer than the restart takes: the client rides the restart out
             try (NodeRpcClient client = NodeRpcClient.forLocalPort(node0.node(), node0.rpcPort(),
-                    Duration.ofSeconds(30), cluster.ctx.rpcSecret(), TestTls.orchestrator(), Duration.ofSeconds(60))) {
+                    Duration.ofSeconds(30), cluster.ctx.rpcSecret(), cluster.ctx.pki().clientTls(), Duration.ofSeconds(60))) {
                 NodeStatus before = client.api().status();
                 assertThat(before.node()).isEqualTo("node0");
                 assertThat(before.postgresUp()).isTrue();

@@ -87,8 +87,13 @@ class NodeDaemonIT {
     private static NodeRpcClient client;
     private static NodeRpc node;
 
+    /** The CA of this IT's node, in a home of its own. */
+    private static io.pgmesh.orchestrator.tls.ClusterPki pki;
+
     @BeforeAll
-    static void startNode() {
+    static void startNode() throws java.io.IOException {
+        pki = io.pgmesh.orchestrator.tls.ClusterPki.ensure(java.nio.file.Files.createTempDirectory("pgmesh-it-daemon"),
+                "pgmesh-it-daemon");
         container = new GenericContainer<>(DockerImageName.parse(TestClusters.ensureImage()))
                 .withLabel(Labels.CLUSTER, "pgmesh-it-daemon")
                 .withEnv("PGMESH_MAX_NODES", "4")
@@ -101,9 +106,14 @@ class NodeDaemonIT {
                     cmd.getHostConfig().withPortBindings(ports);
                 })
                 .waitingFor(Wait.forListeningPorts(64000).withStartupTimeout(Duration.ofSeconds(90)));
+        // the TLS material as the runtime hands it over: files under /run/secrets, never the environment
+        pki.issueNode("node2", REPL.user(), List.of("node2", "127.0.0.1", "localhost")).forEach((name, content) ->
+                container.withCopyToContainer(org.testcontainers.images.builder.Transferable.of(
+                        content.getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0444),
+                        "/run/secrets/" + io.pgmesh.protocol.TlsFiles.DELIVERY_PREFIX + name));
         container.start();
         client = NodeRpcClient.forLocalPort("node2", container.getMappedPort(64000), Duration.ofSeconds(60), SECRET,
-                TestTls.orchestrator());
+                pki.clientTls());
         node = client.api();
     }
 
@@ -185,7 +195,7 @@ class NodeDaemonIT {
         props.setProperty("user", WRITER.user());
         props.setProperty("password", WRITER.password());
         try (Connection c = java.sql.DriverManager.getConnection(
-                "jdbc:postgresql://127.0.0.1:" + container.getMappedPort(5432) + "/" + DB, props);
+                url(DB), props);
              ResultSet rs = c.createStatement().executeQuery("INSERT INTO table1 (col2) VALUES ('x') RETURNING id, col1")) {
             rs.next();
             assertThat(rs.getLong(1)).isEqualTo(MeshNames.firstKey(2));
@@ -200,7 +210,7 @@ class NodeDaemonIT {
         props.setProperty("user", OWNER.user());
         props.setProperty("password", OWNER.password());
         try (Connection c = java.sql.DriverManager.getConnection(
-                "jdbc:postgresql://127.0.0.1:" + container.getMappedPort(5432) + "/" + DB, props);
+                url(DB), props);
              java.sql.Statement s = c.createStatement()) {
             s.execute("INSERT INTO table1 (col2) VALUES ('kept')");
             long before = count(s);
@@ -235,7 +245,7 @@ class NodeDaemonIT {
         props.setProperty("user", WRITER.user());
         props.setProperty("password", "not-the-password");
         var e = assertThrows(java.sql.SQLException.class, () -> java.sql.DriverManager.getConnection(
-                "jdbc:postgresql://127.0.0.1:" + container.getMappedPort(5432) + "/" + DB, props).close());
+                url(DB), props).close());
         assertThat(e.getSQLState()).isEqualTo("28P01");
     }
 
@@ -253,7 +263,7 @@ class NodeDaemonIT {
         assertThat(none).contains("\"code\":" + RpcErrorCode.UNAUTHORIZED.code()).contains("\"id\":8")
                 .doesNotContain("\"result\"");
         NodeRpc impostor = NodeRpcClient.forLocalPort("node2", container.getMappedPort(64000), Duration.ofSeconds(10),
-                "a-guess-at-the-secret-000", TestTls.orchestrator()).api();
+                "a-guess-at-the-secret-000", pki.clientTls()).api();
         NodeRpcException e = assertThrows(NodeRpcException.class,
                 () -> impostor.updateNetworkTopology(new NetworkTopology("evil", "node9", 9, "net", List.of())));
         assertThat(e.errorCode()).isEqualTo(RpcErrorCode.UNAUTHORIZED);
@@ -266,18 +276,31 @@ class NodeDaemonIT {
 
     @Test
     @Order(11)
-    void onlyTheLocalSocketIsTrustedEverythingElseIsScram() throws Exception {
+    void onlyTheLocalSocketIsTrustedTheNetworkIsTlsWithScramOrTheReplicatorsCertificate() throws Exception {
         var rules = container.execInContainer("psql", "-XAtc",
                 "SELECT string_agg(type || ' ' || auth_method, ',' ORDER BY line_number) FROM pg_hba_file_rules");
         assertThat(rules.getExitCode()).as(rules.getStderr()).isZero();
         for (String rule : rules.getStdout().trim().split(",")) {
-            assertThat(rule).as("hba rule").isIn("local peer", "host scram-sha-256", "hostssl scram-sha-256");
+            assertThat(rule).as("hba rule").isIn("local peer", "hostssl cert", "hostssl scram-sha-256");
         }
-        assertThat(rules.getStdout()).contains("host scram-sha-256");
+        assertThat(rules.getStdout()).contains("hostssl scram-sha-256").contains("hostssl cert");
+        Properties plain = new Properties();
+        plain.setProperty("user", WRITER.user());
+        plain.setProperty("password", WRITER.password());
+        plain.setProperty("sslmode", "disable");
+        var clear = assertThrows(java.sql.SQLException.class, () -> java.sql.DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:" + container.getMappedPort(5432) + "/" + DB, plain).close());
+        assertThat(clear.getMessage()).as("a connection without TLS").contains("no encryption");
+        Properties replicatorByPassword = new Properties();
+        replicatorByPassword.setProperty("user", REPL.user());
+        replicatorByPassword.setProperty("password", REPL.password());
+        var byPassword = assertThrows(java.sql.SQLException.class, () -> java.sql.DriverManager.getConnection(
+                url(DB), replicatorByPassword).close());
+        assertThat(byPassword.getMessage()).as("the replication role by password").containsIgnoringCase("certificate");
         Properties noPassword = new Properties();
         noPassword.setProperty("user", "postgres");
         var e = assertThrows(java.sql.SQLException.class, () -> java.sql.DriverManager.getConnection(
-                "jdbc:postgresql://127.0.0.1:" + container.getMappedPort(5432) + "/postgres", noPassword).close());
+                url("postgres"), noPassword).close());
         assertThat(e.getMessage()).containsIgnoringCase("SCRAM");
     }
 
@@ -417,12 +440,17 @@ class NodeDaemonIT {
                 .orElseThrow(() -> new AssertionError("no slot " + slot + " in " + node.replicationProgress().slots()));
     }
 
+    /** The node's JDBC URL as users get it: TLS, its certificate verified against the CA. */
+    private static String url(String database) {
+        return io.pgmesh.orchestrator.cluster.ClusterContext.jdbcUrl(new io.pgmesh.orchestrator.runtime.Endpoint(
+                "127.0.0.1", container.getMappedPort(5432)), database, pki.caFile());
+    }
+
     private static Connection connectAs(Credentials login) throws java.sql.SQLException {
         Properties props = new Properties();
         props.setProperty("user", login.user());
         props.setProperty("password", login.password());
-        return java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + container.getMappedPort(5432) + "/"
-                + DB, props);
+        return java.sql.DriverManager.getConnection(url(DB), props);
     }
 
     private static List<Long> insertReturningIds(Connection c, String... col2) throws java.sql.SQLException {
@@ -506,7 +534,7 @@ class NodeDaemonIT {
 
     /** A raw TLS connection to the daemon with the orchestrator's certificate, for frames no client would send. */
     private static Socket daemonSocket(int soTimeoutMillis) throws java.io.IOException {
-        return TestTls.orchestrator().connect(new java.net.InetSocketAddress("127.0.0.1",
+        return pki.clientTls().connect(new java.net.InetSocketAddress("127.0.0.1",
                 container.getMappedPort(64000)), 5_000, soTimeoutMillis);
     }
 

@@ -128,7 +128,7 @@ class StatusTruthIT {
             NodeContainer node0 = cluster.nodes.get(0);
             NodeContainer node1 = cluster.nodes.get(1);
             try (NodeRpcClient client = NodeRpcClient.forLocalPort(node0.node(), node0.rpcPort(),
-                    Duration.ofSeconds(5), cluster.ctx.rpcSecret(), TestTls.orchestrator())) {
+                    Duration.ofSeconds(5), cluster.ctx.rpcSecret(), cluster.ctx.pki().clientTls())) {
                 await().atMost(Duration.ofSeconds(60)).pollInterval(POLL).untilAsserted(() ->
                         assertThat(client.api().status().subscriptions()).singleElement()
                                 .satisfies(s -> assertThat(s.state()).isEqualTo(SubscriptionInfo.STREAMING)));

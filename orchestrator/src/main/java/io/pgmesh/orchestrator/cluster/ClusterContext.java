@@ -33,11 +33,7 @@ public record ClusterContext(String cluster, SysConfig config, NodeRuntime runti
             String name = cluster;
             Path dir = home;
             rpcFactory = NodeRpcFactory.overSockets(runtime, () -> ClusterSecrets.rpcSecret(dir, name),
-                    // TLS: wired by the PKI change (the cluster's CA bundle and the orchestrator's certificate)
-                    () -> {
-                        throw new IllegalStateException("TLS not wired yet: no orchestrator certificate for cluster "
-                                + name);
-                    });
+                    () -> io.pgmesh.orchestrator.tls.ClusterPki.open(dir, name).clientTls());
         }
         steps = steps == null ? StepHook.NONE : steps;
     }

@@ -122,6 +122,19 @@ public final class ClusterPki {
         return dir.resolve(ORCHESTRATOR_KEY);
     }
 
+    /**
+     * The orchestrator's side of the daemons' mutual TLS: its certificate, trusting ca.crt. Read anew at each call, so
+     * a session opened after a rotation uses the new certificate.
+     */
+    public io.pgmesh.orchestrator.rpc.ClientTls clientTls() {
+        try {
+            return io.pgmesh.orchestrator.rpc.ClientTls.load(caFile(), orchestratorCertificate(), orchestratorKey());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot load the orchestrator's TLS material of cluster " + cluster
+                    + " from " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The certificates clients trust now: the CA, and the previous one while a CA roll runs. */
     public List<X509Certificate> trusted() {
         return read(() -> Pem.certificates(Files.readString(caFile(), StandardCharsets.US_ASCII), caFile().toString()));
