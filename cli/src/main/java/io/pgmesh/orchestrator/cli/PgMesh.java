@@ -10,7 +10,7 @@ import picocli.CommandLine.HelpCommand;
         subcommands = {UpCommand.class, StatusCommand.class, AddNodeCommand.class, RemoveNodeCommand.class,
                 StartNodeCommand.class, StopNodeCommand.class, StopCommand.class, StartCommand.class,
                 RestartCommand.class, UpgradeCommand.class, ResyncCommand.class, BackupCommand.class,
-                RestoreCommand.class,
+                RestoreCommand.class, RotateCertsCommand.class, RotatePasswordsCommand.class,
                 CredentialsCommand.class,
                 TestCommand.class, CheckCommand.class, RepairCommand.class, ConflictsCommand.class, LogsCommand.class,
                 LabCommand.class,

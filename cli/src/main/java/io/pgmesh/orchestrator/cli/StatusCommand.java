@@ -6,6 +6,7 @@ import io.pgmesh.orchestrator.cluster.MeshSpecs;
 import io.pgmesh.orchestrator.cluster.NodeReport;
 import io.pgmesh.orchestrator.cluster.ReplicationLag;
 import io.pgmesh.orchestrator.runtime.NodeContainer;
+import io.pgmesh.orchestrator.tls.ClusterPki;
 import io.pgmesh.orchestrator.rpc.NodeSession;
 import io.pgmesh.orchestrator.rpc.NodeRpcException;
 import io.pgmesh.protocol.NodeStatus;
@@ -61,10 +62,12 @@ final class StatusCommand extends ClusterCommand {
         PrintWriter out = out();
         boolean allHealthy = !reports.isEmpty()
                 && reports.stream().allMatch(r -> NodeReport.HEALTHY.equals(r.health()));
+        List<String> certificates = certificateWarnings(reports, java.time.Instant.now());
         if (format.json) {
-            out.println(Json.write(StatusJson.of(ctx.cluster(), allHealthy, reports, lag,
-                    ReplicationLag.walWarnings(lag.walHeld(reports.stream().map(r -> r.container().node()).toList(),
-                            tables), ctx.config().maxSlotWalKeepMb()))));
+            List<String> all = new ArrayList<>(ReplicationLag.walWarnings(lag.walHeld(reports.stream()
+                    .map(r -> r.container().node()).toList(), tables), ctx.config().maxSlotWalKeepMb()));
+            all.addAll(certificates);
+            out.println(Json.write(StatusJson.of(ctx.cluster(), allHealthy, reports, lag, all)));
         } else if (reports.isEmpty()) {
             out.println("cluster " + ctx.cluster() + " has no nodes (run 'pgmesh up')");
         } else if (format.matrix) {
@@ -76,6 +79,7 @@ final class StatusCommand extends ClusterCommand {
         List<String> warnings = ReplicationLag.walWarnings(held, ctx.config().maxSlotWalKeepMb());
         if (!format.json) {
             warnings.forEach(w -> out.println("warning: " + w));
+            certificates.forEach(w -> out.println("warning: " + w));
         }
         out.flush();
         boolean lost = held.stream().anyMatch(ReplicationLag.WalHeld::lost);
@@ -89,16 +93,48 @@ final class StatusCommand extends ClusterCommand {
         boolean hosts = reports.stream().anyMatch(r -> r.container().host() != null);
         List<String[]> rows = new ArrayList<>();
         rows.add(withHost(hosts, "HOST", new String[]{"NODE", "ADDRESS", "PG", "RPC", "HEALTH", "CONFLICTS", "ROWS",
-                "LAG BEHIND EACH PEER"}));
+                "CERT EXPIRES", "LAG BEHIND EACH PEER"}));
         for (NodeReport r : reports) {
             NodeContainer c = r.container();
             NodeStatus s = r.status();
             String lags = lagBehindPeers(r, lag);
             rows.add(withHost(hosts, orDash(c.host()), new String[]{c.node(), orDash(c.address()), port(c.pgPort()),
                     port(c.rpcPort()), r.health(), s == null ? "-" : Long.toString(s.conflictCount()), rows(s),
-                    r.detail().isEmpty() ? lags : lags + "  (" + r.detail() + ")"}));
+                    certificateExpiry(s), r.detail().isEmpty() ? lags : lags + "  (" + r.detail() + ")"}));
         }
         return columns(rows);
+    }
+
+    /** The day the node's certificate expires (UTC), "-" when the node did not say. */
+    static String certificateExpiry(NodeStatus s) {
+        if (s == null || s.tls() == null || s.tls().certificateNotAfter() == null) {
+            return "-";
+        }
+        return s.tls().certificateNotAfter().substring(0, Math.min(10, s.tls().certificateNotAfter().length()));
+    }
+
+    /**
+     * A warning per node whose certificate expires within {@link ClusterPki#EXPIRY_WARNING} of {@code now} (or has
+     * expired), naming the command that renews it without downtime.
+     */
+    static List<String> certificateWarnings(List<NodeReport> reports, java.time.Instant now) {
+        List<String> warnings = new ArrayList<>();
+        for (NodeReport r : reports) {
+            NodeStatus s = r.status();
+            if (s == null || s.tls() == null || s.tls().certificateNotAfter() == null) {
+                continue;
+            }
+            java.time.Instant notAfter = java.time.Instant.parse(s.tls().certificateNotAfter());
+            if (!notAfter.isAfter(now)) {
+                warnings.add(r.container().node() + "'s certificate expired on " + notAfter
+                        + ": clients and peers refuse it; run 'pgmesh rotate-certs'");
+            } else if (notAfter.isBefore(now.plus(ClusterPki.EXPIRY_WARNING))) {
+                long days = Duration.between(now, notAfter).toDays();
+                warnings.add(r.container().node() + "'s certificate expires on " + notAfter + " (in " + days
+                        + (days == 1 ? " day" : " days") + "): run 'pgmesh rotate-certs'");
+            }
+        }
+        return warnings;
     }
 
     /** The row with {@code host} as its second column when {@code hosts}. */

@@ -30,11 +30,13 @@ record StatusJson(String cluster, boolean healthy, List<Node> nodes, List<String
      * @param rows          rows over all tables; exact when {@code rowsExact}, else partly PostgreSQL's estimate
      * @param rowsPerTable  rows per table
      * @param subscriptions this node's subscriptions to its peers
+     * @param certificateExpires when the node's certificate expires (ISO-8601); null when the node did not say
+     * @param tlsGeneration the generation of the node's TLS material; null when the node did not say
      */
     record Node(String node, String container, String host, String address, Integer pgPort, Integer rpcPort,
                 String health,
                 String detail, Long conflicts, Long rows, Boolean rowsExact, Map<String, Long> rowsPerTable,
-                List<Subscription> subscriptions) {
+                List<Subscription> subscriptions, String certificateExpires, Long tlsGeneration) {
     }
 
     /**
@@ -72,7 +74,9 @@ record StatusJson(String cluster, boolean healthy, List<Node> nodes, List<String
                 c.rpcPort() == 0 ? null : c.rpcPort(), r.health(), r.detail(), s == null ? null : s.conflictCount(),
                 counted ? s.rows().stream().mapToLong(NodeStatus.TableRows::rows).sum() : null,
                 counted ? s.rows().stream().allMatch(NodeStatus.TableRows::exact) : null, perTable,
-                s == null ? List.of() : s.subscriptions().stream().map(sub -> subscription(sub, lag)).toList());
+                s == null ? List.of() : s.subscriptions().stream().map(sub -> subscription(sub, lag)).toList(),
+                s == null || s.tls() == null ? null : s.tls().certificateNotAfter(),
+                s == null || s.tls() == null ? null : s.tls().generation());
     }
 
     private static Subscription subscription(SubscriptionInfo s, ReplicationLag lag) {

@@ -33,7 +33,8 @@ class StatusRenderTest {
 
     private static NodeStatus status(String node, List<SubscriptionInfo> subs, long conflicts, long rows) {
         return new NodeStatus(node, Integer.parseInt(node.substring(4)), "pgmesh", true, "17.6", "lb-test", List.of(),
-                subs, Map.of("table1", conflicts), List.of(new NodeStatus.TableRows("table1", rows, true)));
+                subs, Map.of("table1", conflicts), List.of(new NodeStatus.TableRows("table1", rows, true)))
+                .withTls(new NodeStatus.TlsState(3, "2027-11-28T01:00:00Z", "1f"));
     }
 
     private static SubscriberProgress sender(String subscription, String replay) {
@@ -61,10 +62,10 @@ class StatusRenderTest {
     @Test
     void tableShowsAddressPortsHealthConflictsRowsAndLagBehindEachPeer() {
         assertThat(StatusCommand.render(threeNodes(), LAG)).isEqualTo(String.join(NL,
-                "NODE   ADDRESS      PG     RPC    HEALTH    CONFLICTS  ROWS  LAG BEHIND EACH PEER",
-                "node0  172.28.5.10  32801  32800  degraded  7          804   node1 0 B, node2 stopped  (1 of 2 subscriptions streaming)",
-                "node1  172.28.5.11  32803  32802  degraded  0          804   node0 0 B, node2 stopped  (1 of 2 subscriptions streaming)",
-                "node2  -            -      -      down      -          -     -  (container exited)"));
+                "NODE   ADDRESS      PG     RPC    HEALTH    CONFLICTS  ROWS  CERT EXPIRES  LAG BEHIND EACH PEER",
+                "node0  172.28.5.10  32801  32800  degraded  7          804   2027-11-28    node1 0 B, node2 stopped  (1 of 2 subscriptions streaming)",
+                "node1  172.28.5.11  32803  32802  degraded  0          804   2027-11-28    node0 0 B, node2 stopped  (1 of 2 subscriptions streaming)",
+                "node2  -            -      -      down      -          -     -             -  (container exited)"));
     }
 
     @Test
@@ -78,9 +79,9 @@ class StatusRenderTest {
                         NodeReport.DEGRADED, "0 of 1 subscriptions streaming"),
                 new NodeReport(n1, null, NodeReport.DOWN, "host h2 down"));
         assertThat(StatusCommand.render(reports, LAG)).isEqualTo(String.join(NL,
-                "NODE   HOST  ADDRESS       PG     RPC    HEALTH    CONFLICTS  ROWS  LAG BEHIND EACH PEER",
-                "node0  h1    pgmesh-node0  25432  26432  degraded  0          5     node1 connecting  (0 of 1 subscriptions streaming)",
-                "node1  h2    pgmesh-node1  25433  26433  down      -          -     -  (host h2 down)"));
+                "NODE   HOST  ADDRESS       PG     RPC    HEALTH    CONFLICTS  ROWS  CERT EXPIRES  LAG BEHIND EACH PEER",
+                "node0  h1    pgmesh-node0  25432  26432  degraded  0          5     2027-11-28    node1 connecting  (0 of 1 subscriptions streaming)",
+                "node1  h2    pgmesh-node1  25433  26433  down      -          -     -             -  (host h2 down)"));
     }
 
     @Test
@@ -170,7 +171,10 @@ class StatusRenderTest {
         assertThat(doc.get("healthy").asBoolean()).isFalse();
         JsonNode node0 = doc.get("nodes").get(0);
         assertThat(node0.fieldNames()).toIterable().containsExactly("node", "container", "host", "address", "pgPort",
-                "rpcPort", "health", "detail", "conflicts", "rows", "rowsExact", "rowsPerTable", "subscriptions");
+                "rpcPort", "health", "detail", "conflicts", "rows", "rowsExact", "rowsPerTable", "subscriptions",
+                "certificateExpires", "tlsGeneration");
+        assertThat(node0.get("certificateExpires").asText()).isEqualTo("2027-11-28T01:00:00Z");
+        assertThat(node0.get("tlsGeneration").asLong()).isEqualTo(3);
         assertThat(node0.get("host").isNull()).as("one engine: no host").isTrue();
         assertThat(node0.get("pgPort").asInt()).isEqualTo(32801);
         assertThat(node0.get("conflicts").asLong()).isEqualTo(7);
@@ -189,6 +193,21 @@ class StatusRenderTest {
         assertThat(node2.get("pgPort").isNull()).isTrue();
         assertThat(node2.get("rows").isNull()).isTrue();
         assertThat(node2.get("subscriptions")).isEmpty();
+    }
+
+    @Test
+    void aCertificateWithin30DaysOfItsExpiryOrPastItIsAWarningNamingTheCommand() {
+        java.time.Instant now = java.time.Instant.parse("2027-11-01T00:00:00Z");
+        NodeReport soon = new NodeReport(running(0), status("node0", List.of(), 0, 1), NodeReport.HEALTHY, "");
+        NodeReport later = new NodeReport(running(1), status("node1", List.of(), 0, 1)
+                .withTls(new NodeStatus.TlsState(3, "2028-06-01T00:00:00Z", "2")), NodeReport.HEALTHY, "");
+        NodeReport expired = new NodeReport(running(0), status("node0", List.of(), 0, 1)
+                .withTls(new NodeStatus.TlsState(3, "2027-10-31T00:00:00Z", "3")), NodeReport.HEALTHY, "");
+        assertThat(StatusCommand.certificateWarnings(List.of(soon, later), now)).containsExactly(
+                "node0's certificate expires on 2027-11-28T01:00:00Z (in 27 days): run 'pgmesh rotate-certs'");
+        assertThat(StatusCommand.certificateWarnings(List.of(expired), now)).singleElement().asString()
+                .contains("expired").contains("rotate-certs");
+        assertThat(StatusCommand.certificateWarnings(List.of(later), now)).isEmpty();
     }
 
     @Test

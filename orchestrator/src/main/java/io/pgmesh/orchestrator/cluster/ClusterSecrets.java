@@ -118,6 +118,51 @@ public final class ClusterSecrets {
         return file;
     }
 
+    /** Prefix of a password that a rotation is rolling out: stored before any node has it. */
+    static final String PENDING = "pending.";
+
+    /**
+     * The new passwords of a rotation of {@code roles}: generated and stored as pending before any node gets them, so
+     * an interrupted rotation is finished with the same passwords (a node that already took them keeps working).
+     */
+    public static Map<String, String> pendingPasswords(Path home, String cluster, java.util.Collection<String> roles) {
+        Path file = fileFor(home, cluster);
+        Map<String, String> stored = new LinkedHashMap<>(read(file));
+        Map<String, String> pending = new LinkedHashMap<>();
+        boolean changed = false;
+        for (String role : roles) {
+            String value = stored.get(PENDING + role);
+            if (value == null) {
+                value = generatePassword();
+                stored.put(PENDING + role, value);
+                changed = true;
+            }
+            pending.put(role, value);
+        }
+        if (changed) {
+            write(file, stored);
+        }
+        return pending;
+    }
+
+    /** Ends a rotation: the pending passwords become the roles' passwords. */
+    public static void promotePending(Path home, String cluster) {
+        Path file = fileFor(home, cluster);
+        Map<String, String> stored = new LinkedHashMap<>(read(file));
+        Map<String, String> promoted = new LinkedHashMap<>();
+        stored.forEach((key, value) -> {
+            if (!key.startsWith(PENDING)) {
+                promoted.put(key, value);
+            }
+        });
+        stored.forEach((key, value) -> {
+            if (key.startsWith(PENDING)) {
+                promoted.put(key.substring(PENDING.length()), value);
+            }
+        });
+        write(file, promoted);
+    }
+
     /** Deletes the cluster's stored secrets (at {@code down}). */
     public static void delete(Path home, String cluster) {
         Path dir = fileFor(home, cluster).getParent();

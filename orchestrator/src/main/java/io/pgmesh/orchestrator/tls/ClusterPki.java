@@ -343,6 +343,14 @@ public final class ClusterPki {
                         Collectors.mapping(p -> new BigInteger(p[1], 16), Collectors.toCollection(LinkedHashSet::new)))));
     }
 
+    /**
+     * A new generation for what every node holds now (a changed CA bundle or CRLs, the same certificates): the next
+     * {@link #nodeFiles} carries it, so nodes install it over what they have.
+     */
+    public synchronized long newGeneration() {
+        return nextGeneration();
+    }
+
     private long nextGeneration() {
         Path file = dir.resolve(GENERATION);
         long next = storedGeneration(file) + 1;
