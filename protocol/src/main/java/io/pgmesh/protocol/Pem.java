@@ -37,15 +37,20 @@ public final class Pem {
 
     /** Every certificate in {@code file}, in file order; at least one. */
     public static List<X509Certificate> certificates(Path file) throws IOException {
-        byte[] bytes = read(file);
+        return certificates(text(file), file.toString());
+    }
+
+    /** Every certificate in the PEM {@code text} ({@code source} names it in errors), in order; at least one. */
+    public static List<X509Certificate> certificates(String text, String source) throws IOException {
         Collection<? extends Certificate> found;
         try {
-            found = x509().generateCertificates(new ByteArrayInputStream(bytes));
+            found = x509().generateCertificates(new ByteArrayInputStream(
+                    text.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
         } catch (GeneralSecurityException e) {
-            throw invalid(file, "not PEM X.509 certificates", e);
+            throw invalid(source, "not PEM X.509 certificates", e);
         }
         if (found.isEmpty()) {
-            throw new IOException(file + ": holds no certificate");
+            throw new IOException(source + ": holds no certificate");
         }
         List<X509Certificate> certificates = new ArrayList<>();
         for (Certificate c : found) {
@@ -56,15 +61,19 @@ public final class Pem {
 
     /** Every CRL in {@code file}, in file order; at least one. */
     public static List<X509CRL> crls(Path file) throws IOException {
-        byte[] bytes = read(file);
+        return crls(text(file), file.toString());
+    }
+
+    /** Every CRL in the PEM {@code text}, in order; at least one. */
+    public static List<X509CRL> crls(String text, String source) throws IOException {
         Collection<? extends CRL> found;
         try {
-            found = x509().generateCRLs(new ByteArrayInputStream(bytes));
+            found = x509().generateCRLs(new ByteArrayInputStream(text.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
         } catch (GeneralSecurityException e) {
-            throw invalid(file, "not PEM X.509 CRLs", e);
+            throw invalid(source, "not PEM X.509 CRLs", e);
         }
         if (found.isEmpty()) {
-            throw new IOException(file + ": holds no CRL");
+            throw new IOException(source + ": holds no CRL");
         }
         List<X509CRL> crls = new ArrayList<>();
         for (CRL c : found) {
@@ -75,17 +84,12 @@ public final class Pem {
 
     /** The one PKCS#8 key ("-----BEGIN PRIVATE KEY-----") in {@code file}. */
     public static PrivateKey privateKey(Path file) throws IOException {
-        String text = new String(read(file), java.nio.charset.StandardCharsets.US_ASCII);
-        Matcher m = PKCS8.matcher(text);
-        if (!m.find()) {
-            throw new IOException(file + ": holds no PKCS#8 PEM key (-----BEGIN PRIVATE KEY-----)");
-        }
-        byte[] der;
-        try {
-            der = Base64.getMimeDecoder().decode(m.group(1));
-        } catch (IllegalArgumentException e) {
-            throw new IOException(file + ": the key is not valid base64: " + e.getMessage(), e);
-        }
+        return privateKey(text(file), file.toString());
+    }
+
+    /** The one PKCS#8 key in the PEM {@code text}. */
+    public static PrivateKey privateKey(String text, String source) throws IOException {
+        byte[] der = keyDer(text, source);
         for (String algorithm : KEY_ALGORITHMS) {
             try {
                 return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
@@ -93,8 +97,25 @@ public final class Pem {
                 // try the next one
             }
         }
-        throw new IOException(file + ": the PKCS#8 key is neither " + String.join(", ", KEY_ALGORITHMS)
+        throw new IOException(source + ": the PKCS#8 key is neither " + String.join(", ", KEY_ALGORITHMS)
                 + " nor readable");
+    }
+
+    /** The DER bytes of the one PKCS#8 key in the PEM {@code text} (what PostgreSQL's JDBC driver reads). */
+    public static byte[] keyDer(String text, String source) throws IOException {
+        Matcher m = PKCS8.matcher(text);
+        if (!m.find()) {
+            throw new IOException(source + ": holds no PKCS#8 PEM key (-----BEGIN PRIVATE KEY-----)");
+        }
+        try {
+            return Base64.getMimeDecoder().decode(m.group(1));
+        } catch (IllegalArgumentException e) {
+            throw new IOException(source + ": the key is not valid base64: " + e.getMessage(), e);
+        }
+    }
+
+    private static String text(Path file) throws IOException {
+        return new String(read(file), java.nio.charset.StandardCharsets.US_ASCII);
     }
 
     private static byte[] read(Path file) throws IOException {
@@ -109,7 +130,7 @@ public final class Pem {
         return CertificateFactory.getInstance("X.509");
     }
 
-    private static IOException invalid(Path file, String what, Exception cause) {
-        return new IOException(file + ": " + what + ": " + cause.getMessage(), cause);
+    private static IOException invalid(String source, String what, Exception cause) {
+        return new IOException(source + ": " + what + ": " + cause.getMessage(), cause);
     }
 }

@@ -1,26 +1,17 @@
 package io.pgmesh.node.tls;
 
+import io.pgmesh.protocol.Pem;
 import io.pgmesh.protocol.TlsFiles;
 
-import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
-import java.security.cert.CRL;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.security.spec.PKCS8EncodedKeySpec;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A node's TLS material as handed over ({@link TlsFiles#DELIVERED}), checked before anything is installed: every file
@@ -29,9 +20,6 @@ import java.util.regex.Pattern;
  * logging why; the daemon refuses at once, naming the file.
  */
 public record TlsBundle(Map<String, String> files, long generation, X509Certificate serverCertificate) {
-
-    private static final Pattern KEY_PEM = Pattern.compile(
-            "-----BEGIN PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END PRIVATE KEY-----");
 
     /** Checks {@code files}; an {@link IllegalArgumentException} names the file at fault and why. */
     public static TlsBundle check(Map<String, String> files) {
@@ -72,58 +60,40 @@ public record TlsBundle(Map<String, String> files, long generation, X509Certific
 
     /** The DER (PKCS#8) form of a PEM key: what PostgreSQL's JDBC driver reads. */
     public static byte[] keyDer(String pem, String name) {
-        Matcher m = KEY_PEM.matcher(pem);
-        if (!m.find()) {
-            throw new IllegalArgumentException(name + ": not a PKCS#8 PEM private key (BEGIN PRIVATE KEY)");
-        }
         try {
-            return Base64.getMimeDecoder().decode(m.group(1).replaceAll("\\s", ""));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(name + ": invalid base64 in the key");
+            return Pem.keyDer(pem, name);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException(e.getMessage());
         }
     }
 
     /** The certificates of a PEM file. */
     public static List<X509Certificate> certificatesIn(java.nio.file.Path file) throws java.io.IOException {
-        return certificates(Map.of(file.toString(), java.nio.file.Files.readString(file, StandardCharsets.US_ASCII)),
-                file.toString());
+        return Pem.certificates(file);
     }
 
     static List<X509Certificate> certificates(Map<String, String> files, String name) {
         try {
-            Collection<? extends java.security.cert.Certificate> all = CertificateFactory.getInstance("X.509")
-                    .generateCertificates(new ByteArrayInputStream(files.get(name).getBytes(StandardCharsets.US_ASCII)));
-            List<X509Certificate> certificates = new ArrayList<>();
-            all.forEach(c -> certificates.add((X509Certificate) c));
-            if (certificates.isEmpty()) {
-                throw new IllegalArgumentException(name + ": holds no certificate");
-            }
-            return certificates;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException(name + ": not a PEM certificate: " + e.getMessage());
+            return Pem.certificates(files.get(name), name);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException(e.getMessage());
         }
     }
 
     private static void crls(Map<String, String> files) {
         try {
-            Collection<? extends CRL> all = CertificateFactory.getInstance("X.509")
-                    .generateCRLs(new ByteArrayInputStream(files.get(TlsFiles.CRL).getBytes(StandardCharsets.US_ASCII)));
-            if (all.isEmpty()) {
-                throw new IllegalArgumentException(TlsFiles.CRL + ": holds no CRL");
-            }
-        } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException(TlsFiles.CRL + ": not a PEM CRL: " + e.getMessage());
+            Pem.crls(files.get(TlsFiles.CRL), TlsFiles.CRL);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException(e.getMessage());
         }
     }
 
     private static void requirePair(Map<String, String> files, String keyName, X509Certificate certificate) {
         PrivateKey key;
         try {
-            key = KeyFactory.getInstance(certificate.getPublicKey().getAlgorithm())
-                    .generatePrivate(new PKCS8EncodedKeySpec(keyDer(files.get(keyName), keyName)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException(keyName + ": not a " + certificate.getPublicKey().getAlgorithm()
-                    + " private key: " + e.getMessage());
+            key = Pem.privateKey(files.get(keyName), keyName);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException(e.getMessage());
         }
         if (!signsFor(key, certificate.getPublicKey())) {
             throw new IllegalArgumentException(keyName + ": is not the key of the certificate "

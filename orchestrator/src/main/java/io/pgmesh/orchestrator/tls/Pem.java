@@ -1,16 +1,9 @@
 package io.pgmesh.orchestrator.tls;
 
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 
 import java.io.IOException;
-import java.io.StringReader;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
@@ -18,11 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.util.List;
 
 /** PEM text of certificates, CRLs and keys (PKCS#8, which libpq, Netty and the JDK all read), and 0600 files. */
@@ -60,40 +51,16 @@ public final class Pem {
 
     /** Every certificate of a PEM text, in order; an error when it holds none. */
     public static List<X509Certificate> certificates(String pem, String source) throws IOException {
-        List<X509Certificate> certificates = new ArrayList<>();
-        try (PEMParser parser = new PEMParser(new StringReader(pem))) {
-            Object o;
-            while ((o = parser.readObject()) != null) {
-                if (o instanceof X509CertificateHolder holder) {
-                    certificates.add(new JcaX509CertificateConverter().getCertificate(holder));
-                }
-            }
-        } catch (GeneralSecurityException e) {
-            throw new IOException(source + ": not a valid certificate: " + e.getMessage(), e);
-        }
-        if (certificates.isEmpty()) {
-            throw new IOException(source + " holds no certificate");
-        }
-        return certificates;
+        return io.pgmesh.protocol.Pem.certificates(pem, source);
     }
 
     public static X509Certificate certificate(Path file) throws IOException {
-        return certificates(Files.readString(file, StandardCharsets.US_ASCII), file.toString()).get(0);
+        return io.pgmesh.protocol.Pem.certificates(file).get(0);
     }
 
-    /** A PEM private key, PKCS#8 or the traditional form. */
+    /** A PEM private key (PKCS#8, as pgmesh writes them). */
     public static PrivateKey privateKey(Path file) throws IOException {
-        try (PEMParser parser = new PEMParser(new StringReader(Files.readString(file, StandardCharsets.US_ASCII)))) {
-            Object o = parser.readObject();
-            JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
-            if (o instanceof PrivateKeyInfo info) {
-                return converter.getPrivateKey(info);
-            }
-            if (o instanceof PEMKeyPair pair) {
-                return converter.getKeyPair(pair).getPrivate();
-            }
-            throw new IOException(file + " holds no private key");
-        }
+        return io.pgmesh.protocol.Pem.privateKey(file);
     }
 
     /**
