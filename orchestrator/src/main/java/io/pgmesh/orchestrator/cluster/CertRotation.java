@@ -39,16 +39,8 @@ public final class CertRotation {
     }
 
     public Result run(boolean newCa) {
-        List<NodeContainer> nodes = ctx.runtime().list(ctx.cluster());
-        if (nodes.isEmpty()) {
-            throw new IllegalStateException("cluster " + ctx.cluster() + " has no nodes (run 'pgmesh up')");
-        }
-        List<String> down = nodes.stream().filter(n -> !n.running()).map(NodeContainer::node).toList();
-        if (!down.isEmpty()) {
-            throw new IllegalStateException("cannot rotate certificates while " + String.join(", ", down)
-                    + (down.size() == 1 ? " is" : " are") + " stopped: it would keep certificates the others stop"
-                    + " accepting; start " + (down.size() == 1 ? "it" : "them") + " first ('pgmesh start')");
-        }
+        List<NodeContainer> nodes = AllNodesRunning.require(ctx, "rotate certificates",
+                "it would keep certificates the others stop accepting");
         ClusterPki pki = ctx.pki();
         String role = ctx.config().roles().replication().id();
         boolean rolling = newCa || pki.caRollInProgress();

@@ -31,16 +31,7 @@ public final class PasswordRotation {
     }
 
     public Result run() {
-        List<NodeContainer> nodes = ctx.runtime().list(ctx.cluster());
-        if (nodes.isEmpty()) {
-            throw new IllegalStateException("cluster " + ctx.cluster() + " has no nodes (run 'pgmesh up')");
-        }
-        List<String> down = nodes.stream().filter(n -> !n.running()).map(NodeContainer::node).toList();
-        if (!down.isEmpty()) {
-            throw new IllegalStateException("cannot rotate passwords while " + String.join(", ", down)
-                    + (down.size() == 1 ? " is" : " are") + " stopped: it would keep the old ones; start "
-                    + (down.size() == 1 ? "it" : "them") + " first ('pgmesh start')");
-        }
+        List<NodeContainer> nodes = AllNodesRunning.require(ctx, "rotate passwords", "it would keep the old ones");
         Map<String, Optional<String>> configured = MeshSpecs.configuredPasswords(ctx.config());
         List<String> rotated = new ArrayList<>();
         List<String> fixed = new ArrayList<>();

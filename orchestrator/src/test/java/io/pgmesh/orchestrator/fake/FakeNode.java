@@ -243,7 +243,8 @@ public final class FakeNode implements NodeRpc {
                 s.synced() ? 1 : 0, 1)).toList();
         return leave("status", new NodeStatus(topology == null ? null : topology.nodeName(),
                 topology == null ? -1 : topology.nodeIndex(), topology == null ? null : topology.cluster(), true,
-                "17.0 (fake)", database, pubs, subs, Map.of()));
+                "17.0 (fake)", database, pubs, subs, Map.of()).withTls(new NodeStatus.TlsState(tlsGeneration(),
+                "2027-01-01T00:00:00Z", "1")));
     }
 
     @Override

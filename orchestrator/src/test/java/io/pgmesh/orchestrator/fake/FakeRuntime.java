@@ -186,6 +186,7 @@ public final class FakeRuntime implements NodeRuntime {
         if (containers.containsKey(id)) {
             throw new IllegalStateException("a container named " + spec.containerName() + " already exists");
         }
+        spec.files().issue(List.of("127.0.0.1")); // as the Docker runtime: the node's certificates are issued
         NodeVolume volume = volumes.computeIfAbsent(spec.node(), n -> new NodeVolume(spec.containerName() + "-data", n,
                 spec.index(), nextPort++, nextPort++));
         NodeContainer c = new NodeContainer(id, spec.containerName(), spec.node(), spec.index(), spec.address(), true,
