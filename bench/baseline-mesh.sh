@@ -6,9 +6,10 @@
 #   bench/baseline-mesh.sh down        remove the containers and the network (by label)
 #   bench/baseline-mesh.sh floor       one bare container from `docker run` to accepting connections,
 #                                      printed as "floor <seconds>", then removed
-#   bench/baseline-mesh.sh settings|hba|sql I
-#                                      print the PostgreSQL settings, the pg_hba file, or node I's setup SQL
-#                                      (no Docker; BaselineScriptTest compares them with what pgmesh does)
+#   bench/baseline-mesh.sh settings|hba|sql I|subscriptions I N
+#                                      print the PostgreSQL settings, the pg_hba file, node I's setup SQL or its
+#                                      subscriptions in a mesh of N (no Docker; BaselineScriptTest compares them
+#                                      with what pgmesh does)
 #
 # Environment (all optional):
 #   BASELINE_CLUSTER   name prefix and label value (default pgmesh-bench-base)
@@ -17,6 +18,15 @@
 #   BASELINE_MAX_NODES sizes the replication settings like PGMESH_MAX_NODES (default 8)
 #   BASELINE_REPL_PASSWORD, BASELINE_WRITER_PASSWORD, BASELINE_READER_PASSWORD, BASELINE_OWNER_PASSWORD
 #                      role passwords (default: generated)
+#   BASELINE_TLS_DIR   TLS mode (the bench's switch; pgmesh itself has no plain-text mode): a directory holding
+#                      node0/, node1/, ... each with the files ClusterPki.issueNode hands a node (ca.crt, crl.pem,
+#                      server.crt, server.key, replicator.crt, replicator.key). Each container gets its node's
+#                      files as pgmesh's runtime hands them over (/run/secrets/pgmesh-tls-<name>, owned by postgres,
+#                      0400, copied in before the container starts) and copies them at start into the daemon's TLS
+#                      directory (0600); PostgreSQL then runs with the daemon's TLS settings (ssl = on, ...) and
+#                      pg_hba (hostssl only, the replication role by client certificate), and every subscription
+#                      connects as the daemon's do (sslmode=verify-full, the node's replicator certificate, no
+#                      password). Unset (default): no TLS, exactly as before.
 #
 # Same image, same container settings as the orchestrator (static address on an own bridge network,
 # --init, 256 MiB /dev/shm, ports on 127.0.0.1 only), same PostgreSQL settings as the node daemon
@@ -25,6 +35,8 @@
 # ordered pair of nodes with copy_data = false, origin = none. What it leaves out is what only pgmesh
 # does: the conflict machinery (version triggers and functions, tombstone, shadow, update-notes and
 # conflict-log tables; the publication holds table1 only), the daemon (a JVM per container) and its bookkeeping.
+#
+# With BASELINE_TLS_DIR it also does TLS as pgmesh does (see above); the bench measures what TLS costs that way.
 #
 # Unlike the orchestrator, which starts one node and wires it in before starting the next, this
 # script starts all containers first, then sets up every node, then creates every subscription,
@@ -75,8 +87,39 @@ local   all       postgres              peer
 host    all       all       0.0.0.0/0   scram-sha-256
 host    all       all       ::/0        scram-sha-256
 "
+# TLS mode: what ServerConfig.renderTlsSettings(tls_dir) and renderHba("replicator") write (BaselineScriptTest
+# keeps them equal); tls_dir is the daemon's (DaemonSettings.tlsDir()).
+tls_src=${BASELINE_TLS_DIR:-}
+tls_dir=/var/lib/postgresql/pgmesh/tls
+tls_files="ca.crt crl.pem server.crt server.key replicator.crt replicator.key"
+postgres_ids=100:102 # uid:gid of the image's postgres user (NodeImage.POSTGRES_UID/GID; the Dockerfile checks them)
+if [[ -n $tls_src ]]; then
+  pg_settings+="# TLS with the node's certificate from the cluster's CA; reloaded (no restart) when rotated
+ssl = on
+ssl_cert_file = '${tls_dir}/server.crt'
+ssl_key_file = '${tls_dir}/server.key'
+ssl_ca_file = '${tls_dir}/ca.crt'
+ssl_crl_file = '${tls_dir}/crl.pem'
+ssl_min_protocol_version = 'TLSv1.2'
+"
+  pg_hba="# Written by the pgmesh node daemon at every start; edits are overwritten.
+# TYPE   DATABASE  USER      ADDRESS     METHOD
+local    all       postgres              peer
+hostssl  all       \"replicator\"  0.0.0.0/0   cert
+hostssl  all       \"replicator\"  ::/0        cert
+hostssl  all       all       0.0.0.0/0   scram-sha-256
+hostssl  all       all       ::/0        scram-sha-256
+"
+fi
 # The container's command instead of the daemon: write the same files, then run PostgreSQL itself.
+# In TLS mode it first installs the delivered files as the daemon does (postgres-owned, 0600).
 start_pg='mkdir -p '"$conf_dir"'/conf.d
+if [ -n "$PG_TLS_DIR" ]; then
+  mkdir -p "$PG_TLS_DIR" && chmod 0700 "$PG_TLS_DIR"
+  for f in '"$tls_files"'; do
+    cp "/run/secrets/pgmesh-tls-$f" "$PG_TLS_DIR/$f" && chmod 0600 "$PG_TLS_DIR/$f"
+  done
+fi
 printf "%s" "$PG_HBA" > '"$conf_dir"'/pgmesh_hba.conf
 printf "%s" "$PG_SETTINGS" > '"$conf_dir"'/conf.d/pgmesh.conf
 exec /usr/lib/postgresql/17/bin/postgres -D /var/lib/postgresql/17/main -c config_file='"$conf_dir"'/postgresql.conf'
@@ -91,11 +134,34 @@ phase() {
   phase_start=$now
 }
 
-run_node() { # name address
-  docker run -d --name "$1" --hostname "${1##*-}" --label "$label" --network "$net" --ip "$2" \
+run_node() { # name address index
+  if [[ -z $tls_src ]]; then
+    docker run -d --name "$1" --hostname "${1##*-}" --label "$label" --network "$net" --ip "$2" \
+      --init --shm-size 256m -p 127.0.0.1::5432 \
+      -e PG_SETTINGS="$pg_settings" -e PG_HBA="$pg_hba" \
+      --entrypoint /bin/bash "$image" -c "$start_pg" >/dev/null
+    return
+  fi
+  # TLS: create, hand over node I's files as pgmesh's runtime does (NodeContainers.copyFiles), then start
+  docker create --name "$1" --hostname "${1##*-}" --label "$label" --network "$net" --ip "$2" \
     --init --shm-size 256m -p 127.0.0.1::5432 \
-    -e PG_SETTINGS="$pg_settings" -e PG_HBA="$pg_hba" \
+    -e PG_SETTINGS="$pg_settings" -e PG_HBA="$pg_hba" -e PG_TLS_DIR="$tls_dir" \
     --entrypoint /bin/bash "$image" -c "$start_pg" >/dev/null
+  tls_archive "$3" | docker cp - "$1:/"
+  docker start "$1" >/dev/null
+}
+
+tls_archive() { # index: a tar of node I's files as run/secrets/pgmesh-tls-<name>, postgres's, 0400, on stdout
+  local src="$tls_src/node$1" f stage
+  for f in $tls_files; do
+    [[ -r $src/$f ]] || { log "BASELINE_TLS_DIR: $src/$f is missing"; return 1; }
+  done
+  stage=$(mktemp -d)
+  mkdir -p "$stage/run/secrets"
+  for f in $tls_files; do cp "$src/$f" "$stage/run/secrets/pgmesh-tls-$f"; done
+  (cd "$stage" && tar -cf - --numeric-owner --owner="${postgres_ids%%:*}" --group="${postgres_ids##*:}" --mode=0400 \
+    $(for f in $tls_files; do echo "run/secrets/pgmesh-tls-$f"; done))
+  rm -rf "$stage"
 }
 
 await_ready() { # container
@@ -144,12 +210,23 @@ CREATE PUBLICATION pub_node${i}_${table} FOR TABLE public.${table};
 SQL
 }
 
+# How a subscription logs in: the replication role's password; in TLS mode what PeerTls.conninfoOptions() gives
+# (verify-full, the node's replicator certificate, no password), its quotes doubled inside the SQL literal.
+login_options() {
+  if [[ -z $tls_src ]]; then
+    echo "password=${repl_pw}"
+  else
+    echo "sslmode=verify-full sslrootcert=''${tls_dir}/ca.crt'' sslcrl=''${tls_dir}/crl.pem''" \
+      "sslcert=''${tls_dir}/replicator.crt'' sslkey=''${tls_dir}/replicator.key''"
+  fi
+}
+
 subscriptions_sql() { # index count
   local i=$1 n=$2 j
   echo "\\connect \"${db}\""
   for ((j = 0; j < n; j++)); do
     ((j == i)) && continue
-    echo "CREATE SUBSCRIPTION sub_node${i}_node${j}_${table} CONNECTION 'host=172.28.${octet}.$((10 + j)) port=5432 dbname=${db} user=replicator password=${repl_pw}' PUBLICATION pub_node${j}_${table} WITH (copy_data = false, origin = none);"
+    echo "CREATE SUBSCRIPTION sub_node${i}_node${j}_${table} CONNECTION 'host=172.28.${octet}.$((10 + j)) port=5432 dbname=${db} user=replicator $(login_options)' PUBLICATION pub_node${j}_${table} WITH (copy_data = false, origin = none);"
   done
 }
 
@@ -157,7 +234,7 @@ up() {
   local n=$1 i
   ((n >= 1 && n <= max_nodes)) || { log "node count $n is out of range 1..$max_nodes"; exit 2; }
   docker network create --subnet "172.28.${octet}.0/24" --gateway "172.28.${octet}.1" --label "$label" "$net" >/dev/null
-  for ((i = 0; i < n; i++)); do run_node "${cluster}-node${i}" "172.28.${octet}.$((10 + i))"; done
+  for ((i = 0; i < n; i++)); do run_node "${cluster}-node${i}" "172.28.${octet}.$((10 + i))" "$i"; done
   phase network+docker-run
   for ((i = 0; i < n; i++)); do await_ready "${cluster}-node${i}"; done
   phase accepting-connections
@@ -167,7 +244,7 @@ up() {
     for ((i = 0; i < n; i++)); do subscriptions_sql "$i" "$n" | psql_in "${cluster}-node${i}"; done
   fi
   phase subscriptions
-  log "$n nodes up, $((n * (n - 1))) subscriptions"
+  log "$n nodes up, $((n * (n - 1))) subscriptions${tls_src:+, TLS}"
 }
 
 down() {
@@ -180,6 +257,7 @@ down() {
 
 floor() {
   local name="${cluster}-floor" start end
+  [[ -z $tls_src ]] || { log "floor has no TLS mode: unset BASELINE_TLS_DIR"; exit 2; }
   start=$(date +%s.%N)
   docker run -d --name "$name" --label "$label" --init --shm-size 256m -p 127.0.0.1::5432 \
     -e PG_SETTINGS="$pg_settings" -e PG_HBA="$pg_hba" --entrypoint /bin/bash "$image" -c "$start_pg" >/dev/null
@@ -196,5 +274,7 @@ case "${1:-}" in
   settings) printf '%s' "$pg_settings" ;;
   hba) printf '%s' "$pg_hba" ;;
   sql) node_sql "${2:?usage: baseline-mesh.sh sql I}" ;;
-  *) echo "usage: baseline-mesh.sh up N | down | floor | settings | hba | sql I" >&2; exit 2 ;;
+  subscriptions) subscriptions_sql "${2:?usage: baseline-mesh.sh subscriptions I N}" \
+    "${3:?usage: baseline-mesh.sh subscriptions I N}" ;;
+  *) echo "usage: baseline-mesh.sh up N | down | floor | settings | hba | sql I | subscriptions I N" >&2; exit 2 ;;
 esac

@@ -37,19 +37,38 @@ final class BaselineScript {
     private final DockerClient docker;
     private final String writerPassword = password();
     private final Map<String, String> environment;
+    private final boolean tls;
 
     BaselineScript(Path script, String cluster, String image, int octet, Path log, DockerClient docker) {
+        this(script, cluster, image, octet, log, docker, null);
+    }
+
+    /**
+     * @param tlsDir null: no TLS (the default); else the script's TLS mode ({@code BASELINE_TLS_DIR}): a directory
+     *               with {@code node<i>/} holding the files {@link TlsMaterial} issued for node i
+     */
+    BaselineScript(Path script, String cluster, String image, int octet, Path log, DockerClient docker, Path tlsDir) {
         this.script = script;
         this.cluster = cluster;
         this.image = image;
         this.octet = octet;
         this.log = log;
         this.docker = docker;
-        this.environment = Map.of(
+        Map<String, String> env = new LinkedHashMap<>(Map.of(
                 "BASELINE_CLUSTER", cluster,
                 "BASELINE_IMAGE", image,
                 "BASELINE_OCTET", Integer.toString(octet),
-                "BASELINE_WRITER_PASSWORD", writerPassword);
+                "BASELINE_WRITER_PASSWORD", writerPassword));
+        if (tlsDir != null) {
+            env.put("BASELINE_TLS_DIR", tlsDir.toString());
+        }
+        this.environment = Map.copyOf(env);
+        this.tls = tlsDir != null;
+    }
+
+    /** Whether the script runs its mesh with TLS. */
+    boolean tls() {
+        return tls;
     }
 
     String cluster() {
@@ -124,6 +143,6 @@ final class BaselineScript {
 
     @Override
     public String toString() {
-        return "BaselineScript[" + cluster + ", " + image + ", 172.28." + octet + ".0/24]";
+        return "BaselineScript[" + cluster + ", " + image + ", 172.28." + octet + ".0/24" + (tls ? ", TLS" : "") + "]";
     }
 }

@@ -91,8 +91,13 @@ final class Bench {
     }
 
     private BaselineScript script(String role, int subnetOffset) {
+        return script(role, subnetOffset, null);
+    }
+
+    /** The baseline script's mesh; in its TLS mode with {@code tlsDir} ({@link TlsMaterial#dir()}) when not null. */
+    private BaselineScript script(String role, int subnetOffset, Path tlsDir) {
         return new BaselineScript(env.script(), name(role), clusters.image(), plan.subnet(subnetOffset), processLog(),
-                docker);
+                docker, tlsDir);
     }
 
     private ClusterContext context(String role, int subnetOffset) {
@@ -132,6 +137,42 @@ final class Bench {
             }
         }
     }
+
+    /**
+     * Section 10 (what TLS costs: the native mesh with and without TLS, JSON-RPC over mutual TLS), run alone by
+     * {@code --only-tls}. The meshes run on the baseline's and plain PostgreSQL's subnets (offsets 1 and 4), the
+     * pgmesh cluster on the mesh's (offset 2); the TLS material lives in a PGMESH home of its own under the work dir,
+     * removed at the end.
+     */
+    TlsBench.Run runTls() {
+        out.accept("[bench] " + plan.mode() + " run of section 10 (TLS cost) only, load " + Load.now());
+        removeLeftovers();
+        Thread hook = new Thread(this::removeLeftoversQuietly, "pgmesh-bench-cleanup");
+        Runtime.getRuntime().addShutdownHook(hook);
+        Path tlsHome = env.workDir().resolve("tls-home");
+        try {
+            out.accept("[bench] node image " + clusters.image());
+            TlsMaterial tls = TlsMaterial.issue(tlsHome, name(TLS_ON), plan.subnet(4), plan.throughputNodes());
+            return new TlsBench(this, clusters, plan, out).run(script(TLS_OFF, 1),
+                    script(TLS_ON, 4, tls.dir()), tls, name("mesh"), plan.subnet(2));
+        } finally {
+            removeLeftoversQuietly();
+            try {
+                TlsMaterial.deleteTree(tlsHome);
+            } catch (RuntimeException e) {
+                out.accept("[bench] could not remove " + tlsHome + ": " + e.getMessage());
+            }
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs anyway
+            }
+        }
+    }
+
+    /** Cluster roles of section 10's native meshes. */
+    static final String TLS_OFF = "tls-off";
+    static final String TLS_ON = "tls-on";
 
     /** Section 7 alone (check, repair and add-node under load), for {@code bench/run --only-under-load}. */
     Results runUnderLoad() {
@@ -481,33 +522,9 @@ final class Bench {
             throw new IllegalStateException("counting rows failed: " + e.getMessage(), e);
         }
         Load load = Load.now();
-        List<Double> status = new ArrayList<>();
-        List<Double> transport = new ArrayList<>();
-        // the concrete JSON-RPC client on purpose: its raw transport is measured too (an unknown method)
-        try (NodeRpcClient client = NodeRpcClient.forEndpoint(node.node(), mesh.runtime().rpcEndpoint(node).host(),
-                mesh.runtime().rpcEndpoint(node).port(), ClusterContext.CALL_TIMEOUT, mesh.rpcSecret(), mesh.pki().clientTls())) {
-            for (int i = 0; i < RPC_WARM_UP + plan.rpcCalls(); i++) {
-                long start = System.nanoTime();
-                client.api().status();
-                if (i >= RPC_WARM_UP) {
-                    status.add((System.nanoTime() - start) / 1e6);
-                }
-            }
-            for (int i = 0; i < RPC_WARM_UP + plan.rpcCalls(); i++) {
-                long start = System.nanoTime();
-                try {
-                    client.call("pgmeshBenchNoSuchMethod", null, Object.class);
-                    throw new IllegalStateException("the daemon answered an unknown method");
-                } catch (NodeRpcException e) {
-                    if (e.wireCode() != -32601) {
-                        throw e;
-                    }
-                }
-                if (i >= RPC_WARM_UP) {
-                    transport.add((System.nanoTime() - start) / 1e6);
-                }
-            }
-        }
+        RpcTimes times = rpcTimes(mesh, node, plan.rpcCalls());
+        List<Double> status = times.status();
+        List<Double> transport = times.transport();
         String length = plan.mode().equals("full") ? "-T 5" : "-t 100"; // the smoke run only checks that it works
         String statusSql = statusSql();
         String setup = "printf 'SELECT 1;\\n' > /tmp/pgmesh-bench-select1.sql && cat > /tmp/pgmesh-bench-status.sql <<'EOF'\n"
@@ -529,6 +546,52 @@ final class Bench {
                 Samples.percentile(status, 99), Samples.percentile(transport, 50), connect, fresh, warm, prepared,
                 load.oneMinute()));
         return cp;
+    }
+
+    /** Round trips of JSON-RPC calls to one node, in milliseconds. */
+    record RpcTimes(List<Double> status, List<Double> transport) {
+    }
+
+    /**
+     * {@code calls} timed {@code status} calls and as many calls of an unknown method (the transport alone), each
+     * after {@link #RPC_WARM_UP} untimed ones, on one client (one socket over mutual TLS, the cluster secret on every
+     * call), as the orchestrator calls a node.
+     */
+    static RpcTimes rpcTimes(ClusterContext mesh, NodeContainer node, int calls) {
+        List<Double> status = new ArrayList<>();
+        List<Double> transport = new ArrayList<>();
+        // the concrete JSON-RPC client on purpose: its raw transport is measured too (an unknown method)
+        try (NodeRpcClient client = rpcClient(mesh, node)) {
+            for (int i = 0; i < RPC_WARM_UP + calls; i++) {
+                long start = System.nanoTime();
+                client.api().status();
+                if (i >= RPC_WARM_UP) {
+                    status.add((System.nanoTime() - start) / 1e6);
+                }
+            }
+            for (int i = 0; i < RPC_WARM_UP + calls; i++) {
+                long start = System.nanoTime();
+                try {
+                    client.call("pgmeshBenchNoSuchMethod", null, Object.class);
+                    throw new IllegalStateException("the daemon answered an unknown method");
+                } catch (NodeRpcException e) {
+                    if (e.wireCode() != -32601) {
+                        throw e;
+                    }
+                }
+                if (i >= RPC_WARM_UP) {
+                    transport.add((System.nanoTime() - start) / 1e6);
+                }
+            }
+        }
+        return new RpcTimes(status, transport);
+    }
+
+    /** The orchestrator's JSON-RPC client for one node: its certificate, the cluster's CA, the secret. */
+    static NodeRpcClient rpcClient(ClusterContext mesh, NodeContainer node) {
+        return NodeRpcClient.forEndpoint(node.node(), mesh.runtime().rpcEndpoint(node).host(),
+                mesh.runtime().rpcEndpoint(node).port(), ClusterContext.CALL_TIMEOUT, mesh.rpcSecret(),
+                mesh.pki().clientTls());
     }
 
     /** The queries the daemon's status runs (StatusReport, Catalog), for pgbench. */
@@ -823,7 +886,7 @@ final class Bench {
             };
             clusters.down(context(role, offset));
         }
-        for (String role : List.of("base", "plain", "floor")) {
+        for (String role : List.of("base", "plain", "floor", TLS_OFF, TLS_ON)) {
             new BaselineScript(env.script(), name(role), "unused", plan.subnet(1), processLog(), docker).down();
         }
     }

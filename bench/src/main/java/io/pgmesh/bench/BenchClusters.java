@@ -133,7 +133,21 @@ final class BenchClusters {
 
     static Connection connect(io.pgmesh.orchestrator.runtime.Endpoint node, String database, Credentials login)
             throws SQLException {
+        return connect(node, database, login, null);
+    }
+
+    /**
+     * @param serverCa null: the driver's default (TLS when the server offers it, unverified); else TLS with the
+     *                 server's certificate verified against this CA file and its name ({@code sslmode=verify-full}), as
+     *                 pgmesh's clients connect
+     */
+    static Connection connect(io.pgmesh.orchestrator.runtime.Endpoint node, String database, Credentials login,
+                              Path serverCa) throws SQLException {
         Properties props = new Properties();
+        if (serverCa != null) {
+            props.setProperty("sslmode", "verify-full");
+            props.setProperty("sslrootcert", serverCa.toString());
+        }
         props.setProperty("user", login.user());
         props.setProperty("password", login.password());
         props.setProperty("connectTimeout", "10");

@@ -15,7 +15,7 @@ import java.util.function.Consumer;
  * Runs the bench and writes the report and plots.
  *
  * <pre>
- * java -cp ... io.pgmesh.bench.BenchMain [--smoke] [--only-under-load|--only-backup|--only-swarm] --repo DIR --work DIR --report FILE --plots DIR [--cli-jar FILE]
+ * java -cp ... io.pgmesh.bench.BenchMain [--smoke] [--only-under-load|--only-backup|--only-swarm|--only-tls] --repo DIR --work DIR --report FILE --plots DIR [--cli-jar FILE]
  * </pre>
  *
  * {@code bench/run} calls it for the full run (report docs/BENCHMARKS.md, plots docs/bench/). Exit 0 when the run
@@ -36,6 +36,7 @@ public final class BenchMain {
         boolean onlyUnderLoad = false;
         boolean onlyBackup = false;
         boolean onlySwarm = false;
+        boolean onlyTls = false;
         try {
             options = new java.util.HashMap<>();
             for (int i = 0; i < args.length; i++) {
@@ -44,6 +45,7 @@ public final class BenchMain {
                     case "--only-under-load" -> onlyUnderLoad = true;
                     case "--only-backup" -> onlyBackup = true;
                     case "--only-swarm" -> onlySwarm = true;
+                    case "--only-tls" -> onlyTls = true;
                     case "--repo", "--work", "--report", "--plots", "--cli-jar" -> {
                         if (i + 1 >= args.length) {
                             throw new IllegalArgumentException(args[i] + " needs a value");
@@ -60,7 +62,8 @@ public final class BenchMain {
             }
         } catch (IllegalArgumentException e) {
             System.err.println("bench: " + e.getMessage());
-            System.err.println("usage: BenchMain [--smoke] [--only-under-load|--only-backup|--only-swarm] --repo DIR --work DIR --report FILE"
+            System.err.println("usage: BenchMain [--smoke] [--only-under-load|--only-backup|--only-swarm|--only-tls] --repo DIR"
+                    + " --work DIR --report FILE"
                     + " --plots DIR [--cli-jar FILE]");
             System.exit(2);
             return;
@@ -73,7 +76,9 @@ public final class BenchMain {
         Consumer<String> out = line -> System.out.printf("%7.1f %s%n", (System.nanoTime() - start) / 1e9, line);
         try {
             BenchPlan plan = smoke ? BenchPlan.smoke() : BenchPlan.full();
-            if (onlySwarm) {
+            if (onlyTls) {
+                runTls(plan, env, out);
+            } else if (onlySwarm) {
                 runSwarm(plan, env, out);
             } else if (onlyBackup) {
                 runBackup(plan, env, out);
@@ -137,6 +142,32 @@ public final class BenchMain {
             throw new java.io.UncheckedIOException(e);
         }
         out.accept("[bench] wrote section 9 of " + env.report());
+        return run;
+    }
+
+    /**
+     * Runs section 10 (what TLS costs: the native mesh with and without TLS side by side, JSON-RPC over mutual TLS)
+     * and puts it into the existing report in place of the last one; the other sections stay. Not part of the full
+     * run.
+     */
+    static TlsBench.Run runTls(BenchPlan plan, BenchEnv env, Consumer<String> out) {
+        java.time.Instant started = java.time.Instant.now();
+        TlsBench.Run run;
+        try (DockerClient docker = DockerEngine.connect()) {
+            run = new Bench(plan, env, docker, out).runTls();
+        } catch (IOException e) {
+            throw new IllegalStateException("closing the Docker client failed", e);
+        }
+        String when = "Measured on its own by `" + COMMAND + " --only-tls` (not part of the full run) on "
+                + java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
+                .withZone(java.time.ZoneOffset.UTC).format(started) + " (" + plan.mode() + " plan).";
+        try {
+            String existing = Files.exists(env.report()) ? Files.readString(env.report()) : "# Benchmarks\n";
+            Report.write(env.report(), Report.withSection(existing, TlsBench.HEADING, TlsBench.section(run, when)));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        out.accept("[bench] wrote section 10 of " + env.report());
         return run;
     }
 

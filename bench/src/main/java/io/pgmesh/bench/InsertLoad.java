@@ -39,14 +39,20 @@ final class InsertLoad implements AutoCloseable {
     private final SuiteTable table;
 
     InsertLoad(List<NodeEndpoint> endpoints, SysConfig config, Credentials writer) {
+        this(endpoints, config, writer, null);
+    }
+
+    /** @param serverCa null: the driver's default; else every pooled connection verify-full against this CA file */
+    InsertLoad(List<NodeEndpoint> endpoints, SysConfig config, Credentials writer, java.nio.file.Path serverCa) {
         List<GroupSpec> groups = new ArrayList<>();
         for (PoolGroupConfig g : config.poolGroups()) {
             if (g.writer()) {
                 groups.add(new GroupSpec(g.id(), GroupRole.WRITER, g.connections(), g.autocommit()));
             }
         }
-        this.pool = MeshPool.open(MeshPoolConfig.of(config.database(), endpoints,
-                Map.of(GroupRole.WRITER, new Login(writer.user(), writer.password())), groups));
+        MeshPoolConfig poolConfig = MeshPoolConfig.of(config.database(), endpoints,
+                Map.of(GroupRole.WRITER, new Login(writer.user(), writer.password())), groups);
+        this.pool = MeshPool.open(serverCa == null ? poolConfig : poolConfig.withServerCa(serverCa));
         this.table = SuiteTable.from(config.tables().get(0));
     }
 

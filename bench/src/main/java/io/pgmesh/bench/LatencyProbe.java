@@ -33,20 +33,31 @@ final class LatencyProbe implements AutoCloseable {
     /** Through ports published on 127.0.0.1 (one engine). */
     static LatencyProbe onLocalPorts(List<Integer> pgPorts, String database, Credentials writer, SuiteTable table)
             throws SQLException {
+        return onLocalPorts(pgPorts, database, writer, table, null);
+    }
+
+    /** As above, every connection verify-full against {@code serverCa} when it is not null. */
+    static LatencyProbe onLocalPorts(List<Integer> pgPorts, String database, Credentials writer, SuiteTable table,
+                                     java.nio.file.Path serverCa) throws SQLException {
         return new LatencyProbe(pgPorts.stream().map(p -> new io.pgmesh.orchestrator.runtime.Endpoint("127.0.0.1", p))
-                .toList(), database, writer, table);
+                .toList(), database, writer, table, serverCa);
     }
 
     /** Through the nodes' endpoints as the runtime gives them (on a Swarm: each node's host address). */
     LatencyProbe(List<io.pgmesh.orchestrator.runtime.Endpoint> nodes, String database, Credentials writer,
                  SuiteTable table) throws SQLException {
+        this(nodes, database, writer, table, null);
+    }
+
+    LatencyProbe(List<io.pgmesh.orchestrator.runtime.Endpoint> nodes, String database, Credentials writer,
+                 SuiteTable table, java.nio.file.Path serverCa) throws SQLException {
         String q = "\"";
         String insert = "INSERT INTO " + q + table.table() + q + " (" + q + table.secondText() + q
                 + ") VALUES ('latency-probe') RETURNING " + q + table.key() + q;
         String lookup = "SELECT 1 FROM " + q + table.table() + q + " WHERE " + q + table.key() + q + " = ?";
         try {
             for (io.pgmesh.orchestrator.runtime.Endpoint node : nodes) {
-                Connection c = BenchClusters.connect(node, database, writer);
+                Connection c = BenchClusters.connect(node, database, writer, serverCa);
                 connections.add(c);
                 inserts.add(c.prepareStatement(insert));
                 lookups.add(c.prepareStatement(lookup));

@@ -458,8 +458,8 @@ final class Report {
     private static void controlPlane(StringBuilder md, Results r, String plotPath) {
         Results.ControlPlane first = r.controlPlane().get(0);
         md.append("## 5. Control plane\n\n");
-        md.append("JSON-RPC round trips from the orchestrator's `NodeRpcClient` (one socket, the cluster secret on"
-                + " every call) to ").append(first.node()).append(" of the ").append(meshTarget(r)).append(", through"
+        md.append("JSON-RPC round trips from the orchestrator's `NodeRpcClient` (one socket over mutual TLS, the"
+                + " cluster secret on every call) to ").append(first.node()).append(" of the ").append(meshTarget(r)).append(", through"
                 + " its published 127.0.0.1 port: ").append(first.statusMillis().size()).append(" calls of each kind"
                 + " after 200 warm-up calls, once on the fresh mesh and once after the throughput rounds (`status`"
                 + " now counts the rows of each replicated table, up to 100,000). `status` is what `pgmesh status`"
