@@ -899,7 +899,8 @@ final class Bench {
         }
     }
 
-    private static void sleep(long millis) {
+    /** Sleeps; an interrupt ends the bench. */
+    static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {

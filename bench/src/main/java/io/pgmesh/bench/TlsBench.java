@@ -269,7 +269,7 @@ final class TlsBench {
                 LatencyProbe.Series idle = t.probe.samples(perRound, SAMPLE_TIMEOUT, SAMPLE_PAUSE_MILLIS);
                 latency.add(report(new LatencyRun(name, false, round, idle.millis(), idle.timeouts(), 0, 0, idleLoad)));
                 InsertLoad.Running running = t.load.start(1, LOAD_LIMIT);
-                sleep(1000); // the load is running before the first sample
+                Bench.sleep(1000); // the load is running before the first sample
                 Load busyLoad = Load.now();
                 LatencyProbe.Series busy;
                 InsertLoad.Outcome o;
@@ -347,7 +347,7 @@ final class TlsBench {
                 throw new IllegalStateException(t.name + " did not drain within " + DRAIN_TIMEOUT.toMinutes()
                         + " min: rows per node " + counts);
             }
-            sleep(50);
+            Bench.sleep(50);
         }
     }
 
@@ -382,15 +382,6 @@ final class TlsBench {
             return rpc;
         } finally {
             clusters.down(ctx);
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
         }
     }
 
