@@ -122,16 +122,35 @@ public final class ClusterPki {
         return dir.resolve(ORCHESTRATOR_KEY);
     }
 
+    /** The last {@link #clientTls()} per TLS directory, with the digest of the files it was made from. */
+    private static final Map<Path, Map.Entry<String, io.pgmesh.orchestrator.rpc.ClientTls>> CLIENT_TLS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     /**
-     * The orchestrator's side of the daemons' mutual TLS: its certificate, trusting ca.crt. Read anew at each call, so
-     * a session opened after a rotation uses the new certificate.
+     * The orchestrator's side of the daemons' mutual TLS: its certificate, trusting ca.crt. The same instance while
+     * the files are the same (one SSL context, so sessions are resumed instead of a full handshake per connection);
+     * a new one as soon as a rotation changed them.
      */
     public io.pgmesh.orchestrator.rpc.ClientTls clientTls() {
         try {
-            return io.pgmesh.orchestrator.rpc.ClientTls.load(caFile(), orchestratorCertificate(), orchestratorKey());
+            java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+            for (Path file : List.of(caFile(), orchestratorCertificate(), orchestratorKey())) {
+                digest.update(Files.readAllBytes(file));
+            }
+            String content = java.util.HexFormat.of().formatHex(digest.digest());
+            Map.Entry<String, io.pgmesh.orchestrator.rpc.ClientTls> cached = CLIENT_TLS.get(dir);
+            if (cached != null && cached.getKey().equals(content)) {
+                return cached.getValue();
+            }
+            io.pgmesh.orchestrator.rpc.ClientTls tls = io.pgmesh.orchestrator.rpc.ClientTls.load(caFile(),
+                    orchestratorCertificate(), orchestratorKey());
+            CLIENT_TLS.put(dir, Map.entry(content, tls));
+            return tls;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot load the orchestrator's TLS material of cluster " + cluster
                     + " from " + dir + ": " + e.getMessage(), e);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

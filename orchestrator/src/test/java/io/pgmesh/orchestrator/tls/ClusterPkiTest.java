@@ -46,6 +46,15 @@ class ClusterPkiTest {
     }
 
     @Test
+    void theClientTlsIsKeptWhileItsFilesStayAndMadeAnewWhenARotationChangesThem() {
+        ClusterPki pki = ClusterPki.ensure(home, "c1");
+        var first = pki.clientTls();
+        assertThat(ClusterPki.open(home, "c1").clientTls()).isSameAs(first);
+        pki.issueOrchestrator();
+        assertThat(pki.clientTls()).isNotSameAs(first);
+    }
+
+    @Test
     void openWithoutUpNamesTheDirectory() {
         assertThatThrownBy(() -> ClusterPki.open(home, "absent"))
                 .hasMessageContaining(ClusterPki.dir(home, "absent").toString())
